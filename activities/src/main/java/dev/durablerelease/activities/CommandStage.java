@@ -1,0 +1,113 @@
+package dev.durablerelease.activities;
+
+import dev.durablerelease.activity.CommandInput;
+import dev.durablerelease.activity.CommandProgress;
+import dev.durablerelease.activity.CommandReport;
+import dev.durablerelease.activity.Failures;
+import dev.durablerelease.archive.ArchiveUnpacker;
+import dev.durablerelease.archive.DirectoryEntries;
+import dev.durablerelease.archive.TarGzWriter;
+import dev.durablerelease.command.CommandRunner;
+import dev.durablerelease.spec.Durations;
+import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.workflow.ArtifactKind;
+import dev.durablerelease.workflow.ArtifactRef;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A project command on a fresh unpack of the built archive (never on a checkout, so tests see exactly what ships):
+ * unpack, run with heartbeats, store the log, archive the declared outputs.
+ */
+final class CommandStage {
+  private final WorkerContext context;
+  private final CommandRunner runner = new CommandRunner();
+
+  CommandStage(WorkerContext context) {
+    this.context = context;
+  }
+
+  CommandReport run(CommandInput input) {
+    return StageActivity.run(context, stage -> {
+      ActivityExecutionContext activity = Activity.getExecutionContext();
+      ArtifactStore store = context.store();
+      Path runDir = freshRunDir(activity, stage.attempt());
+      try {
+        Path src = runDir.resolve("src");
+        try (InputStream archive = store.open(input.archive().sha256())) {
+          ArchiveUnpacker.unpackTarGz(archive, src);
+        }
+        Path top = src.resolve(input.topFolder());
+        Path home = Files.createDirectories(runDir.resolve("home"));
+        Path log = runDir.resolve(input.stage() + ".log");
+        CommandRunner.Result result = runner.run(input.command(), top, home, input.env(),
+            Durations.parse(input.timeout()), log,
+            (elapsed, tail) -> activity.heartbeat(new CommandProgress(elapsed, tail)));
+        ArtifactRef logRef = store.put(log, input.topFolder() + "-" + input.stage() + ".log", ArtifactKind.LOG);
+        if (!result.succeeded()) {
+          throw new StageFailure(Failures.COMMAND_FAILED, failureMessage(input, result, log, logRef));
+        }
+        List<ArtifactRef> outputs = new ArrayList<>();
+        for (String output : input.outputs()) {
+          outputs.addAll(archiveOutput(input, top, output, runDir));
+        }
+        return new CommandReport(logRef, outputs, result.millis(), stage.finished());
+      } finally {
+        deleteTree(runDir);
+      }
+    });
+  }
+
+  private List<ArtifactRef> archiveOutput(CommandInput input, Path top, String output, Path runDir)
+      throws IOException {
+    Path folder = top.resolve(output).normalize();
+    if (!folder.startsWith(top) || !Files.isDirectory(folder)) {
+      throw new StageFailure(Failures.COMMAND_FAILED, "docs output folder " + output + " was not produced by `"
+          + input.command() + "`; fix docs.outputs or the command");
+    }
+    String base = input.outputName() + "-" + folder.getFileName();
+    List<ArtifactRef> refs = new ArrayList<>();
+    for (String format : input.formats()) {
+      Path file = runDir.resolve(base + "." + format);
+      TarGzWriter.write(DirectoryEntries.list(folder, base), input.commitTime(), Files.newOutputStream(file));
+      refs.add(context.store().put(file, file.getFileName().toString(), ArtifactKind.DOCS_ARCHIVE));
+    }
+    return refs;
+  }
+
+  private static String failureMessage(CommandInput input, CommandRunner.Result result, Path log, ArtifactRef logRef)
+      throws IOException {
+    String what = result.timedOut()
+        ? "was killed at its time limit of " + input.timeout()
+        : "exited with status " + result.exitCode() + " after " + result.millis() / 1000.0 + " s";
+    return input.stage() + ": `" + input.command() + "` " + what + "; log " + logRef.name() + " (sha256:"
+        + logRef.sha256() + "), last lines:\n" + CommandRunner.tail(log, 20);
+  }
+
+  private Path freshRunDir(ActivityExecutionContext activity, int attempt) throws IOException {
+    String id = (activity.getInfo().getWorkflowId() + "-" + activity.getInfo().getActivityId() + "-" + attempt)
+        .replaceAll("[^A-Za-z0-9._-]", "_");
+    Path dir = context.workDir().resolve("runs").resolve(id);
+    deleteTree(dir);
+    return Files.createDirectories(dir);
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

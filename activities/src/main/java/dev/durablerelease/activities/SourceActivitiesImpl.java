@@ -1,0 +1,196 @@
+package dev.durablerelease.activities;
+
+import dev.durablerelease.activity.Archives;
+import dev.durablerelease.activity.Checkout;
+import dev.durablerelease.activity.CheckoutInput;
+import dev.durablerelease.activity.Failures;
+import dev.durablerelease.activity.Manifest;
+import dev.durablerelease.activity.ManifestInput;
+import dev.durablerelease.activity.SbomInput;
+import dev.durablerelease.activity.Sboms;
+import dev.durablerelease.activity.SourceActivities;
+import dev.durablerelease.archive.ArchiveEntry;
+import dev.durablerelease.archive.GitTreeEntries;
+import dev.durablerelease.archive.TarGzWriter;
+import dev.durablerelease.git.GitCache;
+import dev.durablerelease.manifest.ManifestWriter;
+import dev.durablerelease.sbom.SpdxWriter;
+import dev.durablerelease.spec.ReleaseSpec;
+import dev.durablerelease.spec.SpecException;
+import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.spec.SourceSpec;
+import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.workflow.ArtifactKind;
+import dev.durablerelease.workflow.ArtifactRef;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.eclipse.jgit.ignore.FastIgnoreRule;
+import org.eclipse.jgit.lib.Repository;
+
+/** Checkout, archives, SBOMs and manifest: the stages on the {@code release-source} queue. */
+public class SourceActivitiesImpl implements SourceActivities {
+  private final WorkerContext context;
+  private final ArtifactStore store;
+  private final GitCache git;
+
+  public SourceActivitiesImpl(WorkerContext context) {
+    this.context = context;
+    this.store = context.store();
+    this.git = new GitCache(context.workDir().resolve("git"));
+  }
+
+  @Override
+  public Checkout checkout(CheckoutInput input) {
+    return StageActivity.run(context, stage -> {
+      String repository = input.repository();
+      if (!repository.contains("://") && !repository.contains("@") && !Path.of(repository).isAbsolute()) {
+        throw new StageFailure(Failures.INVALID_SPEC, "repository \"" + repository + "\" is a relative path;"
+            + " workers need an absolute path or a URL");
+      }
+      GitCache.ResolvedTag tag = git.fetchTag(repository, input.tag());
+      requireExpectedCommit(input.tag(), tag.commit(), input.expectedCommit(), "the workflow input");
+      ReleaseSpec spec = input.spec() != null ? normalize(input.spec()) : specFromCommit(input, tag);
+      return new Checkout(repository, tag.tag(), tag.commit(), tag.tree(), tag.commitTime(), spec,
+          SpecLoader.digest(spec), stage.finished());
+    });
+  }
+
+  @Override
+  public Archives buildSource(Checkout checkout) {
+    return StageActivity.run(context, stage -> {
+      SourceSpec source = checkout.spec().source();
+      List<ArtifactRef> archives = new ArrayList<>();
+      int fileCount;
+      try (Repository repo = git.open(checkout.repository(), checkout.tag(), checkout.commit())) {
+        List<ArchiveEntry> entries =
+            GitTreeEntries.list(repo, checkout.commit(), source.name(), excluded(source.exclude()));
+        fileCount = (int) entries.stream().filter(e -> e.type() != ArchiveEntry.Type.DIRECTORY).count();
+        for (String format : source.formats()) {
+          String name = source.name() + "." + format;
+          Path tmp = scratchFile(name);
+          try {
+            TarGzWriter.write(entries, checkout.commitTime(), Files.newOutputStream(tmp));
+            archives.add(store.put(tmp, name, ArtifactKind.SOURCE_ARCHIVE));
+          } finally {
+            Files.deleteIfExists(tmp);
+          }
+        }
+      }
+      return new Archives(archives, fileCount, stage.finished());
+    });
+  }
+
+  @Override
+  public Sboms generateSbom(SbomInput input) {
+    return StageActivity.run(context, stage -> {
+      ReleaseSpec spec = input.checkout().spec();
+      List<ArtifactRef> sboms = new ArrayList<>();
+      for (ArtifactRef archive : input.archives()) {
+        String purpose = archive.kind() == ArtifactKind.SOURCE_ARCHIVE ? "SOURCE" : "ARCHIVE";
+        SpdxWriter.Facts facts = new SpdxWriter.Facts(spec.project(), spec.version(), spec.sbom().supplier(),
+            spec.sbom().license(), input.checkout().commitTime(), EngineVersion.get(), purpose);
+        String name = archive.name() + ".spdx.json";
+        Path tmp = scratchFile(name);
+        try {
+          try (InputStream in = store.open(archive.sha256()); OutputStream out = Files.newOutputStream(tmp)) {
+            SpdxWriter.write(archive, in, facts, out);
+          }
+          sboms.add(store.put(tmp, name, ArtifactKind.SBOM));
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+      }
+      return new Sboms(sboms, stage.finished());
+    });
+  }
+
+  @Override
+  public Manifest writeManifest(ManifestInput input) {
+    return StageActivity.run(context, stage -> {
+      ActivityInfo info = Activity.getExecutionContext().getInfo();
+      ArtifactRef releaseJson = putBytes(ManifestWriter.RELEASE_JSON,
+          ManifestWriter.releaseJson(input, info.getWorkflowId(), info.getRunId()), ArtifactKind.MANIFEST);
+      ArtifactRef sums = putBytes(ManifestWriter.SHA256SUMS, ManifestWriter.sha256sums(input.artifacts()),
+          ArtifactKind.CHECKSUMS);
+      return new Manifest(releaseJson, sums, stage.finished());
+    });
+  }
+
+  private ReleaseSpec specFromCommit(CheckoutInput input, GitCache.ResolvedTag tag) throws IOException {
+    String origin = SpecLoader.FILE_NAME + " at " + input.tag();
+    String yaml;
+    try (Repository repo = git.open(input.repository(), input.tag(), tag.commit())) {
+      yaml = GitCache.readFile(repo, tag.commit(), SpecLoader.FILE_NAME).orElseThrow(() -> new StageFailure(
+          Failures.INVALID_SPEC, "the workflow input has no spec and " + input.tag() + " has no "
+              + SpecLoader.FILE_NAME + "; commit one or start the release with --spec"));
+    }
+    ReleaseSpec spec;
+    try {
+      spec = SpecLoader.load(yaml, origin, new SpecLoader.Overrides(input.repository(), input.version()));
+    } catch (SpecException e) {
+      throw new StageFailure(Failures.INVALID_SPEC, e.getMessage());
+    }
+    if (!spec.tag().equals(input.tag())) {
+      throw new StageFailure(Failures.INVALID_SPEC, origin + " says tag " + spec.tag() + " but the release was"
+          + " started for tag " + input.tag() + "; pass \"tag\": \"" + spec.tag() + "\" in the input or fix the spec");
+    }
+    requireExpectedCommit(input.tag(), tag.commit(), spec.expectedCommit(), origin);
+    return spec;
+  }
+
+  private static ReleaseSpec normalize(ReleaseSpec spec) {
+    try {
+      return SpecLoader.normalize(spec, "workflow input");
+    } catch (SpecException e) {
+      throw new StageFailure(Failures.INVALID_SPEC, e.getMessage());
+    }
+  }
+
+  private static void requireExpectedCommit(String tag, String actual, String expected, String where) {
+    if (expected != null && !expected.equals(actual)) {
+      throw new StageFailure(Failures.COMMIT_MISMATCH, "tag " + tag + " resolves to " + actual
+          + " but expectedCommit in " + where + " is " + expected + "; re-tag the reviewed commit or fix expectedCommit");
+    }
+  }
+
+  /** Git-style exclusion rules; a path is left out when a rule matches it or one of its folders. */
+  static Predicate<String> excluded(List<String> patterns) {
+    List<FastIgnoreRule> rules = patterns.stream().map(FastIgnoreRule::new).toList();
+    return path -> {
+      for (FastIgnoreRule rule : rules) {
+        if (rule.isMatch(path, false)) {
+          return true;
+        }
+        for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
+          if (rule.isMatch(path.substring(0, i), true)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+  }
+
+  private ArtifactRef putBytes(String name, byte[] content, ArtifactKind kind) throws IOException {
+    Path tmp = scratchFile(name);
+    try {
+      Files.write(tmp, content);
+      return store.put(tmp, name, kind);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private Path scratchFile(String name) throws IOException {
+    Path dir = Files.createDirectories(context.workDir().resolve("tmp"));
+    return Files.createTempFile(dir, "", "-" + name);
+  }
+}

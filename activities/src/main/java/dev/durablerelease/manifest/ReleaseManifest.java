@@ -1,0 +1,54 @@
+package dev.durablerelease.manifest;
+
+import java.util.List;
+
+/**
+ * {@code release.json}: the index of a release, published last so that a reader who finds it finds every file.
+ *
+ * @param schema format identifier
+ * @param project project name
+ * @param version released version
+ * @param repository where the source came from
+ * @param tag the tag released
+ * @param commit the commit it resolved to
+ * @param tree the commit's tree
+ * @param commitTime commit time (ISO-8601, UTC)
+ * @param specDigest SHA-256 of the spec's canonical JSON
+ * @param workflowId the Temporal workflow that made the release
+ * @param runId its run
+ * @param artifacts every published file of the release
+ * @param logs logs of the project commands, kept in the artifact store under their digest
+ * @param stages the stages that produced them
+ * @param targets where the release is published
+ */
+public record ReleaseManifest(
+    String schema,
+    String project,
+    String version,
+    String repository,
+    String tag,
+    String commit,
+    String tree,
+    String commitTime,
+    String specDigest,
+    String workflowId,
+    String runId,
+    List<Artifact> artifacts,
+    List<Artifact> logs,
+    List<StageEntry> stages,
+    List<String> targets) {
+
+  public static final String SCHEMA = "https://durablerelease.dev/release/v1";
+
+  /** A file of the release. */
+  public record Artifact(String name, String kind, long size, String sha256) {}
+
+  /**
+   * A stage as it ran.
+   *
+   * @param startedAt ISO-8601 or null when it did not run
+   * @param endedAt ISO-8601 or null when it did not run
+   */
+  public record StageEntry(String stage, String state, int attempts, String startedAt, String endedAt, String worker,
+      String detail) {}
+}

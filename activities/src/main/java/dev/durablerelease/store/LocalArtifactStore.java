@@ -1,0 +1,142 @@
+package dev.durablerelease.store;
+
+import dev.durablerelease.workflow.ArtifactKind;
+import dev.durablerelease.workflow.ArtifactRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The artifact store in a local folder: {@code blobs/sha256/ab/abcdef…} and {@code records/<key>.json}. Every write
+ * goes to a temporary file first and is moved into place, so a crash never leaves a half-written blob or record.
+ */
+public final class LocalArtifactStore implements ArtifactStore {
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern RECORD_KEY = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
+
+  private final Path root;
+
+  public LocalArtifactStore(Path root) throws IOException {
+    this.root = root.toAbsolutePath().normalize();
+    Files.createDirectories(this.root.resolve("blobs/sha256"));
+    Files.createDirectories(this.root.resolve("records"));
+    Files.createDirectories(this.root.resolve("tmp"));
+  }
+
+  @Override
+  public ArtifactRef put(Path file, String name, ArtifactKind kind) throws IOException {
+    Path tmp = tempFile();
+    MessageDigest md = Digests.sha256();
+    long size;
+    try (InputStream in = Files.newInputStream(file);
+        OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md)) {
+      size = in.transferTo(out);
+    }
+    String sha256 = Digests.hex(md.digest());
+    Path blob = blobPath(sha256);
+    Files.createDirectories(blob.getParent());
+    if (Files.exists(blob)) {
+      Files.delete(tmp);
+    } else {
+      Files.move(tmp, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return new ArtifactRef(name, kind, sha256, size);
+  }
+
+  @Override
+  public InputStream open(String sha256) throws IOException {
+    Path blob = blobPath(sha256);
+    try {
+      return new VerifyingInputStream(Files.newInputStream(blob), sha256, location());
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(blob.toString(), null,
+          "blob sha256:" + sha256 + " is not in the store " + location());
+    }
+  }
+
+  @Override
+  public void copyTo(ArtifactRef ref, Path destination) throws IOException {
+    Files.createDirectories(destination.toAbsolutePath().getParent());
+    try (InputStream in = open(ref.sha256())) {
+      Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
+    } catch (BlobIntegrityException e) {
+      Files.deleteIfExists(destination);
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean contains(String sha256) {
+    return Files.isRegularFile(blobPath(sha256));
+  }
+
+  @Override
+  public Optional<byte[]> readRecord(String key) throws IOException {
+    try {
+      return Optional.of(Files.readAllBytes(recordPath(key)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean createRecord(String key, byte[] json) throws IOException {
+    Path target = recordPath(key);
+    Files.createDirectories(target.getParent());
+    Path tmp = tempFile();
+    Files.write(tmp, json);
+    try {
+      // a hard link fails atomically when the target exists, unlike a rename
+      Files.createLink(target, tmp);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } finally {
+      Files.delete(tmp);
+    }
+  }
+
+  @Override
+  public void writeRecord(String key, byte[] json) throws IOException {
+    Path target = recordPath(key);
+    Files.createDirectories(target.getParent());
+    Path tmp = tempFile();
+    Files.write(tmp, json);
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public String location() {
+    return root.toString();
+  }
+
+  /** The file holding a blob; tests use it to corrupt one. */
+  Path blobPath(String sha256) {
+    if (!SHA256.matcher(sha256).matches()) {
+      throw new IllegalArgumentException("not a SHA-256 hex digest: " + sha256);
+    }
+    return root.resolve("blobs/sha256").resolve(sha256.substring(0, 2)).resolve(sha256);
+  }
+
+  private Path recordPath(String key) {
+    if (!RECORD_KEY.matcher(key).matches() || java.util.Arrays.asList(key.split("/")).stream()
+        .anyMatch(segment -> segment.equals(".") || segment.equals(".."))) {
+      throw new IllegalArgumentException("record key \"" + key + "\" may hold only letters, digits, . _ - and /");
+    }
+    return root.resolve("records").resolve(key + ".json");
+  }
+
+  private Path tempFile() {
+    return root.resolve("tmp").resolve(UUID.randomUUID() + ".part");
+  }
+}

@@ -1,0 +1,114 @@
+package dev.durablerelease.activities;
+
+import static dev.durablerelease.testing.StageHarness.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.durablerelease.activity.Archives;
+import dev.durablerelease.activity.Checkout;
+import dev.durablerelease.activity.CheckoutInput;
+import dev.durablerelease.activity.CommandInput;
+import dev.durablerelease.activity.CommandReport;
+import dev.durablerelease.activity.Failures;
+import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.StageHarness;
+import io.temporal.failure.ApplicationFailure;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandStageTest {
+  @TempDir
+  Path tmp;
+
+  private SampleRepository repo;
+  private StageHarness stages;
+  private Checkout checkout;
+  private Archives archives;
+
+  @BeforeEach
+  void setUp() {
+    repo = SampleRepository.create(tmp.resolve("hello"));
+    stages = new StageHarness(tmp.resolve("worker"));
+    checkout = stages.source().checkout(
+        new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null));
+    archives = stages.source().buildSource(checkout);
+  }
+
+  @AfterEach
+  void tearDown() {
+    stages.close();
+    repo.close();
+  }
+
+  private CommandInput command(String command, String timeout, Map<String, String> env, List<String> outputs) {
+    return new CommandInput("testSource", archives.primary(), "hello-1.0.0", command, timeout, env, outputs,
+        List.of("tar.gz"), "hello-1.0.0-docs", checkout.commitTime());
+  }
+
+  private String log(CommandReport report) throws Exception {
+    try (InputStream in = stages.context().store().open(report.log().sha256())) {
+      return new String(in.readAllBytes());
+    }
+  }
+
+  @Test
+  void testsRunOnTheUnpackedArchiveAndTheLogIsStored() throws Exception {
+    CommandReport report = stages.build().testSource(command("make test", "2m", Map.of(), List.of()));
+    assertThat(log(report)).contains("all tests passed");
+    assertThat(report.log().name()).isEqualTo("hello-1.0.0-testSource.log");
+  }
+
+  @Test
+  void environmentHoldsOnlyWhatTheSpecAllows() throws Exception {
+    CommandReport report = stages.build().testSource(command("env | sort", "1m", Map.of("CFLAGS", "-O1"), List.of()));
+    List<String> names = log(report).lines().map(l -> l.substring(0, l.indexOf('='))).toList();
+    assertThat(names).containsExactlyInAnyOrder("CFLAGS", "HOME", "LANG", "PATH", "PWD");
+  }
+
+  @Test
+  void failingCommandReportsExitStatusAndLogTail() {
+    ApplicationFailure f = failure(() -> stages.build().testSource(
+        command("echo first; echo broken >&2; exit 3", "1m", Map.of(), List.of())));
+    assertThat(f.getType()).isEqualTo(Failures.COMMAND_FAILED);
+    assertThat(f.getOriginalMessage()).contains("exited with status 3").contains("first\nbroken")
+        .contains("hello-1.0.0-testSource.log");
+  }
+
+  @Test
+  void timeLimitKillsTheCommandAndItsBackgroundChildren() throws Exception {
+    Path pids = tmp.resolve("pids");
+    ApplicationFailure f = failure(() -> stages.build().testSource(command(
+        "trap '' TERM; sleep 300 & echo $! > " + pids + "; sleep 300", "2s", Map.of(), List.of())));
+    assertThat(f.getOriginalMessage()).contains("killed at its time limit of 2s");
+    long child = Long.parseLong(Files.readString(pids).trim());
+    Thread.sleep(200);
+    assertThat(running(child)).as("background child " + child + " still running").isFalse();
+  }
+
+  /** Alive and not a zombie: this machine's PID 1 does not reap orphans, so killed ones linger as zombies. */
+  private static boolean running(long pid) throws Exception {
+    Path stat = Path.of("/proc/" + pid + "/stat");
+    if (!Files.exists(stat)) {
+      return false;
+    }
+    String text = Files.readString(stat);
+    return text.charAt(text.lastIndexOf(')') + 2) != 'Z';
+  }
+
+  @Test
+  void docsOutputsAreArchivedAndAMissingOutputIsAClearError() {
+    CommandReport docs = stages.docs().buildDocs(command("make docs", "1m", Map.of(), List.of("docs/_build/html")));
+    assertThat(docs.outputs()).singleElement().satisfies(a -> assertThat(a.name())
+        .isEqualTo("hello-1.0.0-docs-html.tar.gz"));
+    ApplicationFailure f = failure(() -> stages.docs().buildDocs(
+        command("true", "1m", Map.of(), List.of("docs/_build/html"))));
+    assertThat(f.getType()).isEqualTo(Failures.COMMAND_FAILED);
+    assertThat(f.getOriginalMessage()).contains("docs output folder docs/_build/html was not produced by `true`");
+  }
+}

@@ -1,0 +1,90 @@
+package dev.durablerelease.testing;
+
+import dev.durablerelease.activities.BuildActivitiesImpl;
+import dev.durablerelease.activities.DocsActivitiesImpl;
+import dev.durablerelease.activities.SourceActivitiesImpl;
+import dev.durablerelease.activities.UploadActivitiesImpl;
+import dev.durablerelease.activities.WorkerContext;
+import dev.durablerelease.activity.BuildActivities;
+import dev.durablerelease.activity.DocsActivities;
+import dev.durablerelease.activity.SourceActivities;
+import dev.durablerelease.activity.UploadActivities;
+import dev.durablerelease.store.LocalArtifactStore;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.assertj.core.api.ThrowableAssert;
+
+/**
+ * Real activity implementations behind Temporal's activity test environment (so they see a real activity context),
+ * with a store and work folder of their own under a test's temp folder.
+ */
+public final class StageHarness implements AutoCloseable {
+  private final TestActivityEnvironment environment = TestActivityEnvironment.newInstance();
+  private final WorkerContext context;
+
+  public StageHarness(Path root) {
+    try {
+      context = new WorkerContext(new LocalArtifactStore(root.resolve("store")),
+          Files.createDirectories(root.resolve("work")), "test-worker");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    environment.registerActivitiesImplementations(new SourceActivitiesImpl(context), new BuildActivitiesImpl(context),
+        new DocsActivitiesImpl(context), new UploadActivitiesImpl(context));
+  }
+
+  public WorkerContext context() {
+    return context;
+  }
+
+  public SourceActivities source() {
+    return environment.newActivityStub(SourceActivities.class, options());
+  }
+
+  public BuildActivities build() {
+    return environment.newActivityStub(BuildActivities.class, options());
+  }
+
+  public DocsActivities docs() {
+    return environment.newActivityStub(DocsActivities.class, options());
+  }
+
+  public UploadActivities upload() {
+    return environment.newActivityStub(UploadActivities.class, options());
+  }
+
+  /** The non-retryable failure an activity call ends with. */
+  public static ApplicationFailure failure(ThrowableAssert.ThrowingCallable call) {
+    try {
+      call.call();
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof ApplicationFailure app) {
+        return app;
+      }
+      throw new AssertionError("activity failed without an ApplicationFailure", e);
+    } catch (Throwable e) {
+      throw new AssertionError("activity failed unexpectedly", e);
+    }
+    throw new AssertionError("activity succeeded but was expected to fail");
+  }
+
+  private static ActivityOptions options() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build();
+  }
+
+  @Override
+  public void close() {
+    environment.close();
+  }
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Releases the sample project end to end on the embedded Temporal server:
+# creates its git repository under OUT_ROOT (default target/sample), then runs ./release run on tag v1.0.0,
+# refusing the release unless the tag resolves to the commit below (the one make-repo.sh always creates).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out_root=${1:-$root/target/sample}
+expected_commit=56a6f3a1aff60a6baa02ce64c748f441cc434a71
+
+"$here/make-repo.sh" "$out_root/hello" >/dev/null
+rm -rf "$out_root/release"
+exec "$root/release" run \
+  --spec "$here/project/release.yaml" \
+  --repository "$out_root/hello" \
+  --expected-commit "$expected_commit" \
+  --store "$out_root/store" \
+  --work-dir "$out_root/work" \
+  --out "$out_root/release"

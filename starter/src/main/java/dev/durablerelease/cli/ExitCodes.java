@@ -1,0 +1,12 @@
+package dev.durablerelease.cli;
+
+/** Exit codes of the {@code release} command. */
+final class ExitCodes {
+  static final int OK = 0;
+  /** The release ran and failed (a stage failed); the reason is on stderr. */
+  static final int RELEASE_FAILED = 1;
+  /** The command was given something unusable (bad spec, bad option); nothing was started. */
+  static final int BAD_INPUT = 2;
+
+  private ExitCodes() {}
+}

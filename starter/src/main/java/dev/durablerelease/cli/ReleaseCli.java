@@ -1,0 +1,106 @@
+package dev.durablerelease.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import dev.durablerelease.activities.EngineVersion;
+import dev.durablerelease.spec.SpecException;
+import java.io.PrintWriter;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The {@code release} command line. */
+@Command(
+    name = "release",
+    mixinStandardHelpOptions = true,
+    versionProvider = ReleaseCli.Version.class,
+    description = "A release engine in which every release is a durable Temporal workflow.%n"
+        + "With no TEMPORAL_ADDRESS set, commands run Temporal's server in this process on loopback.",
+    subcommands = {RunCommand.class, StartCommand.class, WorkerCommand.class, DevServerCommand.class})
+public class ReleaseCli implements Runnable {
+  private final Map<String, String> env;
+
+  @Option(names = "--log-format", scope = ScopeType.INHERIT, defaultValue = "${env:DURABLE_RELEASE_LOG_FORMAT:-text}",
+      description = "text (default) or json, one object per line on stderr")
+  String logFormat;
+
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "log each stage and worker event as well as the progress lines")
+  boolean verbose;
+
+  ReleaseCli(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the CLI with the given environment and output streams (what tests call). */
+  public static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new ReleaseCli(env));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionStrategy(parsed -> {
+      ReleaseCli root = parsed.commandSpec().root().userObject() instanceof ReleaseCli r ? r : null;
+      if (root != null) {
+        root.configureLogging(parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name());
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      PrintWriter w = commandLine.getErr();
+      if (e instanceof SpecException spec) {
+        w.println(spec.getMessage());
+        return ExitCodes.BAD_INPUT;
+      }
+      if (e instanceof UserError user) {
+        w.println("error: " + user.getMessage());
+        return ExitCodes.BAD_INPUT;
+      }
+      throw e;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "give a command, e.g. release run --spec release.yaml");
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  private void configureLogging(String command) {
+    LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+    if ("json".equals(logFormat)) {
+      try {
+        logging.reset();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(logging);
+        configurator.doConfigure(ReleaseCli.class.getResource("/logback-json.xml"));
+      } catch (JoranException e) {
+        throw new IllegalStateException("logback-json.xml is broken", e);
+      }
+    } else if (!"text".equals(logFormat)) {
+      throw new UserError("--log-format must be text or json, not " + logFormat);
+    }
+    // run and start print their own progress lines; stage logs would repeat them
+    boolean quiet = ("run".equals(command) || "start".equals(command)) && !verbose;
+    logging.getLogger("dev.durablerelease").setLevel(quiet ? Level.WARN : Level.INFO);
+  }
+
+  /** {@code release --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"durable-release " + EngineVersion.get()};
+    }
+  }
+}

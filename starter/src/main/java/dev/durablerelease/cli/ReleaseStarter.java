@@ -1,0 +1,40 @@
+package dev.durablerelease.cli;
+
+import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.workflow.ReleaseRequest;
+import dev.durablerelease.workflow.ReleaseWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+
+/** Starts release workflows with the options every start shares. */
+final class ReleaseStarter {
+  private ReleaseStarter() {}
+
+  /** The workflow id: {@code release-<project>-<version>}, with the repository's name when the spec is not known yet. */
+  static String workflowId(ReleaseRequest request) {
+    String project = request.spec() != null ? request.spec().project() : repositoryName(request.repository());
+    return ReleaseWorkflow.workflowId(project, request.version());
+  }
+
+  static WorkflowExecution start(WorkflowClient client, ReleaseRequest request) {
+    String tag = request.tag() != null ? request.tag()
+        : request.spec() != null ? request.spec().tag() : "v" + request.version();
+    String project = request.spec() != null ? request.spec().project() : repositoryName(request.repository());
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setTaskQueue(TaskQueues.WORKFLOWS)
+        .setWorkflowId(workflowId(request))
+        // a release that succeeded is never run again under the same id; a failed one may be
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
+        .setStaticSummary(project + " " + request.version() + " from " + tag)
+        .build();
+    ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class, options);
+    return WorkflowClient.start(workflow::run, request);
+  }
+
+  private static String repositoryName(String repository) {
+    String trimmed = repository.replaceAll("/+$", "").replaceAll("\\.git$", "");
+    return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf(':')) + 1);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.durablerelease.cli;
+
+import dev.durablerelease.activities.WorkerContext;
+import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.worker.ReleaseWorkers;
+import dev.durablerelease.worker.TemporalConnection;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code release worker}: serve some task queues against a Temporal cluster until stopped. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = "Serve task queues against the Temporal server at TEMPORAL_ADDRESS until stopped (Ctrl-C).")
+class WorkerCommand implements Callable<Integer> {
+  @ParentCommand
+  ReleaseCli root;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec command;
+
+  @Mixin
+  StoreOptions storeOptions;
+
+  @Option(names = "--queues", split = ",", paramLabel = "QUEUE",
+      description = "queues to serve: workflows, source, build, docs, upload (default: all)")
+  List<String> queues;
+
+  @Override
+  public Integer call() throws Exception {
+    TemporalConnection connection = TemporalConnection.fromEnvironment(root.env());
+    if (connection.isEmbedded()) {
+      throw new UserError("worker needs TEMPORAL_ADDRESS (a cluster, or `release dev-server`)");
+    }
+    List<String> served;
+    try {
+      served = queues == null ? ReleaseWorkers.ALL_QUEUES : queues.stream().map(TaskQueues::fromShortName).toList();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    WorkerContext context = storeOptions.context(root.env());
+    WorkflowServiceStubs stubs = connection.connect();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (ReleaseWorkers workers = ReleaseWorkers.create(connection.client(stubs), context, served).start()) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+      command.commandLine().getOut().println("serving " + String.join(", ", workers.queues()) + " at "
+          + connection.address() + " (namespace " + connection.namespace() + "), store " + context.store().location());
+      command.commandLine().getOut().flush();
+      stopped.await();
+    } finally {
+      stubs.shutdown();
+    }
+    return ExitCodes.OK;
+  }
+}

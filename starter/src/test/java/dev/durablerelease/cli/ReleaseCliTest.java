@@ -1,0 +1,229 @@
+package dev.durablerelease.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.durablerelease.activities.WorkerContext;
+import dev.durablerelease.store.Digests;
+import dev.durablerelease.store.LocalArtifactStore;
+import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.worker.EmbeddedTemporal;
+import dev.durablerelease.worker.ReleaseWorkers;
+import dev.durablerelease.worker.TemporalConnection;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI as a user runs it against a Temporal server in another role: a port-bound server on loopback, workers
+ * serving every queue, and {@code release run} with TEMPORAL_ADDRESS pointing at the server.
+ */
+class ReleaseCliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+
+  private EmbeddedTemporal server;
+  private WorkflowServiceStubs stubs;
+  private ReleaseWorkers workers;
+  private SampleRepository repo;
+  private Map<String, String> env;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    server = EmbeddedTemporal.start(0);
+    TemporalConnection connection = TemporalConnection.embedded(server.target());
+    stubs = connection.connect();
+    WorkerContext context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
+        Files.createDirectories(tmp.resolve("work")), "test-worker");
+    workers = ReleaseWorkers.create(connection.client(stubs), context, ReleaseWorkers.ALL_QUEUES).start();
+    repo = SampleRepository.create(tmp.resolve("hello"));
+    env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", server.target(), "HOME", tmp.toString()));
+  }
+
+  @AfterEach
+  void tearDown() {
+    workers.close();
+    stubs.shutdown();
+    server.close();
+    repo.close();
+  }
+
+  private CliRun run(String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("run", "--spec", repo.dir().resolve("release.yaml").toString(),
+        "--repository", repo.url(), "--store", tmp.resolve("store").toString(),
+        "--work-dir", tmp.resolve("cli-work").toString()));
+    args.addAll(List.of(extra));
+    return CliRun.of(env, args.toArray(String[]::new));
+  }
+
+  @Test
+  void releaseOfTheSampleLeavesArchivesSbomsChecksumsAndAManifest() throws Exception {
+    Path out = tmp.resolve("out");
+    CliRun cli = run("--out", out.toString(), "--expected-commit", repo.head());
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    assertThat(cli.out()).contains("done     checkout").contains("done     testSource").contains("done     buildDocs")
+        .contains("skipped  upload").contains("released hello 1.0.0 (tag v1.0.0, commit " + repo.head() + ")");
+
+    // release.json: the release, every artifact with its digest, every stage with status, attempts and times
+    JsonNode manifest = JSON.readTree(out.resolve("release.json").toFile());
+    assertThat(manifest.get("project").asText()).isEqualTo("hello");
+    assertThat(manifest.get("version").asText()).isEqualTo("1.0.0");
+    assertThat(manifest.get("tag").asText()).isEqualTo("v1.0.0");
+    assertThat(manifest.get("commit").asText()).isEqualTo(repo.head());
+    Map<String, String> listed = new TreeMap<>();
+    manifest.get("artifacts").forEach(a -> listed.put(a.get("name").asText(), a.get("sha256").asText()));
+    assertThat(listed).containsOnlyKeys("hello-1.0.0.tar.gz", "hello-1.0.0.tar.gz.spdx.json",
+        "hello-1.0.0-docs-html.tar.gz", "hello-1.0.0-docs-html.tar.gz.spdx.json");
+    for (Map.Entry<String, String> artifact : listed.entrySet()) {
+      assertThat(Digests.sha256Hex(out.resolve(artifact.getKey()))).isEqualTo(artifact.getValue());
+    }
+    Map<String, JsonNode> stages = new TreeMap<>();
+    manifest.get("stages").forEach(s -> stages.put(s.get("stage").asText(), s));
+    assertThat(stages).containsOnlyKeys("checkout", "buildSource", "testSource", "buildDocs", "generateSbom",
+        "upload");
+    assertThat(stages.get("testSource").get("state").asText()).isEqualTo("succeeded");
+    assertThat(stages.get("testSource").get("attempts").asInt()).isEqualTo(1);
+    assertThat(stages.get("testSource").get("startedAt").asText()).isNotBlank();
+    assertThat(stages.get("testSource").get("endedAt").asText()).isNotBlank();
+    assertThat(stages.get("upload").get("state").asText()).isEqualTo("not_configured");
+    assertThat(manifest.get("logs")).hasSize(2);
+
+    // the archive: file list, modes, mtimes, owners
+    Map<String, TarArchiveEntry> entries = new TreeMap<>();
+    Map<String, String> fileDigests = new TreeMap<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(
+        new GzipCompressorInputStream(Files.newInputStream(out.resolve("hello-1.0.0.tar.gz"))))) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        entries.put(e.getName(), e);
+        if (e.isFile()) {
+          fileDigests.put(e.getName(), Digests.sha256Hex(tar.readAllBytes()));
+        }
+      }
+    }
+    assertThat(entries.keySet()).containsExactly("hello-1.0.0/", "hello-1.0.0/LICENSE", "hello-1.0.0/Makefile",
+        "hello-1.0.0/README.md", "hello-1.0.0/docs/", "hello-1.0.0/docs/build.sh", "hello-1.0.0/docs/index.md",
+        "hello-1.0.0/release.yaml", "hello-1.0.0/src/", "hello-1.0.0/src/hello.c", "hello-1.0.0/tests/",
+        "hello-1.0.0/tests/run-tests.sh");
+    assertThat(entries.values()).allSatisfy(e -> {
+      assertThat(e.getModTime().toInstant()).isEqualTo(SampleRepository.COMMIT_TIME);
+      assertThat(e.getLongUserId()).isZero();
+      assertThat(e.getLongGroupId()).isZero();
+      assertThat(e.getUserName()).isEmpty();
+      assertThat(e.getGroupName()).isEmpty();
+    });
+    assertThat(entries.get("hello-1.0.0/tests/run-tests.sh").getMode() & 07777).isEqualTo(0755);
+    assertThat(entries.get("hello-1.0.0/src/hello.c").getMode() & 07777).isEqualTo(0644);
+    assertThat(entries.get("hello-1.0.0/src/").getMode() & 07777).isEqualTo(0755);
+
+    // the SBOM lists every file of the archive with the digest recomputed here
+    JsonNode sbom = JSON.readTree(out.resolve("hello-1.0.0.tar.gz.spdx.json").toFile());
+    assertThat(sbom.get("spdxVersion").asText()).isEqualTo("SPDX-2.3");
+    assertThat(sbom.get("creationInfo").get("created").asText()).isEqualTo("2026-11-01T12:00:00Z");
+    Map<String, String> sbomDigests = new TreeMap<>();
+    sbom.get("files").forEach(f -> f.get("checksums").forEach(c -> {
+      if (c.get("algorithm").asText().equals("SHA256")) {
+        sbomDigests.put(f.get("fileName").asText().substring(2), c.get("checksumValue").asText());
+      }
+    }));
+    assertThat(sbomDigests).isEqualTo(fileDigests);
+    assertThat(sbom.get("packages").get(0).get("checksums").get(0).get("checksumValue").asText())
+        .isEqualTo(listed.get("hello-1.0.0.tar.gz"));
+
+    // SHA256SUMS checks out with the standard tool
+    Process check = new ProcessBuilder("sha256sum", "-c", "--strict", "SHA256SUMS").directory(out.toFile())
+        .redirectErrorStream(true).start();
+    String checked = new String(check.getInputStream().readAllBytes());
+    assertThat(check.waitFor()).as(checked).isZero();
+    assertThat(checked.lines()).hasSize(4).allSatisfy(l -> assertThat(l).endsWith(": OK"));
+  }
+
+  @Test
+  void unknownTagFailsAtCheckoutNamingTheTag() {
+    CliRun cli = run("--release-version", "9.9.9");
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
+    assertThat(cli.err()).contains("checkout failed: tag v9.9.9 does not exist in " + repo.url())
+        .contains("latest tags: v1.0.0");
+  }
+
+  @Test
+  void tagThatResolvesElsewhereThanExpectedCommitIsRefused() {
+    String other = "0".repeat(40);
+    CliRun cli = run("--expected-commit", other);
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
+    assertThat(cli.err()).contains("tag v1.0.0 resolves to " + repo.head() + " but expectedCommit")
+        .contains(other);
+  }
+
+  @Test
+  void malformedSpecIsRefusedBeforeAnythingStartsWithFileAndLine() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("broken.yaml"), """
+        project: hello
+        version: 1.0.0
+        test:
+          commnd: make test
+          timeout: soon
+        """);
+    CliRun cli = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url());
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(cli.err()).contains(spec + ":4: test.commnd: unknown key")
+        .contains(spec + ":5: test.timeout: \"soon\" is not a duration");
+    assertThat(cli.out()).doesNotContain("started");
+  }
+
+  @Test
+  void docsThatDoNotProduceTheirOutputFolderFailAtBuildDocs() throws Exception {
+    Path spec = Files.writeString(tmp.resolve("release.yaml"), """
+        project: hello
+        version: 1.0.0
+        docs: {command: "make docs", outputs: [docs/_build/pdf]}
+        """);
+    CliRun cli = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url(),
+        "--store", tmp.resolve("store").toString());
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
+    assertThat(cli.err()).contains("buildDocs failed: docs output folder docs/_build/pdf was not produced by"
+        + " `make docs`");
+  }
+
+  @Test
+  void failingTestCommandStopsTheReleaseAndNothingIsUploaded() throws Exception {
+    Path target = tmp.resolve("published");
+    Path spec = Files.writeString(tmp.resolve("release.yaml"), """
+        project: hello
+        version: 1.0.0
+        test: {command: "make test CC=false"}
+        upload: [{url: "%s"}]
+        """.formatted(target.toUri()));
+    CliRun cli = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url(),
+        "--store", tmp.resolve("store").toString(), "--out", tmp.resolve("out").toString());
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
+    assertThat(cli.out()).contains("FAILED   testSource");
+    assertThat(cli.err()).contains("failed: testSource failed: testSource: `make test CC=false` exited with status 2");
+    assertThat(target).doesNotExist();
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void embeddedDefaultRunsServerAndWorkersInProcess() {
+    env.remove("TEMPORAL_ADDRESS");
+    CliRun cli = run("--out", tmp.resolve("embedded-out").toString());
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    assertThat(cli.out()).contains("using embedded Temporal on 127.0.0.1:");
+    assertThat(tmp.resolve("embedded-out/release.json")).exists();
+  }
+
+}

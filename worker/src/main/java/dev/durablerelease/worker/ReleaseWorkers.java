@@ -1,0 +1,70 @@
+package dev.durablerelease.worker;
+
+import dev.durablerelease.activities.BuildActivitiesImpl;
+import dev.durablerelease.activities.DocsActivitiesImpl;
+import dev.durablerelease.activities.SourceActivitiesImpl;
+import dev.durablerelease.activities.UploadActivitiesImpl;
+import dev.durablerelease.activities.WorkerContext;
+import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.workflow.ReleaseWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which activities run on which task queue. A worker process serves a chosen set of queues and registers only their
+ * activities, so a host serving {@code sign} or {@code upload} never runs project code.
+ */
+public final class ReleaseWorkers implements AutoCloseable {
+  /** Every queue, in the order a single-process worker starts them. */
+  public static final List<String> ALL_QUEUES = List.of(
+      TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.UPLOAD);
+
+  private final WorkerFactory factory;
+  private final Set<String> queues;
+
+  private ReleaseWorkers(WorkerFactory factory, Set<String> queues) {
+    this.factory = factory;
+    this.queues = queues;
+  }
+
+  /** Creates (without starting) workers for the given queues (full names). */
+  public static ReleaseWorkers create(WorkflowClient client, WorkerContext context, List<String> queues) {
+    return register(WorkerFactory.newInstance(client), context, queues);
+  }
+
+  /** Registers workers for the given queues on an existing factory (tests use the test environment's). */
+  public static ReleaseWorkers register(WorkerFactory factory, WorkerContext context, List<String> queues) {
+    Set<String> served = new LinkedHashSet<>(queues);
+    for (String queue : served) {
+      Worker worker = factory.newWorker(queue);
+      switch (queue) {
+        case TaskQueues.WORKFLOWS -> worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
+        case TaskQueues.SOURCE -> worker.registerActivitiesImplementations(new SourceActivitiesImpl(context));
+        case TaskQueues.BUILD -> worker.registerActivitiesImplementations(new BuildActivitiesImpl(context));
+        case TaskQueues.DOCS -> worker.registerActivitiesImplementations(new DocsActivitiesImpl(context));
+        case TaskQueues.UPLOAD -> worker.registerActivitiesImplementations(new UploadActivitiesImpl(context));
+        default -> throw new IllegalArgumentException("unknown task queue " + queue);
+      }
+    }
+    return new ReleaseWorkers(factory, served);
+  }
+
+  public ReleaseWorkers start() {
+    factory.start();
+    return this;
+  }
+
+  public Set<String> queues() {
+    return queues;
+  }
+
+  @Override
+  public void close() {
+    factory.shutdown();
+    factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,21 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.StageOutput;
+import dev.durablerelease.workflow.StageRun;
+import java.util.List;
+
+/**
+ * The source archives, one per configured format, in the spec's order.
+ *
+ * @param archives the archives
+ * @param fileCount regular files and symlinks in each archive
+ * @param run how the activity ran
+ */
+public record Archives(List<ArtifactRef> archives, int fileCount, StageRun run) implements StageOutput {
+
+  /** The archive tests and docs unpack: the first tar format configured (tar.gz by default). */
+  public ArtifactRef primary() {
+    return archives.stream().filter(a -> a.name().contains(".tar.")).findFirst().orElse(archives.get(0));
+  }
+}

@@ -1,0 +1,14 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.spec.ReleaseSpec;
+
+/**
+ * What to check out.
+ *
+ * @param repository git URL or local path
+ * @param version the version being released
+ * @param tag the tag to resolve
+ * @param expectedCommit the commit the tag must resolve to, or null
+ * @param spec the validated spec, or null to read {@code release.yaml} from the tagged commit
+ */
+public record CheckoutInput(String repository, String version, String tag, String expectedCommit, ReleaseSpec spec) {}

@@ -1,0 +1,16 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.StageOutput;
+import dev.durablerelease.workflow.StageRun;
+import java.util.List;
+
+/**
+ * A project command that succeeded.
+ *
+ * @param log its combined stdout and stderr, in the store
+ * @param outputs archives of the output folders (docs), empty for tests
+ * @param commandMillis time the command itself ran
+ * @param run how the activity ran
+ */
+public record CommandReport(ArtifactRef log, List<ArtifactRef> outputs, long commandMillis, StageRun run) implements StageOutput {}

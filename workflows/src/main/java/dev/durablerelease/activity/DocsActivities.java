@@ -1,0 +1,15 @@
+package dev.durablerelease.activity;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Builds the documentation from the built archive; served on {@link TaskQueues#DOCS}. */
+@ActivityInterface
+public interface DocsActivities {
+  /**
+   * Unpacks the archive into a fresh folder, runs the docs command, and archives each output folder reproducibly.
+   * Idempotent: each attempt starts from a fresh unpack; outputs are stored by digest.
+   */
+  @ActivityMethod(name = "buildDocs")
+  CommandReport buildDocs(CommandInput input);
+}

@@ -1,0 +1,32 @@
+package dev.durablerelease.activity;
+
+import java.util.List;
+
+/**
+ * Failure types that a retry cannot fix. Activities throw them as non-retryable {@code ApplicationFailure}s; the
+ * workflow's retry policies list them too, so that a retryable throw of one by mistake still stops at once.
+ */
+public final class Failures {
+  /** The release spec or the workflow input is unusable. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+  /** The tag does not exist in the repository. */
+  public static final String TAG_NOT_FOUND = "TagNotFound";
+  /** The tag resolves to a commit other than the expected one. */
+  public static final String COMMIT_MISMATCH = "CommitMismatch";
+  /** The repository cannot be read (bad URL, no such path, access refused). */
+  public static final String REPOSITORY_UNAVAILABLE = "RepositoryUnavailable";
+  /** The committed tree cannot be archived as it is (see the message). */
+  public static final String BAD_TREE = "BadTree";
+  /** A project command (tests, docs) exited non-zero or hit a limit. */
+  public static final String COMMAND_FAILED = "CommandFailed";
+  /** A stored blob or a file on a target does not have the digest it must have. */
+  public static final String DIGEST_MISMATCH = "DigestMismatch";
+  /** A target already holds a different file under a release path. */
+  public static final String PUBLISH_CONFLICT = "PublishConflict";
+
+  public static final List<String> NON_RETRYABLE = List.of(
+      INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
+      DIGEST_MISMATCH, PUBLISH_CONFLICT);
+
+  private Failures() {}
+}

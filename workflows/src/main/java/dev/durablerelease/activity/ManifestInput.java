@@ -1,0 +1,17 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.StageStatus;
+import java.util.List;
+
+/**
+ * What {@code release.json} records.
+ *
+ * @param checkout the verified source
+ * @param artifacts every file of the release
+ * @param logs logs of the project commands (kept in the store, not published)
+ * @param stages the checklist so far
+ * @param targets where the release will be published
+ */
+public record ManifestInput(
+    Checkout checkout, List<ArtifactRef> artifacts, List<ArtifactRef> logs, List<StageStatus> stages, List<String> targets) {}

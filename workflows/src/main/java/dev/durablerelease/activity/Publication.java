@@ -1,0 +1,14 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.workflow.StageOutput;
+import dev.durablerelease.workflow.StageRun;
+import java.util.List;
+
+/**
+ * A finished publication.
+ *
+ * @param targets the target URLs, each holding every file of the release
+ * @param filesWritten files copied in this run (0 when a re-run found everything already published)
+ * @param run how the activity ran
+ */
+public record Publication(List<String> targets, int filesWritten, StageRun run) implements StageOutput {}

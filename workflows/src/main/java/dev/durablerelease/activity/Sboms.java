@@ -1,0 +1,14 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.StageOutput;
+import dev.durablerelease.workflow.StageRun;
+import java.util.List;
+
+/**
+ * One SBOM per archive and format.
+ *
+ * @param sboms the SBOM files
+ * @param run how the activity ran
+ */
+public record Sboms(List<ArtifactRef> sboms, StageRun run) implements StageOutput {}

@@ -1,0 +1,30 @@
+package dev.durablerelease.activity;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Stages that read the repository and write release files; served on {@link TaskQueues#SOURCE}. */
+@ActivityInterface
+public interface SourceActivities {
+  /**
+   * Fetches the tag into the worker's git cache, resolves it to a commit, checks {@code expectedCommit}, and loads the
+   * spec. Idempotent: a repeat fetches nothing new and returns the same result.
+   */
+  @ActivityMethod(name = "checkout")
+  Checkout checkout(CheckoutInput input);
+
+  /**
+   * Writes the source archives straight from the commit's git objects. Idempotent by construction: the same commit
+   * and spec always give the same bytes, stored under their digest.
+   */
+  @ActivityMethod(name = "buildSource")
+  Archives buildSource(Checkout checkout);
+
+  /** Writes one SBOM per archive and format. Idempotent: output depends only on the archives and the spec. */
+  @ActivityMethod(name = "generateSbom")
+  Sboms generateSbom(SbomInput input);
+
+  /** Writes {@code release.json} and {@code SHA256SUMS} into the store. Idempotent: same input, same files. */
+  @ActivityMethod(name = "writeManifest")
+  Manifest writeManifest(ManifestInput input);
+}

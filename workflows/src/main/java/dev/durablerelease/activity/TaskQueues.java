@@ -1,0 +1,38 @@
+package dev.durablerelease.activity;
+
+import java.util.List;
+
+/**
+ * Task queues are trust domains (DESIGN.md §4): a worker serves only the queues whose secrets and risks its host may
+ * hold. Client and workers share these names.
+ */
+public final class TaskQueues {
+  /** Workflows only; holds nothing secret. */
+  public static final String WORKFLOWS = "release";
+  /** Checkout, archives, SBOMs, manifest; may hold read credentials for git. */
+  public static final String SOURCE = "release-source";
+  /** Project tests (untrusted project code); holds nothing secret. */
+  public static final String BUILD = "release-build";
+  /** Project docs (untrusted, many dependencies); holds nothing secret. */
+  public static final String DOCS = "release-docs";
+  /** Publication; holds target credentials. */
+  public static final String UPLOAD = "release-upload";
+
+  /** Short names as given to {@code release worker --queues}, mapped to queue names. */
+  public static final List<String> SHORT_NAMES = List.of("workflows", "source", "build", "docs", "upload");
+
+  private TaskQueues() {}
+
+  /** {@code source} → {@code release-source}; {@code workflows} → {@code release}; full names pass through. */
+  public static String fromShortName(String name) {
+    return switch (name) {
+      case "workflows", WORKFLOWS -> WORKFLOWS;
+      case "source", SOURCE -> SOURCE;
+      case "build", BUILD -> BUILD;
+      case "docs", DOCS -> DOCS;
+      case "upload", UPLOAD -> UPLOAD;
+      default -> throw new IllegalArgumentException(
+          "unknown queue \"" + name + "\"; known: " + String.join(", ", SHORT_NAMES));
+    };
+  }
+}

@@ -1,0 +1,15 @@
+package dev.durablerelease.activity;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Publishes release files to the spec's targets; served on {@link TaskQueues#UPLOAD}. */
+@ActivityInterface
+public interface UploadActivities {
+  /**
+   * Stages every file on each target, then publishes them with the manifest last. Idempotent: a file already
+   * published with the same digest is left alone; one with another digest stops the upload.
+   */
+  @ActivityMethod(name = "upload")
+  Publication upload(UploadInput input);
+}

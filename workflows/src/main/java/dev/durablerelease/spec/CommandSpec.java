@@ -1,0 +1,12 @@
+package dev.durablerelease.spec;
+
+import java.util.Map;
+
+/**
+ * A project command (the test suite) run on the unpacked source archive.
+ *
+ * @param command a shell command line, run with {@code sh -c} in the archive's top folder
+ * @param timeout wall-clock limit, e.g. {@code 30m}
+ * @param env the only variables the command sees besides PATH, HOME and LANG
+ */
+public record CommandSpec(String command, String timeout, Map<String, String> env) {}

@@ -1,0 +1,320 @@
+package dev.durablerelease.spec;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Checks a bound spec, fills in defaults and expands placeholders, collecting every error with its line. */
+final class SpecValidator {
+  static final List<String> SOURCE_FORMATS = List.of("tar.gz");
+  static final List<String> DOCS_FORMATS = List.of("tar.gz");
+  static final List<String> SBOM_FORMATS = List.of("spdx");
+  static final Set<String> REPOSITORY_SCHEMES = Set.of("file", "http", "https", "ssh", "git");
+  static final Set<String> UPLOAD_SCHEMES = Set.of("file");
+  static final String DEFAULT_TIMEOUT = "30m";
+  static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+
+  private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]*");
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+  private static final Set<String> RESERVED_ENV = Set.of("PATH", "HOME", "LANG");
+
+  private final Map<String, Integer> lines;
+  private final List<SpecError> errors = new ArrayList<>();
+  private Map<String, String> placeholders = Map.of();
+
+  SpecValidator(Map<String, Integer> lines) {
+    this.lines = lines;
+  }
+
+  ReleaseSpec normalize(ReleaseSpec raw, String origin) throws SpecException {
+    String project = required(raw.project(), "/project", PROJECT,
+        "letters, digits, '.', '_' and '-', starting with a letter or digit");
+    String version = required(raw.version(), "/version", VERSION,
+        "letters, digits, '.', '+', '_' and '-' (no spaces or slashes)");
+    placeholders = Map.of("project", nullToEmpty(project), "version", nullToEmpty(version));
+    String repository = repository(raw.repository());
+    String tag = tag(raw.tag() == null ? "v{version}" : raw.tag());
+    String expectedCommit = raw.expectedCommit();
+    if (expectedCommit != null && !COMMIT.matcher(expectedCommit).matches()) {
+      error("/expectedCommit", "\"" + expectedCommit + "\" is not a full commit id; give all 40 hex digits"
+          + " (git rev-parse " + tag + "^{commit})");
+    }
+    SourceSpec source = source(raw.source());
+    CommandSpec test = raw.test() == null ? null : command(raw.test(), "/test");
+    DocsSpec docs = raw.docs() == null ? null : docs(raw.docs());
+    SbomSpec sbom = sbom(raw.sbom());
+    List<UploadSpec> upload = uploads(raw.upload());
+    if (!errors.isEmpty()) {
+      throw new SpecException(origin, SpecLoader.sorted(errors));
+    }
+    return new ReleaseSpec(project, repository, version, tag, expectedCommit, source, test, docs, sbom, upload);
+  }
+
+  private String repository(String repository) {
+    if (repository == null || repository.isBlank()) {
+      error("/repository", "missing; give a git URL or a local path (or --repository on the command line)");
+      return repository;
+    }
+    Matcher scheme = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://").matcher(repository);
+    if (scheme.find()) {
+      try {
+        URI uri = new URI(repository);
+        String name = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!REPOSITORY_SCHEMES.contains(name)) {
+          error("/repository", "unsupported scheme " + name + "://; use one of " + sortedList(REPOSITORY_SCHEMES)
+              + " or a local path");
+        } else if (!name.equals("file") && (uri.getHost() == null || uri.getHost().isBlank())) {
+          error("/repository", "\"" + repository + "\" has no host");
+        }
+      } catch (URISyntaxException e) {
+        error("/repository", "\"" + repository + "\" is not a valid URL: " + e.getReason());
+      }
+    } else if (repository.contains("\n")) {
+      error("/repository", "not a path or URL");
+    }
+    return repository;
+  }
+
+  private String tag(String tag) {
+    String expanded = expand(tag, "/tag");
+    if (expanded != null && !validRefPart(expanded)) {
+      error("/tag", "\"" + expanded + "\" is not a valid git tag name");
+    }
+    return expanded;
+  }
+
+  private SourceSpec source(SourceSpec raw) {
+    SourceSpec s = raw == null ? new SourceSpec(null, null, null) : raw;
+    String name = expand(s.name() == null ? "{project}-{version}" : s.name(), "/source/name");
+    if (name != null && (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith("."))) {
+      error("/source/name", "\"" + name + "\" cannot be an archive name; use a plain file name such as {project}-{version}");
+    }
+    List<String> formats = formats(s.formats(), List.of("tar.gz"), SOURCE_FORMATS, "/source/formats");
+    List<String> exclude = s.exclude() == null ? List.of() : List.copyOf(s.exclude());
+    for (int i = 0; i < exclude.size(); i++) {
+      if (exclude.get(i) == null || exclude.get(i).isBlank()) {
+        error("/source/exclude/" + i, "empty pattern");
+      }
+    }
+    return new SourceSpec(name, formats, exclude);
+  }
+
+  private CommandSpec command(CommandSpec raw, String at) {
+    String command = raw.command();
+    if (command == null || command.isBlank()) {
+      error(at + "/command", "missing; give the shell command to run, e.g. make test");
+    }
+    String timeout = timeout(raw.timeout(), at + "/timeout");
+    return new CommandSpec(command, timeout, env(raw.env(), at + "/env"));
+  }
+
+  private DocsSpec docs(DocsSpec raw) {
+    CommandSpec command = command(new CommandSpec(raw.command(), raw.timeout(), raw.env()), "/docs");
+    List<String> outputs = raw.outputs() == null ? List.of() : List.copyOf(raw.outputs());
+    if (outputs.isEmpty()) {
+      error("/docs/outputs", "missing; list the folders the docs command produces, e.g. [doc/_build/html]");
+    }
+    for (int i = 0; i < outputs.size(); i++) {
+      String out = outputs.get(i);
+      if (out == null || out.isBlank() || out.startsWith("/") || Arrays.asList(out.split("/")).contains("..")) {
+        error("/docs/outputs/" + i, "\"" + out + "\" must be a relative folder inside the source tree");
+      }
+    }
+    List<String> formats = formats(raw.formats(), List.of("tar.gz"), DOCS_FORMATS, "/docs/formats");
+    boolean skippable = raw.skippable() != null && raw.skippable();
+    return new DocsSpec(command.command(), outputs, formats, command.timeout(), skippable, command.env());
+  }
+
+  private SbomSpec sbom(SbomSpec raw) {
+    SbomSpec s = raw == null ? new SbomSpec(null, null, null) : raw;
+    List<String> formats = formats(s.formats(), List.of("spdx"), SBOM_FORMATS, "/sbom/formats");
+    return new SbomSpec(formats, s.supplier(), s.license());
+  }
+
+  private List<UploadSpec> uploads(List<UploadSpec> raw) {
+    if (raw == null) {
+      return List.of();
+    }
+    List<UploadSpec> result = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      String at = "/upload/" + i + "/url";
+      UploadSpec target = raw.get(i);
+      String url = target == null ? null : expand(target.url(), at);
+      if (url == null || url.isBlank()) {
+        error(at, "missing; give the target URL, e.g. file:///srv/releases/{project}/{version}/");
+        continue;
+      }
+      try {
+        URI uri = new URI(url);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!UPLOAD_SCHEMES.contains(scheme)) {
+          error(at, "unsupported target \"" + url + "\"; supported: " + sortedList(UPLOAD_SCHEMES).stream()
+              .map(s -> s + "://").collect(Collectors.joining(", ")));
+        } else if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+          error(at, "\"" + url + "\" needs an absolute path, e.g. file:///srv/releases/");
+        } else {
+          result.add(new UploadSpec(url.endsWith("/") ? url : url + "/"));
+        }
+      } catch (URISyntaxException e) {
+        error(at, "\"" + url + "\" is not a valid URL: " + e.getReason());
+      }
+    }
+    return result;
+  }
+
+  private List<String> formats(List<String> given, List<String> defaults, List<String> known, String at) {
+    if (given == null) {
+      return defaults;
+    }
+    if (given.isEmpty()) {
+      error(at, "empty; leave it out for the default " + defaults + " or list some of " + known);
+    }
+    List<String> result = new ArrayList<>();
+    for (int i = 0; i < given.size(); i++) {
+      String format = given.get(i);
+      if (!known.contains(format)) {
+        error(at + "/" + i, "unknown format \"" + format + "\"; supported: " + String.join(", ", known));
+      } else if (result.contains(format)) {
+        error(at + "/" + i, "\"" + format + "\" is listed twice");
+      } else {
+        result.add(format);
+      }
+    }
+    return result;
+  }
+
+  private String timeout(String timeout, String at) {
+    String value = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    Duration d = Durations.tryParse(value).orElse(null);
+    if (d == null) {
+      error(at, "\"" + value + "\" is not a duration; write e.g. 90s, 30m, 2h or 1h30m");
+    } else if (d.isZero() || d.isNegative() || d.compareTo(MAX_TIMEOUT) > 0) {
+      error(at, "\"" + value + "\" is out of range; use more than 0s and at most 7d");
+    }
+    return value;
+  }
+
+  private Map<String, String> env(Map<String, String> env, String at) {
+    if (env == null) {
+      return Map.of();
+    }
+    Map<String, String> result = new LinkedHashMap<>();
+    env.forEach((name, value) -> {
+      if (!ENV_NAME.matcher(name).matches()) {
+        error(at + "/" + name, "\"" + name + "\" is not a valid environment variable name");
+      } else if (RESERVED_ENV.contains(name)) {
+        error(at + "/" + name, name + " is set by the engine and cannot be overridden");
+      } else {
+        result.put(name, value == null ? "" : value);
+      }
+    });
+    return result;
+  }
+
+  private String required(String value, String at, Pattern pattern, String allowed) {
+    if (value == null || value.isBlank()) {
+      error(at, "missing");
+    } else if (!pattern.matcher(value).matches()) {
+      error(at, "\"" + value + "\" is not allowed; use " + allowed);
+    }
+    return value;
+  }
+
+  private String expand(String text, String at) {
+    if (text == null) {
+      return null;
+    }
+    Matcher m = PLACEHOLDER.matcher(text);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String value = placeholders.get(m.group(1));
+      if (value == null) {
+        error(at, "unknown placeholder {" + m.group(1) + "}; known: {project}, {version}");
+        value = m.group();
+      }
+      m.appendReplacement(sb, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+
+  private void error(String pointer, String message) {
+    errors.add(new SpecError(dotted(pointer), lineOf(lines, pointer), message));
+  }
+
+  /** Git's rules for a ref name component, enough to refuse what `git tag` would refuse. */
+  private static boolean validRefPart(String name) {
+    if (name.isEmpty() || name.startsWith("-") || name.startsWith("/") || name.endsWith("/") || name.endsWith(".")
+        || name.endsWith(".lock") || name.contains("..") || name.contains("@{") || name.contains("//")) {
+      return false;
+    }
+    for (char c : name.toCharArray()) {
+      if (c < 0x20 || c == 0x7f || " ~^:?*[\\".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static int lineOf(Map<String, Integer> lines, String pointer) {
+    String p = pointer;
+    while (true) {
+      Integer line = lines.get(p);
+      if (line != null) {
+        return line;
+      }
+      if (p.isEmpty()) {
+        return 0;
+      }
+      p = p.substring(0, p.lastIndexOf('/'));
+    }
+  }
+
+  /** {@code /upload/0/url} becomes {@code upload[0].url}. */
+  static String dotted(String pointer) {
+    StringBuilder sb = new StringBuilder();
+    for (String part : pointer.split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (part.chars().allMatch(Character::isDigit)) {
+        sb.append('[').append(part).append(']');
+      } else {
+        sb.append(sb.length() == 0 ? "" : ".").append(part);
+      }
+    }
+    return sb.length() == 0 ? "(file)" : sb.toString();
+  }
+
+
+  static String knownKeys(Class<?> type) {
+    if (!type.isRecord()) {
+      return "check the spelling";
+    }
+    return "known keys here: " + Arrays.stream(type.getRecordComponents())
+        .map(java.lang.reflect.RecordComponent::getName)
+        .sorted()
+        .collect(Collectors.joining(", "));
+  }
+
+  private static List<String> sortedList(Set<String> set) {
+    return set.stream().sorted().toList();
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+}

@@ -1,0 +1,29 @@
+package dev.durablerelease.workflow;
+
+import java.util.List;
+
+/**
+ * What a finished release produced. Carries references only; the files are in the artifact store.
+ *
+ * @param project project name
+ * @param version released version
+ * @param tag the tag that was released
+ * @param commit the commit the tag resolved to
+ * @param artifacts every published file of the release except the manifest and checksums
+ * @param logs logs of the project commands, kept in the store
+ * @param manifest {@code release.json}
+ * @param checksums {@code SHA256SUMS}
+ * @param published the target URLs the release was published to
+ * @param stages the checklist as it ended
+ */
+public record ReleaseResult(
+    String project,
+    String version,
+    String tag,
+    String commit,
+    List<ArtifactRef> artifacts,
+    List<ArtifactRef> logs,
+    ArtifactRef manifest,
+    ArtifactRef checksums,
+    List<String> published,
+    List<StageStatus> stages) {}

@@ -1,0 +1,22 @@
+package dev.durablerelease.workflow;
+
+/** The release checklist, in order. The ids are what release managers, the CLI and the Temporal UI show. */
+public enum Stage {
+  CHECKOUT("checkout"),
+  BUILD_SOURCE("buildSource"),
+  TEST_SOURCE("testSource"),
+  BUILD_DOCS("buildDocs"),
+  GENERATE_SBOM("generateSbom"),
+  WRITE_MANIFEST("writeManifest"),
+  UPLOAD("upload");
+
+  private final String id;
+
+  Stage(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+}

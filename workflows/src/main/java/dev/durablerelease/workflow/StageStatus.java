@@ -1,0 +1,20 @@
+package dev.durablerelease.workflow;
+
+/**
+ * One line of the checklist as the {@code status} query and {@code release.json} show it.
+ *
+ * @param stage the stage id, e.g. {@code buildSource}
+ * @param state where it stands
+ * @param attempts attempts made so far (0 before it started)
+ * @param startedAt epoch milliseconds (workflow time) when it started, or 0
+ * @param endedAt epoch milliseconds (workflow time) when it ended, or 0
+ * @param worker the worker that ran the successful attempt, when known
+ * @param detail a short human line: the result or the failure
+ */
+public record StageStatus(
+    String stage, StageState state, int attempts, long startedAt, long endedAt, String worker, String detail) {
+
+  public static StageStatus pending(Stage stage) {
+    return new StageStatus(stage.id(), StageState.PENDING, 0, 0, 0, null, null);
+  }
+}

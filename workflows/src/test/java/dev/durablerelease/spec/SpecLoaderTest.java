@@ -1,0 +1,176 @@
+package dev.durablerelease.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+
+  private static ReleaseSpec load(String yaml) throws SpecException {
+    return SpecLoader.load(yaml, "release.yaml", SpecLoader.Overrides.NONE);
+  }
+
+  private static List<SpecError> errors(String yaml) {
+    try {
+      load(yaml);
+    } catch (SpecException e) {
+      return e.errors();
+    }
+    throw new AssertionError("spec was accepted:\n" + yaml);
+  }
+
+  @Test
+  void minimalSpecGetsEveryDefault() throws Exception {
+    ReleaseSpec spec = load("""
+        project: hello
+        repository: https://git.example.org/hello.git
+        version: 2.1.0
+        """);
+    assertThat(spec.tag()).isEqualTo("v2.1.0");
+    assertThat(spec.source().name()).isEqualTo("hello-2.1.0");
+    assertThat(spec.source().formats()).containsExactly("tar.gz");
+    assertThat(spec.source().exclude()).isEmpty();
+    assertThat(spec.sbom().formats()).containsExactly("spdx");
+    assertThat(spec.hasTests()).isFalse();
+    assertThat(spec.hasDocs()).isFalse();
+    assertThat(spec.hasUploads()).isFalse();
+  }
+
+  @Test
+  void placeholdersAreExpandedAndCommandsKeptVerbatim() throws Exception {
+    ReleaseSpec spec = load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 2.1.0
+        tag: release-{version}
+        source: {name: "{project}-src-{version}"}
+        test: {command: "make test VERSION={version}", timeout: 1h30m, env: {CFLAGS: -O2}}
+        docs: {command: make docs, outputs: [doc/html], skippable: true}
+        upload: [{url: "file:///srv/releases/{project}/{version}"}]
+        """);
+    assertThat(spec.tag()).isEqualTo("release-2.1.0");
+    assertThat(spec.source().name()).isEqualTo("hello-src-2.1.0");
+    assertThat(spec.test().command()).isEqualTo("make test VERSION={version}");
+    assertThat(Durations.parse(spec.test().timeout())).hasMinutes(90);
+    assertThat(spec.test().env()).containsEntry("CFLAGS", "-O2");
+    assertThat(spec.docs().timeout()).isEqualTo("30m");
+    assertThat(spec.docs().skippable()).isTrue();
+    assertThat(spec.upload()).extracting(UploadSpec::url).containsExactly("file:///srv/releases/hello/2.1.0/");
+  }
+
+  @Test
+  void overridesWinOverTheFile() throws Exception {
+    ReleaseSpec spec = SpecLoader.load("project: hello\nversion: 1.0.0\n", "release.yaml",
+        new SpecLoader.Overrides("/tmp/hello", "1.0.1"));
+    assertThat(spec.repository()).isEqualTo("/tmp/hello");
+    assertThat(spec.version()).isEqualTo("1.0.1");
+    assertThat(spec.tag()).isEqualTo("v1.0.1");
+  }
+
+  @Test
+  void everyUnknownKeyIsReportedWithItsLine() {
+    List<SpecError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        tset:
+          command: make test
+        source:
+          formats: [tar.gz]
+          exlude: [".github/"]
+        """);
+    assertThat(errors).extracting(SpecError::field, SpecError::line)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("tset", 4),
+            org.assertj.core.groups.Tuple.tuple("source.exlude", 8));
+    assertThat(errors.get(0).message()).contains("unknown key").contains("test");
+    assertThat(errors.get(1).message()).contains("exclude");
+  }
+
+  @Test
+  void missingRequiredFieldsBadDurationsAndBadUrlsAreAllReported() {
+    List<SpecError> errors = errors("""
+        version: 1.0.0
+        test:
+          timeout: 30x
+        docs:
+          command: make docs
+        upload:
+          - url: sftp://releases@host/srv/
+          - url: file:relative/path
+        expectedCommit: 51b7f2a
+        """);
+    assertThat(errors).extracting(SpecError::field).containsExactlyInAnyOrder(
+        "project", "repository", "test.command", "test.timeout", "docs.outputs", "upload[0].url", "upload[1].url",
+        "expectedCommit");
+    SpecError timeout = errors.stream().filter(e -> e.field().equals("test.timeout")).findFirst().orElseThrow();
+    assertThat(timeout.line()).isEqualTo(3);
+    assertThat(timeout.message()).contains("\"30x\" is not a duration").contains("30m");
+    SpecError commit = errors.stream().filter(e -> e.field().equals("expectedCommit")).findFirst().orElseThrow();
+    assertThat(commit.line()).isEqualTo(9);
+    assertThat(commit.message()).contains("full commit id");
+    SpecError sftp = errors.stream().filter(e -> e.field().equals("upload[0].url")).findFirst().orElseThrow();
+    assertThat(sftp.line()).isEqualTo(7);
+    assertThat(sftp.message()).contains("unsupported target").contains("file://");
+  }
+
+  @Test
+  void wrongTypesAndUnknownFormatsNameTheField() {
+    assertThat(errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        test: make test
+        """)).singleElement().satisfies(e -> {
+          assertThat(e.field()).isEqualTo("test");
+          assertThat(e.line()).isEqualTo(4);
+          assertThat(e.message()).contains("wrong type");
+        });
+    assertThat(errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        source: {formats: [tar.gz, rar]}
+        """)).singleElement().satisfies(e -> {
+          assertThat(e.field()).isEqualTo("source.formats[1]");
+          assertThat(e.message()).contains("unknown format \"rar\"");
+        });
+  }
+
+  @Test
+  void unknownPlaceholdersAndInvalidNamesAreRefused() {
+    assertThat(errors("""
+        project: hello world
+        repository: /srv/git/hello
+        version: 1.0/0
+        tag: v{verison}
+        """)).extracting(SpecError::field).containsExactlyInAnyOrder("project", "version", "tag", "source.name");
+  }
+
+  @Test
+  void notYamlEmptyAndDuplicateKeysAreClearErrors() {
+    assertThatThrownBy(() -> load("project: [unclosed\n")).isInstanceOf(SpecException.class)
+        .hasMessageContaining("release.yaml:").hasMessageContaining("not valid YAML");
+    assertThatThrownBy(() -> load("")).isInstanceOf(SpecException.class).hasMessageContaining("empty");
+    assertThatThrownBy(() -> load("project: a\nproject: b\n")).isInstanceOf(SpecException.class)
+        .hasMessageContaining("Duplicate field 'project'");
+  }
+
+  @Test
+  void digestIsStableAndChangesWithTheSpec() throws Exception {
+    String yaml = "project: hello\nrepository: /srv/git/hello\nversion: 1.0.0\n";
+    assertThat(SpecLoader.digest(load(yaml))).isEqualTo(SpecLoader.digest(load(yaml))).hasSize(64);
+    assertThat(SpecLoader.digest(load(yaml))).isNotEqualTo(SpecLoader.digest(load(yaml.replace("1.0.0", "1.0.1"))));
+  }
+
+  @Test
+  void durationsAcceptShortAndIsoForms() {
+    assertThat(Durations.tryParse("90s")).hasValueSatisfying(d -> assertThat(d).hasSeconds(90));
+    assertThat(Durations.tryParse("2d")).hasValueSatisfying(d -> assertThat(d).hasDays(2));
+    assertThat(Durations.tryParse("PT15M")).hasValueSatisfying(d -> assertThat(d).hasMinutes(15));
+    assertThat(Durations.tryParse("")).isEmpty();
+    assertThat(Durations.tryParse("15")).isEmpty();
+    assertThat(Durations.tryParse("m")).isEmpty();
+  }
+}
