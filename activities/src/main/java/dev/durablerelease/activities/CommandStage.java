@@ -36,7 +36,7 @@ final class CommandStage {
   }
 
   CommandReport run(CommandInput input) {
-    return StageActivity.run(context, stage -> {
+    return StageActivity.reusable(context, input.stage(), input, input.resume(), CommandReport.class, stage -> {
       ActivityExecutionContext activity = Activity.getExecutionContext();
       ArtifactStore store = context.store();
       Path runDir = freshRunDir(activity, stage.attempt());

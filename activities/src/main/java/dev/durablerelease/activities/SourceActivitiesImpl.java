@@ -59,13 +59,13 @@ public class SourceActivitiesImpl implements SourceActivities {
       requireExpectedCommit(input.tag(), tag.commit(), input.expectedCommit(), "the workflow input");
       ReleaseSpec spec = input.spec() != null ? normalize(input.spec()) : specFromCommit(input, tag);
       return new Checkout(repository, tag.tag(), tag.commit(), tag.tree(), tag.commitTime(), spec,
-          SpecLoader.digest(spec), stage.finished());
+          SpecLoader.digest(spec), input.resume(), stage.finished());
     });
   }
 
   @Override
   public Archives buildSource(Checkout checkout) {
-    return StageActivity.run(context, stage -> {
+    return StageActivity.reusable(context, "buildSource", checkout, checkout.resume(), Archives.class, stage -> {
       SourceSpec source = checkout.spec().source();
       List<ArtifactRef> archives = new ArrayList<>();
       int fileCount;
@@ -90,7 +90,7 @@ public class SourceActivitiesImpl implements SourceActivities {
 
   @Override
   public Sboms generateSbom(SbomInput input) {
-    return StageActivity.run(context, stage -> {
+    return StageActivity.reusable(context, "generateSbom", input, input.checkout().resume(), Sboms.class, stage -> {
       ReleaseSpec spec = input.checkout().spec();
       List<ArtifactRef> sboms = new ArrayList<>();
       for (ArtifactRef archive : input.archives()) {

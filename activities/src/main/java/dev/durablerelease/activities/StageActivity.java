@@ -2,6 +2,7 @@ package dev.durablerelease.activities;
 
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.store.BlobIntegrityException;
+import dev.durablerelease.workflow.StageOutput;
 import dev.durablerelease.workflow.StageRun;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
@@ -46,9 +47,35 @@ public final class StageActivity {
     }
   }
 
+  /**
+   * Like {@link #run}, but first looks for the result of an earlier run of the same stage with identical inputs
+   * (when {@code reuse} is set, i.e. on resume) and returns it while every file it refers to is still in the store.
+   * Every success is recorded for such a later reuse.
+   */
+  public static <T extends StageOutput> T reusable(WorkerContext context, String stageId, Object input, boolean reuse,
+      Class<T> type, Body<T> body) {
+    return run(context, stage -> {
+      StageRecords records = new StageRecords(context.store());
+      String key = StageRecords.key(stageId, input);
+      if (reuse) {
+        java.util.Optional<T> earlier = records.find(key, type);
+        if (earlier.isPresent()) {
+          return type.cast(earlier.get().withRun(stage.finished(true)));
+        }
+      }
+      T result = body.run(stage);
+      records.save(key, result);
+      return result;
+    });
+  }
+
   /** How this attempt ran, measured up to now; call it last, when building the result. */
   public StageRun finished() {
-    return new StageRun(identity, attempt, (System.nanoTime() - startNanos) / 1_000_000);
+    return finished(false);
+  }
+
+  private StageRun finished(boolean reused) {
+    return new StageRun(identity, attempt, (System.nanoTime() - startNanos) / 1_000_000, reused);
   }
 
   public int attempt() {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.ManifestInput;
 import dev.durablerelease.workflow.ArtifactRef;
-import dev.durablerelease.workflow.StageState;
 import dev.durablerelease.workflow.StageStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,12 +28,12 @@ public final class ManifestWriter {
     List<ReleaseManifest.Artifact> logs = listed(input.logs());
     // a stage still running (this one) or not yet started (upload) is not part of what made the files
     List<ReleaseManifest.StageEntry> stages = input.stages().stream()
-        .filter(s -> s.state() == StageState.SUCCEEDED || s.state() == StageState.NOT_CONFIGURED)
+        .filter(s -> s.state().isDone())
         .map(ManifestWriter::entry)
         .toList();
     ReleaseManifest manifest = new ReleaseManifest(ReleaseManifest.SCHEMA, c.spec().project(), c.spec().version(),
         c.repository(), c.tag(), c.commit(), c.tree(), Instant.ofEpochSecond(c.commitTime()).toString(),
-        c.specDigest(), workflowId, runId, artifacts, logs, stages, input.targets());
+        c.specDigest(), workflowId, runId, artifacts, logs, stages, input.targets(), input.operatorEvents());
     return JSON.writeValueAsBytes(manifest);
   }
 

@@ -1,5 +1,6 @@
 package dev.durablerelease.manifest;
 
+import dev.durablerelease.workflow.OperatorEvent;
 import java.util.List;
 
 /**
@@ -20,6 +21,7 @@ import java.util.List;
  * @param logs logs of the project commands, kept in the artifact store under their digest
  * @param stages the stages that produced them
  * @param targets where the release is published
+ * @param operatorEvents operators' decisions before the manifest was written (retries, skips)
  */
 public record ReleaseManifest(
     String schema,
@@ -36,7 +38,8 @@ public record ReleaseManifest(
     List<Artifact> artifacts,
     List<Artifact> logs,
     List<StageEntry> stages,
-    List<String> targets) {
+    List<String> targets,
+    List<OperatorEvent> operatorEvents) {
 
   public static final String SCHEMA = "https://durablerelease.dev/release/v1";
 

@@ -36,7 +36,7 @@ class CommandStageTest {
     repo = SampleRepository.create(tmp.resolve("hello"));
     stages = new StageHarness(tmp.resolve("worker"));
     checkout = stages.source().checkout(
-        new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null));
+        new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null, false));
     archives = stages.source().buildSource(checkout);
   }
 
@@ -48,7 +48,7 @@ class CommandStageTest {
 
   private CommandInput command(String command, String timeout, Map<String, String> env, List<String> outputs) {
     return new CommandInput("testSource", archives.primary(), "hello-1.0.0", command, timeout, env, outputs,
-        List.of("tar.gz"), "hello-1.0.0-docs", checkout.commitTime());
+        List.of("tar.gz"), "hello-1.0.0-docs", checkout.commitTime(), false);
   }
 
   private String log(CommandReport report) throws Exception {

@@ -29,7 +29,7 @@ class SourceArchiveTest {
     try (SampleRepository repo = SampleRepository.create(repoDir);
         StageHarness stages = new StageHarness(workerDir)) {
       Checkout checkout = stages.source().checkout(
-          new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null));
+          new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null, false));
       Archives archives = stages.source().buildSource(checkout);
       ArtifactRef archive = archives.primary();
       Path file = workerDir.resolve(archive.name());

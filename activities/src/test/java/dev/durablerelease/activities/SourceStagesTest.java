@@ -44,7 +44,7 @@ class SourceStagesTest {
   }
 
   private CheckoutInput input(String tag, String expectedCommit) {
-    return new CheckoutInput(repo.url(), SampleRepository.VERSION, tag, expectedCommit, null);
+    return new CheckoutInput(repo.url(), SampleRepository.VERSION, tag, expectedCommit, null, false);
   }
 
   @Test
@@ -81,11 +81,11 @@ class SourceStagesTest {
   @Test
   void missingRepositoryAndRelativePathsAreClearErrors() {
     ApplicationFailure missing = failure(() -> stages.source().checkout(
-        new CheckoutInput(tmp.resolve("nope").toString(), "1.0.0", "v1.0.0", null, null)));
+        new CheckoutInput(tmp.resolve("nope").toString(), "1.0.0", "v1.0.0", null, null, false)));
     assertThat(missing.getType()).isEqualTo(Failures.REPOSITORY_UNAVAILABLE);
     assertThat(missing.getOriginalMessage()).contains("nope");
     ApplicationFailure relative = failure(() -> stages.source().checkout(
-        new CheckoutInput("hello", "1.0.0", "v1.0.0", null, null)));
+        new CheckoutInput("hello", "1.0.0", "v1.0.0", null, null, false)));
     assertThat(relative.getType()).isEqualTo(Failures.INVALID_SPEC);
     assertThat(relative.getOriginalMessage()).contains("relative path");
   }
@@ -95,7 +95,7 @@ class SourceStagesTest {
     repo.writeFile("release.yaml", "project: hello\nversion: 1.0.0\ntest: {commnd: make}\n").commitAll("typo");
     repo.tag("v1.0.1");
     ApplicationFailure f = failure(() -> stages.source().checkout(
-        new CheckoutInput(repo.url(), "1.0.1", "v1.0.1", null, null)));
+        new CheckoutInput(repo.url(), "1.0.1", "v1.0.1", null, null, false)));
     assertThat(f.getType()).isEqualTo(Failures.INVALID_SPEC);
     assertThat(f.getOriginalMessage()).contains("release.yaml at v1.0.1:3: test.commnd: unknown key");
   }
@@ -110,7 +110,7 @@ class SourceStagesTest {
     List<ArtifactRef> artifacts = new java.util.ArrayList<>(archives.archives());
     artifacts.addAll(sboms.sboms());
     Manifest manifest = stages.source().writeManifest(new ManifestInput(checkout, artifacts, List.of(), List.of(),
-        List.of()));
+        List.of(), List.of()));
     Path out = tmp.resolve("out");
     for (ArtifactRef a : artifacts) {
       stages.context().store().copyTo(a, out.resolve(a.name()));
@@ -126,9 +126,9 @@ class SourceStagesTest {
   @Test
   void specGivenInTheInputIsValidatedAgain() {
     ReleaseSpec bad = new ReleaseSpec("hello", repo.url(), "1.0.0", "v1.0.0", null, null,
-        new dev.durablerelease.spec.CommandSpec("make test", "soon", null), null, null, null);
+        new dev.durablerelease.spec.CommandSpec("make test", "soon", null, null), null, null, null, null);
     ApplicationFailure f = failure(() -> stages.source().checkout(
-        new CheckoutInput(repo.url(), "1.0.0", "v1.0.0", null, bad)));
+        new CheckoutInput(repo.url(), "1.0.0", "v1.0.0", null, bad, false)));
     assertThat(f.getType()).isEqualTo(Failures.INVALID_SPEC);
     assertThat(f.getOriginalMessage()).contains("test.timeout").contains("\"soon\" is not a duration");
   }

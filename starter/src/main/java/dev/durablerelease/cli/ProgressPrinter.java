@@ -7,10 +7,10 @@ import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Prints one line each time a stage starts or ends, from successive {@code status} answers. */
+/** Prints one line each time a stage changes state, from successive {@code status} answers (no terminal needed). */
 final class ProgressPrinter {
   private final PrintWriter out;
-  private final Map<String, StageState> seen = new HashMap<>();
+  private final Map<String, String> seen = new HashMap<>();
 
   ProgressPrinter(PrintWriter out) {
     this.out = out;
@@ -18,29 +18,35 @@ final class ProgressPrinter {
 
   void update(ReleaseStatus status) {
     for (StageStatus stage : status.stages()) {
-      StageState before = seen.put(stage.stage(), stage.state());
-      if (before == stage.state()) {
+      String key = stage.state() + "/" + stage.attempts();
+      if (key.equals(seen.put(stage.stage(), key)) || stage.state() == StageState.PENDING) {
         continue;
       }
-      switch (stage.state()) {
-        case RUNNING -> line("running", stage, null);
-        case SUCCEEDED -> line("done", stage, stage.detail());
-        case FAILED -> line("FAILED", stage, firstLine(stage.detail()));
-        case NOT_CONFIGURED -> line("skipped", stage, "not configured");
-        case PENDING -> { }
-      }
+      line(stage);
     }
     out.flush();
   }
 
-  private void line(String word, StageStatus stage, String detail) {
-    String time = stage.endedAt() > 0 && stage.startedAt() > 0
-        ? String.format("%6.1fs", (stage.endedAt() - stage.startedAt()) / 1000.0)
-        : "       ";
-    out.printf("  %-8s %-14s %s  %s%n", word, stage.stage(), time, detail == null ? "" : detail);
+  private void line(StageStatus stage) {
+    String word = switch (stage.state()) {
+      case RUNNING -> "running";
+      case WAITING -> "waiting";
+      case SUCCEEDED -> "done";
+      case REUSED -> "reused";
+      case BLOCKED -> "BLOCKED";
+      case SKIPPED -> "skipped";
+      case FAILED -> "FAILED";
+      case CANCELLED -> "cancelled";
+      case NOT_CONFIGURED -> "skipped";
+      case PENDING -> "";
+    };
+    boolean ended = stage.endedAt() > 0 && stage.startedAt() > 0;
+    String time = ended ? String.format("%6.1fs", (stage.endedAt() - stage.startedAt()) / 1000.0) : "       ";
+    String detail = stage.state() == StageState.RUNNING ? "" : firstLine(stage.detail());
+    out.printf("  %-9s %-14s %s  %s%n", word, stage.stage(), time, detail);
   }
 
-  private static String firstLine(String text) {
+  static String firstLine(String text) {
     if (text == null) {
       return "";
     }

@@ -6,6 +6,8 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import dev.durablerelease.activities.EngineVersion;
 import dev.durablerelease.spec.SpecException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -21,9 +23,13 @@ import picocli.CommandLine.ScopeType;
     versionProvider = ReleaseCli.Version.class,
     description = "A release engine in which every release is a durable Temporal workflow.%n"
         + "With no TEMPORAL_ADDRESS set, commands run Temporal's server in this process on loopback.",
-    subcommands = {RunCommand.class, StartCommand.class, WorkerCommand.class, DevServerCommand.class})
+    subcommands = {RunCommand.class, ResumeCommand.class, StartCommand.class, StatusCommand.class, WatchCommand.class,
+        OperatorCommands.Approve.class, OperatorCommands.Retry.class, OperatorCommands.Skip.class,
+        OperatorCommands.Abort.class, ListCommand.class, HistoryCommand.class, WorkerCommand.class,
+        DevServerCommand.class})
 public class ReleaseCli implements Runnable {
   private final Map<String, String> env;
+  private final BufferedReader terminal;
 
   @Option(names = "--log-format", scope = ScopeType.INHERIT, defaultValue = "${env:DURABLE_RELEASE_LOG_FORMAT:-text}",
       description = "text (default) or json, one object per line on stderr")
@@ -33,17 +39,31 @@ public class ReleaseCli implements Runnable {
       description = "log each stage and worker event as well as the progress lines")
   boolean verbose;
 
-  ReleaseCli(Map<String, String> env) {
+  ReleaseCli(Map<String, String> env, BufferedReader terminal) {
     this.env = env;
+    this.terminal = terminal;
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    BufferedReader terminal = System.console() == null ? null
+        : new BufferedReader(new InputStreamReader(System.in, java.nio.charset.Charset.defaultCharset()));
+    System.exit(execute(args, System.getenv(), terminal, new PrintWriter(System.out, true),
+        new PrintWriter(System.err, true)));
   }
 
-  /** Runs the CLI with the given environment and output streams (what tests call). */
+  /** Runs the CLI without a terminal (what tests call). */
   public static int execute(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new ReleaseCli(env));
+    return execute(args, env, null, out, err);
+  }
+
+  /**
+   * Runs the CLI with the given environment and output streams.
+   *
+   * @param terminal the operator's answers when there is a terminal; null when there is none
+   */
+  public static int execute(String[] args, Map<String, String> env, BufferedReader terminal, PrintWriter out,
+      PrintWriter err) {
+    CommandLine cli = new CommandLine(new ReleaseCli(env, terminal));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionStrategy(parsed -> {
@@ -77,6 +97,14 @@ public class ReleaseCli implements Runnable {
     return env;
   }
 
+  Operator operator(PrintWriter out) {
+    return Operator.of(terminal, out, env);
+  }
+
+  boolean hasTerminal() {
+    return terminal != null;
+  }
+
   private void configureLogging(String command) {
     LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
     if ("json".equals(logFormat)) {
@@ -91,8 +119,8 @@ public class ReleaseCli implements Runnable {
     } else if (!"text".equals(logFormat)) {
       throw new UserError("--log-format must be text or json, not " + logFormat);
     }
-    // run and start print their own progress lines; stage logs would repeat them
-    boolean quiet = ("run".equals(command) || "start".equals(command)) && !verbose;
+    // these print their own progress lines; stage logs would repeat them
+    boolean quiet = java.util.Set.of("run", "resume", "start", "watch").contains(command) && !verbose;
     logging.getLogger("dev.durablerelease").setLevel(quiet ? Level.WARN : Level.INFO);
   }
 

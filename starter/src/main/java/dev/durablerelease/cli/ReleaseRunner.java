@@ -2,13 +2,19 @@ package dev.durablerelease.cli;
 
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.BlockedStage;
+import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
+import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
+import dev.durablerelease.workflow.StageState;
+import dev.durablerelease.workflow.StageStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.TemporalFailure;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,50 +22,71 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Starts a release, prints its progress until it ends, and copies its files out of the store. */
+/**
+ * Starts a release, prints its progress until it ends, copies its files out of the store, and, since the process that
+ * runs an embedded release owns its server, answers for the operator when the release blocks or waits for approval:
+ * it asks at a terminal, and without one it aborts (publishing nothing) and says how to resume.
+ */
 final class ReleaseRunner {
   private static final Duration POLL = Duration.ofMillis(300);
 
   private final WorkflowClient client;
   private final PrintWriter out;
   private final PrintWriter err;
+  private final Operator operator;
+  private final boolean preApproved;
+  private final String resumeHint;
 
-  ReleaseRunner(WorkflowClient client, PrintWriter out, PrintWriter err) {
+  /**
+   * @param preApproved approve the release when it waits for approval (run --approve)
+   * @param resumeHint the command that resumes this release, printed when it is aborted for want of an operator
+   */
+  ReleaseRunner(WorkflowClient client, PrintWriter out, PrintWriter err, Operator operator, boolean preApproved,
+      String resumeHint) {
     this.client = client;
     this.out = out;
     this.err = err;
+    this.operator = operator;
+    this.preApproved = preApproved;
+    this.resumeHint = resumeHint;
   }
 
   /** Runs the release to its end; returns the exit code. */
   int run(ReleaseRequest request, ArtifactStore store, Path outDir) throws IOException, InterruptedException {
     long start = System.nanoTime();
     WorkflowExecution execution = ReleaseStarter.start(client, request);
-    out.println("release " + execution.getWorkflowId() + " started");
+    out.println("release " + execution.getWorkflowId() + " started" + (request.resume() ? " (resuming)" : ""));
     ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class, execution.getWorkflowId());
     CompletableFuture<ReleaseResult> result =
         client.newUntypedWorkflowStub(execution.getWorkflowId()).getResultAsync(ReleaseResult.class);
     ProgressPrinter progress = new ProgressPrinter(out);
+    Set<String> handled = new HashSet<>();
     while (!result.isDone()) {
-      progress.update(workflow.status());
+      ReleaseStatus status = workflow.status();
+      progress.update(status);
+      answer(workflow, status, handled);
       try {
         result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
         // not done yet, or done with a failure handled below
       }
     }
-    ReleaseStatus last = workflow.status();
-    progress.update(last);
+    progress.update(workflow.status());
     try {
       ReleaseResult released = result.get();
       List<String> exported = outDir == null ? List.of() : export(store, released, outDir);
-      out.printf("released %s %s (tag %s, commit %s) in %.1f s%n", released.project(), released.version(),
-          released.tag(), released.commit(), (System.nanoTime() - start) / 1e9);
+      long reused = released.stages().stream().filter(s -> s.state() == StageState.REUSED).count();
+      out.printf("released %s %s (tag %s, commit %s) in %.1f s%s%n", released.project(), released.version(),
+          released.tag(), released.commit(), (System.nanoTime() - start) / 1e9,
+          reused > 0 ? ", reusing " + reused + " finished stage(s): " + reusedStages(released) : "");
       if (outDir != null) {
         out.println(exported.size() + " files in " + outDir);
       }
@@ -73,6 +100,72 @@ final class ReleaseRunner {
       err.flush();
       return ExitCodes.RELEASE_FAILED;
     }
+  }
+
+  /** Decides for a blocked or waiting release, once per blocked attempt. */
+  private void answer(ReleaseWorkflow workflow, ReleaseStatus status, Set<String> handled) throws IOException {
+    if (status.state() == ReleaseState.BLOCKED) {
+      BlockedStage blocked = status.blocked().get(0);
+      if (!handled.add("blocked " + blocked.stage() + " " + attempts(status, blocked.stage()))) {
+        return;
+      }
+      err.println("release blocked at " + blocked.stage() + ": " + blocked.reason());
+      err.flush();
+      if (!operator.present()) {
+        send(workflow, "abort", blocked.stage(), "no terminal to ask; blocked at " + blocked.stage());
+        err.println("no terminal to ask what to do, so the release was aborted and nothing was published."
+            + " Fix the cause, then resume it, reusing the stages that finished:\n  " + resumeHint);
+        err.flush();
+        return;
+      }
+      List<String> choices = new ArrayList<>(List.of("retry"));
+      if (blocked.skippable()) {
+        choices.add("skip");
+      }
+      choices.add("abort");
+      String choice = operator.choose(blocked.stage() + " is blocked; what now?", choices.toArray(String[]::new));
+      send(workflow, choice, blocked.stage(), "chosen at the terminal of release run");
+    } else if (status.state() == ReleaseState.WAITING_FOR_APPROVAL && handled.add("approval")) {
+      if (preApproved) {
+        send(workflow, "approve", "approval", "approved in advance with release run --approve");
+      } else if (operator.present()) {
+        String choice = operator.choose("release " + status.project() + " " + status.version()
+            + " is ready to publish; approve?", "approve", "abort");
+        send(workflow, choice, "approval", "answered at the terminal of release run");
+      } else {
+        send(workflow, "abort", "approval", "no terminal to ask for approval");
+        err.println("the release needs approval before upload and there is no terminal to ask, so it was aborted;"
+            + " run it with --approve, or start it on a cluster and approve with `release approve`");
+        err.flush();
+      }
+    }
+  }
+
+  private void send(ReleaseWorkflow workflow, String verb, String stage, String note) {
+    OperatorAction action = new OperatorAction(stage, operator.name(), note);
+    try {
+      String answer = switch (verb) {
+        case "retry" -> workflow.retry(action);
+        case "skip" -> workflow.skip(action);
+        case "approve" -> workflow.approve(action);
+        default -> workflow.abort(action);
+      };
+      out.println("  " + answer);
+      out.flush();
+    } catch (WorkflowUpdateException e) {
+      err.println(verb + " refused: " + failureMessage(e.getCause()));
+      err.flush();
+    }
+  }
+
+  private static int attempts(ReleaseStatus status, String stage) {
+    return status.stages().stream().filter(s -> s.stage().equals(stage)).mapToInt(StageStatus::attempts)
+        .findFirst().orElse(0);
+  }
+
+  private static String reusedStages(ReleaseResult result) {
+    return String.join(", ", result.stages().stream()
+        .filter(s -> s.state() == StageState.REUSED).map(StageStatus::stage).toList());
   }
 
   /** Copies the release's files from the store into a folder, as a target would receive them. */
@@ -89,7 +182,7 @@ final class ReleaseRunner {
     return names;
   }
 
-  private static String failureMessage(Throwable failure) {
+  static String failureMessage(Throwable failure) {
     Throwable cause = failure instanceof WorkflowFailedException ? failure.getCause() : failure;
     if (cause instanceof TemporalFailure temporal) {
       return temporal.getOriginalMessage();

@@ -5,6 +5,7 @@ import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.worker.TemporalConnection;
 import dev.durablerelease.worker.TemporalSession;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code release run}: one release, start to end, waiting for it and showing its stages. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run a release end to end and wait for it. With no TEMPORAL_ADDRESS, Temporal and every worker run"
-        + " in this process.")
+        + " in this process. When a stage blocks, asks at the terminal (retry, skip, abort); without a terminal,"
+        + " aborts and prints the resume command.")
 class RunCommand implements Callable<Integer> {
   @ParentCommand
   ReleaseCli root;
@@ -33,14 +35,34 @@ class RunCommand implements Callable<Integer> {
       description = "copy the release's files (archives, SBOMs, SHA256SUMS, release.json) into DIR")
   Path out;
 
+  @Option(names = "--approve", description = "approve the release when it waits for approval before upload")
+  boolean approve;
+
   @Override
   public Integer call() throws Exception {
-    ReleaseRequest request = input.request();
+    return run(input.request());
+  }
+
+  int run(ReleaseRequest request) throws Exception {
     WorkerContext context = storeOptions.context(root.env());
     try (TemporalSession session = TemporalSession.open(TemporalConnection.fromEnvironment(root.env()), context)) {
       command.commandLine().getOut().println("using " + session.describe());
-      return new ReleaseRunner(session.client(), command.commandLine().getOut(), command.commandLine().getErr())
-          .run(request, context.store(), out);
+      ReleaseRunner runner = new ReleaseRunner(session.client(), command.commandLine().getOut(),
+          command.commandLine().getErr(), root.operator(command.commandLine().getOut()), approve, resumeCommand());
+      return runner.run(request, context.store(), out);
     }
+  }
+
+  /** The command line that resumes this release: the same arguments, with resume for run. */
+  private String resumeCommand() {
+    List<String> args = command.commandLine().getParseResult().originalArgs();
+    StringBuilder sb = new StringBuilder("./release");
+    boolean replaced = false;
+    for (String arg : args) {
+      String word = !replaced && arg.equals("run") ? "resume" : arg;
+      replaced |= arg.equals("run");
+      sb.append(' ').append(word.matches("[A-Za-z0-9_./:=@,+-]+") ? word : "'" + word.replace("'", "'\\''") + "'");
+    }
+    return sb.toString();
   }
 }

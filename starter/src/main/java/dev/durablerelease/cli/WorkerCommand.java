@@ -3,6 +3,7 @@ package dev.durablerelease.cli;
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.worker.ReleaseWorkers;
+import dev.durablerelease.worker.SearchAttributes;
 import dev.durablerelease.worker.TemporalConnection;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.List;
@@ -45,6 +46,14 @@ class WorkerCommand implements Callable<Integer> {
     }
     WorkerContext context = storeOptions.context(root.env());
     WorkflowServiceStubs stubs = connection.connect();
+    if (served.contains(TaskQueues.WORKFLOWS)) {
+      try {
+        SearchAttributes.requireRegistered(stubs, connection.namespace());
+      } catch (IllegalStateException e) {
+        stubs.shutdown();
+        throw new UserError(e.getMessage());
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     try (ReleaseWorkers workers = ReleaseWorkers.create(connection.client(stubs), context, served).start()) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));

@@ -75,8 +75,8 @@ class ReleaseCliTest {
     Path out = tmp.resolve("out");
     CliRun cli = run("--out", out.toString(), "--expected-commit", repo.head());
     assertThat(cli.exitCode()).as(cli.toString()).isZero();
-    assertThat(cli.out()).contains("done     checkout").contains("done     testSource").contains("done     buildDocs")
-        .contains("skipped  upload").contains("released hello 1.0.0 (tag v1.0.0, commit " + repo.head() + ")");
+    assertThat(cli.out()).contains("done      checkout").contains("done      testSource")
+        .contains("done      buildDocs").contains("skipped   upload").contains("released hello 1.0.0 (tag v1.0.0, commit " + repo.head() + ")");
 
     // release.json: the release, every artifact with its digest, every stage with status, attempts and times
     JsonNode manifest = JSON.readTree(out.resolve("release.json").toFile());
@@ -94,7 +94,7 @@ class ReleaseCliTest {
     Map<String, JsonNode> stages = new TreeMap<>();
     manifest.get("stages").forEach(s -> stages.put(s.get("stage").asText(), s));
     assertThat(stages).containsOnlyKeys("checkout", "buildSource", "testSource", "buildDocs", "generateSbom",
-        "upload");
+        "approval", "upload");
     assertThat(stages.get("testSource").get("state").asText()).isEqualTo("succeeded");
     assertThat(stages.get("testSource").get("attempts").asInt()).isEqualTo(1);
     assertThat(stages.get("testSource").get("startedAt").asText()).isNotBlank();
@@ -156,7 +156,7 @@ class ReleaseCliTest {
   void unknownTagFailsAtCheckoutNamingTheTag() {
     CliRun cli = run("--release-version", "9.9.9");
     assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
-    assertThat(cli.err()).contains("checkout failed: tag v9.9.9 does not exist in " + repo.url())
+    assertThat(cli.err()).contains("release blocked at checkout: tag v9.9.9 does not exist in " + repo.url())
         .contains("latest tags: v1.0.0");
   }
 
@@ -195,8 +195,8 @@ class ReleaseCliTest {
     CliRun cli = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url(),
         "--store", tmp.resolve("store").toString());
     assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
-    assertThat(cli.err()).contains("buildDocs failed: docs output folder docs/_build/pdf was not produced by"
-        + " `make docs`");
+    assertThat(cli.err()).contains("release blocked at buildDocs: docs output folder docs/_build/pdf was not produced"
+        + " by `make docs`");
   }
 
   @Test
@@ -211,8 +211,9 @@ class ReleaseCliTest {
     CliRun cli = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url(),
         "--store", tmp.resolve("store").toString(), "--out", tmp.resolve("out").toString());
     assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
-    assertThat(cli.out()).contains("FAILED   testSource");
-    assertThat(cli.err()).contains("failed: testSource failed: testSource: `make test CC=false` exited with status 2");
+    assertThat(cli.out()).contains("BLOCKED   testSource").contains("FAILED    testSource");
+    assertThat(cli.err()).contains("release blocked at testSource: testSource: `make test CC=false` exited with"
+        + " status 2").contains("no terminal to ask").contains("./release resume --spec " + spec);
     assertThat(target).doesNotExist();
     assertThat(tmp.resolve("out")).doesNotExist();
   }

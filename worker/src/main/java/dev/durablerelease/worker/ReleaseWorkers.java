@@ -10,6 +10,10 @@ import dev.durablerelease.workflow.ReleaseWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -38,9 +42,16 @@ public final class ReleaseWorkers implements AutoCloseable {
 
   /** Registers workers for the given queues on an existing factory (tests use the test environment's). */
   public static ReleaseWorkers register(WorkerFactory factory, WorkerContext context, List<String> queues) {
+    WorkerOptions workflowOptions = isJavaTestServer(factory.getWorkflowClient().getWorkflowServiceStubs())
+        // the Java test server has no timeout on a worker's sticky queue: were this process to stop, tasks and
+        // queries of its releases would wait on that queue forever; without stickiness any worker takes them over
+        ? WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build()
+        : WorkerOptions.getDefaultInstance();
     Set<String> served = new LinkedHashSet<>(queues);
     for (String queue : served) {
-      Worker worker = factory.newWorker(queue);
+      Worker worker = queue.equals(TaskQueues.WORKFLOWS)
+          ? factory.newWorker(queue, workflowOptions)
+          : factory.newWorker(queue);
       switch (queue) {
         case TaskQueues.WORKFLOWS -> worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
         case TaskQueues.SOURCE -> worker.registerActivitiesImplementations(new SourceActivitiesImpl(context));
@@ -51,6 +62,11 @@ public final class ReleaseWorkers implements AutoCloseable {
       }
     }
     return new ReleaseWorkers(factory, served);
+  }
+
+  /** Temporal's Java test server (embedded or dev-server) reports no server version; real clusters do. */
+  static boolean isJavaTestServer(WorkflowServiceStubs stubs) {
+    return stubs.blockingStub().getSystemInfo(GetSystemInfoRequest.getDefaultInstance()).getServerVersion().isEmpty();
   }
 
   public ReleaseWorkers start() {

@@ -15,6 +15,16 @@ import java.util.List;
 public record Archives(List<ArtifactRef> archives, int fileCount, StageRun run) implements StageOutput {
 
   /** The archive tests and docs unpack: the first tar format configured (tar.gz by default). */
+  @Override
+  public Archives withRun(StageRun newRun) {
+    return new Archives(archives, fileCount, newRun);
+  }
+
+  @Override
+  public List<ArtifactRef> artifacts() {
+    return archives;
+  }
+
   public ArtifactRef primary() {
     return archives.stream().filter(a -> a.name().contains(".tar.")).findFirst().orElse(archives.get(0));
   }

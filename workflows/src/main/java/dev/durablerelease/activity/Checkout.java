@@ -1,6 +1,8 @@
 package dev.durablerelease.activity;
 
 import dev.durablerelease.spec.ReleaseSpec;
+import dev.durablerelease.workflow.ArtifactRef;
+import java.util.List;
 import dev.durablerelease.workflow.StageOutput;
 import dev.durablerelease.workflow.StageRun;
 
@@ -14,6 +16,7 @@ import dev.durablerelease.workflow.StageRun;
  * @param commitTime commit time in epoch seconds (UTC); every archive and SBOM timestamp is this
  * @param spec the spec the release runs with
  * @param specDigest SHA-256 of the spec's canonical JSON
+ * @param resume whether later stages may reuse results of an earlier run with identical inputs
  * @param run how the activity ran
  */
 public record Checkout(
@@ -24,4 +27,16 @@ public record Checkout(
     long commitTime,
     ReleaseSpec spec,
     String specDigest,
-    StageRun run) implements StageOutput {}
+    boolean resume,
+    StageRun run) implements StageOutput {
+
+  @Override
+  public Checkout withRun(StageRun newRun) {
+    return new Checkout(repository, tag, commit, tree, commitTime, spec, specDigest, resume, newRun);
+  }
+
+  @Override
+  public List<ArtifactRef> artifacts() {
+    return List.of();
+  }
+}

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param formats archive formats for each output folder
  * @param outputName base name of the output archives, e.g. {@code hello-2.1.0-docs}
  * @param commitTime timestamp given to every entry of the output archives
+ * @param resume whether a result of an earlier run with identical inputs may be reused
  */
 public record CommandInput(
     String stage,
@@ -28,4 +29,5 @@ public record CommandInput(
     List<String> outputs,
     List<String> formats,
     String outputName,
-    long commitTime) {}
+    long commitTime,
+    boolean resume) {}

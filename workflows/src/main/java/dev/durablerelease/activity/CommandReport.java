@@ -13,4 +13,18 @@ import java.util.List;
  * @param commandMillis time the command itself ran
  * @param run how the activity ran
  */
-public record CommandReport(ArtifactRef log, List<ArtifactRef> outputs, long commandMillis, StageRun run) implements StageOutput {}
+public record CommandReport(ArtifactRef log, List<ArtifactRef> outputs, long commandMillis, StageRun run)
+    implements StageOutput {
+
+  @Override
+  public CommandReport withRun(StageRun newRun) {
+    return new CommandReport(log, outputs, commandMillis, newRun);
+  }
+
+  @Override
+  public List<ArtifactRef> artifacts() {
+    List<ArtifactRef> all = new java.util.ArrayList<>(outputs);
+    all.add(log);
+    return all;
+  }
+}

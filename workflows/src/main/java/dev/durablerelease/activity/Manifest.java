@@ -3,6 +3,7 @@ package dev.durablerelease.activity;
 import dev.durablerelease.workflow.ArtifactRef;
 import dev.durablerelease.workflow.StageOutput;
 import dev.durablerelease.workflow.StageRun;
+import java.util.List;
 
 /**
  * The release's index files.
@@ -11,4 +12,15 @@ import dev.durablerelease.workflow.StageRun;
  * @param checksums {@code SHA256SUMS}
  * @param run how the activity ran
  */
-public record Manifest(ArtifactRef releaseJson, ArtifactRef checksums, StageRun run) implements StageOutput {}
+public record Manifest(ArtifactRef releaseJson, ArtifactRef checksums, StageRun run) implements StageOutput {
+
+  @Override
+  public Manifest withRun(StageRun newRun) {
+    return new Manifest(releaseJson, checksums, newRun);
+  }
+
+  @Override
+  public List<ArtifactRef> artifacts() {
+    return List.of(releaseJson, checksums);
+  }
+}

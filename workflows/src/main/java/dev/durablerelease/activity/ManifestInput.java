@@ -1,6 +1,7 @@
 package dev.durablerelease.activity;
 
 import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.OperatorEvent;
 import dev.durablerelease.workflow.StageStatus;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import java.util.List;
  * @param logs logs of the project commands (kept in the store, not published)
  * @param stages the checklist so far
  * @param targets where the release will be published
+ * @param operatorEvents decisions operators took so far (retry, skip)
  */
 public record ManifestInput(
-    Checkout checkout, List<ArtifactRef> artifacts, List<ArtifactRef> logs, List<StageStatus> stages, List<String> targets) {}
+    Checkout checkout, List<ArtifactRef> artifacts, List<ArtifactRef> logs, List<StageStatus> stages, List<String> targets,
+    List<OperatorEvent> operatorEvents) {}

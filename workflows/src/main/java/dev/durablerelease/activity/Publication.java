@@ -11,4 +11,15 @@ import java.util.List;
  * @param filesWritten files copied in this run (0 when a re-run found everything already published)
  * @param run how the activity ran
  */
-public record Publication(List<String> targets, int filesWritten, StageRun run) implements StageOutput {}
+public record Publication(List<String> targets, int filesWritten, StageRun run) implements StageOutput {
+
+  @Override
+  public Publication withRun(StageRun newRun) {
+    return new Publication(targets, filesWritten, newRun);
+  }
+
+  @Override
+  public List<dev.durablerelease.workflow.ArtifactRef> artifacts() {
+    return List.of();
+  }
+}

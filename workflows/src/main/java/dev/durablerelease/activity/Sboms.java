@@ -11,4 +11,15 @@ import java.util.List;
  * @param sboms the SBOM files
  * @param run how the activity ran
  */
-public record Sboms(List<ArtifactRef> sboms, StageRun run) implements StageOutput {}
+public record Sboms(List<ArtifactRef> sboms, StageRun run) implements StageOutput {
+
+  @Override
+  public Sboms withRun(StageRun newRun) {
+    return new Sboms(sboms, newRun);
+  }
+
+  @Override
+  public List<ArtifactRef> artifacts() {
+    return sboms;
+  }
+}

@@ -8,5 +8,6 @@ import java.util.Map;
  * @param command a shell command line, run with {@code sh -c} in the archive's top folder
  * @param timeout wall-clock limit, e.g. {@code 30m}
  * @param env the only variables the command sees besides PATH, HOME and LANG
+ * @param skippable whether an operator may skip this stage when it is blocked
  */
-public record CommandSpec(String command, String timeout, Map<String, String> env) {}
+public record CommandSpec(String command, String timeout, Map<String, String> env, Boolean skippable) {}

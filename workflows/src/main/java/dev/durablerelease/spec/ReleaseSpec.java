@@ -19,11 +19,13 @@ public record ReleaseSpec(
     CommandSpec test,
     DocsSpec docs,
     SbomSpec sbom,
-    List<UploadSpec> upload) {
+    List<UploadSpec> upload,
+    ApprovalSpec approval) {
 
   /** The same spec with another repository location (e.g. a relative path made absolute). */
   public ReleaseSpec withRepository(String newRepository) {
-    return new ReleaseSpec(project, newRepository, version, tag, expectedCommit, source, test, docs, sbom, upload);
+    return new ReleaseSpec(project, newRepository, version, tag, expectedCommit, source, test, docs, sbom, upload,
+        approval);
   }
 
   public boolean hasTests() {
@@ -32,6 +34,10 @@ public record ReleaseSpec(
 
   public boolean hasDocs() {
     return docs != null;
+  }
+
+  public boolean needsApproval() {
+    return approval != null && approval.required();
   }
 
   public boolean hasUploads() {

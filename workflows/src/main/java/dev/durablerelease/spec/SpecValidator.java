@@ -21,7 +21,7 @@ final class SpecValidator {
   static final Set<String> REPOSITORY_SCHEMES = Set.of("file", "http", "https", "ssh", "git");
   static final Set<String> UPLOAD_SCHEMES = Set.of("file");
   static final String DEFAULT_TIMEOUT = "30m";
-  static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+  static final Duration MAX_TIMEOUT = Duration.ofDays(30);
 
   private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]*");
@@ -56,10 +56,12 @@ final class SpecValidator {
     DocsSpec docs = raw.docs() == null ? null : docs(raw.docs());
     SbomSpec sbom = sbom(raw.sbom());
     List<UploadSpec> upload = uploads(raw.upload());
+    ApprovalSpec approval = raw.approval() == null ? null : approval(raw.approval());
     if (!errors.isEmpty()) {
       throw new SpecException(origin, SpecLoader.sorted(errors));
     }
-    return new ReleaseSpec(project, repository, version, tag, expectedCommit, source, test, docs, sbom, upload);
+    return new ReleaseSpec(project, repository, version, tag, expectedCommit, source, test, docs, sbom, upload,
+        approval);
   }
 
   private String repository(String repository) {
@@ -116,12 +118,12 @@ final class SpecValidator {
     if (command == null || command.isBlank()) {
       error(at + "/command", "missing; give the shell command to run, e.g. make test");
     }
-    String timeout = timeout(raw.timeout(), at + "/timeout");
-    return new CommandSpec(command, timeout, env(raw.env(), at + "/env"));
+    String timeout = timeout(raw.timeout(), at + "/timeout", DEFAULT_TIMEOUT);
+    return new CommandSpec(command, timeout, env(raw.env(), at + "/env"), raw.skippable() != null && raw.skippable());
   }
 
   private DocsSpec docs(DocsSpec raw) {
-    CommandSpec command = command(new CommandSpec(raw.command(), raw.timeout(), raw.env()), "/docs");
+    CommandSpec command = command(new CommandSpec(raw.command(), raw.timeout(), raw.env(), raw.skippable()), "/docs");
     List<String> outputs = raw.outputs() == null ? List.of() : List.copyOf(raw.outputs());
     if (outputs.isEmpty()) {
       error("/docs/outputs", "missing; list the folders the docs command produces, e.g. [doc/_build/html]");
@@ -133,8 +135,7 @@ final class SpecValidator {
       }
     }
     List<String> formats = formats(raw.formats(), List.of("tar.gz"), DOCS_FORMATS, "/docs/formats");
-    boolean skippable = raw.skippable() != null && raw.skippable();
-    return new DocsSpec(command.command(), outputs, formats, command.timeout(), skippable, command.env());
+    return new DocsSpec(command.command(), outputs, formats, command.timeout(), command.skippable(), command.env());
   }
 
   private SbomSpec sbom(SbomSpec raw) {
@@ -195,13 +196,26 @@ final class SpecValidator {
     return result;
   }
 
-  private String timeout(String timeout, String at) {
-    String value = timeout == null ? DEFAULT_TIMEOUT : timeout;
+  private ApprovalSpec approval(ApprovalSpec raw) {
+    boolean beforeUpload = raw.beforeUpload() == null || raw.beforeUpload();
+    String timeout = timeout(raw.timeout(), "/approval/timeout", "72h");
+    String reminder = timeout(raw.reminder(), "/approval/reminder", "24h");
+    List<String> approvers = raw.approvers() == null ? List.of() : List.copyOf(raw.approvers());
+    for (int i = 0; i < approvers.size(); i++) {
+      if (approvers.get(i) == null || approvers.get(i).isBlank()) {
+        error("/approval/approvers/" + i, "empty name; list the operators allowed to approve");
+      }
+    }
+    return new ApprovalSpec(beforeUpload, timeout, reminder, approvers);
+  }
+
+  private String timeout(String timeout, String at, String defaultValue) {
+    String value = timeout == null ? defaultValue : timeout;
     Duration d = Durations.tryParse(value).orElse(null);
     if (d == null) {
       error(at, "\"" + value + "\" is not a duration; write e.g. 90s, 30m, 2h or 1h30m");
     } else if (d.isZero() || d.isNegative() || d.compareTo(MAX_TIMEOUT) > 0) {
-      error(at, "\"" + value + "\" is out of range; use more than 0s and at most 7d");
+      error(at, "\"" + value + "\" is out of range; use more than 0s and at most 30d");
     }
     return value;
   }

@@ -2,11 +2,14 @@ package dev.durablerelease.workflow;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /** The release's checklist as workflow state: what the status query answers and the manifest records. */
 final class Checklist {
+  private static final Set<StageState> CURRENT = Set.of(StageState.RUNNING, StageState.BLOCKED, StageState.WAITING);
+
   private final List<StageStatus> stages = new ArrayList<>();
 
   Checklist() {
@@ -16,37 +19,64 @@ final class Checklist {
   }
 
   void start(Stage stage, long now) {
-    update(stage, s -> new StageStatus(s.stage(), StageState.RUNNING, s.attempts() + 1, now, 0, null, null));
+    update(stage, s -> new StageStatus(s.stage(), StageState.RUNNING, s.attempts() + 1,
+        s.startedAt() == 0 ? now : s.startedAt(), 0, null, null));
   }
 
   void succeed(Stage stage, long now, StageRun run, String detail) {
-    update(stage, s -> new StageStatus(
-        s.stage(), StageState.SUCCEEDED, run.attempt(), s.startedAt(), now, run.worker(), detail));
+    StageState state = run.reused() ? StageState.REUSED : StageState.SUCCEEDED;
+    update(stage, s -> new StageStatus(s.stage(), state, Math.max(s.attempts(), run.attempt()), s.startedAt(), now,
+        run.worker(), detail));
+  }
+
+  void block(Stage stage, long now, String reason) {
+    end(stage, StageState.BLOCKED, now, reason);
+  }
+
+  void skip(Stage stage, long now, String detail) {
+    end(stage, StageState.SKIPPED, now, detail);
   }
 
   void fail(Stage stage, long now, String reason) {
-    update(stage, s -> new StageStatus(
-        s.stage(), StageState.FAILED, s.attempts(), s.startedAt(), now, s.worker(), reason));
+    end(stage, StageState.FAILED, now, reason);
+  }
+
+  void cancel(Stage stage, long now) {
+    end(stage, StageState.CANCELLED, now, "cancelled: the release was aborted");
+  }
+
+  void waitFor(Stage stage, long now) {
+    update(stage, s -> new StageStatus(s.stage(), StageState.WAITING, s.attempts(),
+        s.startedAt() == 0 ? now : s.startedAt(), 0, null, "waiting for approval"));
+  }
+
+  void approve(Stage stage, long now, String detail) {
+    end(stage, StageState.SUCCEEDED, now, detail);
   }
 
   void notConfigured(Stage stage) {
     update(stage, s -> new StageStatus(s.stage(), StageState.NOT_CONFIGURED, 0, 0, 0, null, "not configured"));
   }
 
-  /** The stages running now (several while tests and docs run side by side), else the one that failed. */
+  StageState state(Stage stage) {
+    return stages.get(stage.ordinal()).state();
+  }
+
+  /** The stages running, blocked or waiting now (several while tests and docs run side by side), or null. */
   String current() {
-    String running = stages.stream()
-        .filter(s -> s.state() == StageState.RUNNING)
+    String current = stages.stream()
+        .filter(s -> CURRENT.contains(s.state()))
         .map(StageStatus::stage)
         .collect(Collectors.joining(", "));
-    if (!running.isEmpty()) {
-      return running;
-    }
-    return stages.stream().filter(s -> s.state() == StageState.FAILED).map(StageStatus::stage).findFirst().orElse(null);
+    return current.isEmpty() ? null : current;
   }
 
   List<StageStatus> snapshot() {
     return List.copyOf(stages);
+  }
+
+  private void end(Stage stage, StageState state, long now, String detail) {
+    update(stage, s -> new StageStatus(s.stage(), state, s.attempts(), s.startedAt(), now, s.worker(), detail));
   }
 
   private void update(Stage stage, UnaryOperator<StageStatus> change) {

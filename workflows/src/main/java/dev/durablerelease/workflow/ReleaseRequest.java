@@ -18,6 +18,7 @@ import java.util.Map;
  * @param tag tag to release when the spec comes from the repository (default {@code v<version>})
  * @param expectedCommit the commit the tag must resolve to (optional; overrides the spec's)
  * @param spec the release spec, or null to read it from the tagged commit
+ * @param resume reuse each stage an earlier run of this release finished with identical inputs (from the store)
  * @param unknownFields fields the engine does not know (a typo in hand-written input); the release refuses them
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -27,10 +28,16 @@ public record ReleaseRequest(
     String tag,
     String expectedCommit,
     ReleaseSpec spec,
+    boolean resume,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> unknownFields) {
 
   public ReleaseRequest(String repository, String version, String tag, String expectedCommit, ReleaseSpec spec) {
-    this(repository, version, tag, expectedCommit, spec, Map.of());
+    this(repository, version, tag, expectedCommit, spec, false, Map.of());
+  }
+
+  /** The same request, asking to reuse the stages an earlier run finished. */
+  public ReleaseRequest resuming() {
+    return new ReleaseRequest(repository, version, tag, expectedCommit, spec, true, unknownFields);
   }
 
   /** A request for a spec our CLI has already loaded and validated. */

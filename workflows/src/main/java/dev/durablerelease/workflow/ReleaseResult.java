@@ -15,6 +15,7 @@ import java.util.List;
  * @param checksums {@code SHA256SUMS}
  * @param published the target URLs the release was published to
  * @param stages the checklist as it ended
+ * @param operatorEvents decisions operators took (retry, skip, approve)
  */
 public record ReleaseResult(
     String project,
@@ -26,4 +27,5 @@ public record ReleaseResult(
     ArtifactRef manifest,
     ArtifactRef checksums,
     List<String> published,
-    List<StageStatus> stages) {}
+    List<StageStatus> stages,
+    List<OperatorEvent> operatorEvents) {}

@@ -8,8 +8,20 @@ import java.util.List;
  * @param project project name once known (after checkout when the spec comes from the repository)
  * @param version the version being released
  * @param state the release as a whole
- * @param currentStage the stage running now, or the one that failed
+ * @param currentStage the stage(s) running, blocked or waiting now
+ * @param detail one human line: what is happening and what, if anything, is wanted from an operator
  * @param stages every stage of the checklist, in order
+ * @param blocked stages waiting for retry, skip or abort
+ * @param approvers who may approve, when the release waits for approval (empty: anyone)
+ * @param operatorEvents decisions taken so far (retry, skip, approve, abort)
  */
 public record ReleaseStatus(
-    String project, String version, ReleaseState state, String currentStage, List<StageStatus> stages) {}
+    String project,
+    String version,
+    ReleaseState state,
+    String currentStage,
+    String detail,
+    List<StageStatus> stages,
+    List<BlockedStage> blocked,
+    List<String> approvers,
+    List<OperatorEvent> operatorEvents) {}

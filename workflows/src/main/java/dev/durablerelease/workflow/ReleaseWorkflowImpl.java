@@ -17,6 +17,7 @@ import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.activity.UploadActivities;
 import dev.durablerelease.activity.UploadInput;
+import dev.durablerelease.spec.ApprovalSpec;
 import dev.durablerelease.spec.CommandSpec;
 import dev.durablerelease.spec.DocsSpec;
 import dev.durablerelease.spec.Durations;
@@ -26,6 +27,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
@@ -33,12 +35,20 @@ import io.temporal.workflow.Functions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 
-/** The release checklist as a workflow: each stage one activity on the task queue of its trust domain. */
+/**
+ * The release checklist as a workflow: each stage one activity on the task queue of its trust domain. A stage that
+ * fails in a way a retry cannot fix blocks the release at that stage until an operator decides; nothing is published
+ * from a blocked or aborted release.
+ */
 public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final Logger log = Workflow.getLogger(ReleaseWorkflowImpl.class);
 
@@ -62,34 +72,65 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final Duration COMMAND_OVERHEAD = Duration.ofMinutes(10);
 
   // fetching and archiving a large repository takes minutes, not hours
-  private final SourceActivities source = Workflow.newActivityStub(SourceActivities.class,
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.SOURCE)
-          .setStartToCloseTimeout(Duration.ofMinutes(30))
-          .setRetryOptions(RETRY_TRANSIENT)
-          .build());
+  private static final ActivityOptions SOURCE_OPTIONS = ActivityOptions.newBuilder()
+      .setTaskQueue(TaskQueues.SOURCE)
+      .setStartToCloseTimeout(Duration.ofMinutes(30))
+      .setRetryOptions(RETRY_TRANSIENT)
+      .build();
 
   // uploads of large releases over slow links
-  private final UploadActivities upload = Workflow.newActivityStub(UploadActivities.class,
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.UPLOAD)
-          .setStartToCloseTimeout(Duration.ofHours(2))
-          .setRetryOptions(RETRY_TRANSIENT)
-          .build());
+  private static final ActivityOptions UPLOAD_OPTIONS = ActivityOptions.newBuilder()
+      .setTaskQueue(TaskQueues.UPLOAD)
+      .setStartToCloseTimeout(Duration.ofHours(2))
+      .setRetryOptions(RETRY_TRANSIENT)
+      .build();
 
   private final Checklist checklist = new Checklist();
+  private final Map<Stage, BlockedStage> blocked = new LinkedHashMap<>();
+  private final Map<Stage, OperatorEvent> decisions = new HashMap<>();
+  private final List<OperatorEvent> operatorEvents = new ArrayList<>();
+  private ReleaseSpec spec;
   private String project;
   private String version;
-  private ReleaseState state = ReleaseState.RUNNING;
+  /** Set once the release has ended; until then the state follows from what is blocked or awaited. */
+  private ReleaseState endState;
+  private boolean awaitingApproval;
+  private OperatorEvent approval;
+  private OperatorEvent abort;
+  private CancellationScope releaseScope;
+  /** Last value upserted per search attribute: every upsert is a history event, so only changes are sent. */
+  private final Map<String, Object> searchAttributes = new HashMap<>();
 
   @Override
   public ReleaseResult run(ReleaseRequest request) {
     CheckoutInput checkoutInput = checkoutInput(request);
     version = checkoutInput.version();
+    spec = request.spec();
+    project = spec != null ? spec.project() : null;
+    showProgress();
+    ReleaseResult[] result = new ReleaseResult[1];
+    // abort cancels this scope: running activities are cancelled and waits end
+    releaseScope = Workflow.newCancellationScope(() -> result[0] = release(checkoutInput));
+    try {
+      releaseScope.run();
+    } catch (CanceledFailure e) {
+      if (abort == null) {
+        end(ReleaseState.FAILED, "the release workflow was cancelled");
+        throw e;
+      }
+      end(ReleaseState.ABORTED, "aborted by " + abort.operator() + noteSuffix(abort));
+      throw ApplicationFailure.newNonRetryableFailure(
+          "release aborted by " + abort.operator() + " at " + abort.stage() + noteSuffix(abort)
+              + "; nothing was published", "ReleaseAborted");
+    }
+    return result[0];
+  }
 
-    Checkout checkout = stage(Stage.CHECKOUT, () -> source.checkout(checkoutInput),
+  private ReleaseResult release(CheckoutInput checkoutInput) {
+    Checkout checkout = stage(Stage.CHECKOUT, options(SOURCE_OPTIONS, "checkout " + checkoutInput.tag()),
+        SourceActivities.class, a -> a.checkout(checkoutInput),
         c -> "tag " + c.tag() + " is commit " + c.commit().substring(0, 12));
-    ReleaseSpec spec = checkout.spec();
+    spec = checkout.spec();
     project = spec.project();
     if (!spec.hasTests()) {
       checklist.notConfigured(Stage.TEST_SOURCE);
@@ -97,52 +138,63 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (!spec.hasDocs()) {
       checklist.notConfigured(Stage.BUILD_DOCS);
     }
+    if (!spec.needsApproval()) {
+      checklist.notConfigured(Stage.APPROVAL);
+    }
     if (!spec.hasUploads()) {
       checklist.notConfigured(Stage.UPLOAD);
     }
+    showProgress();
 
-    Archives archives = stage(Stage.BUILD_SOURCE, () -> source.buildSource(checkout),
+    Archives archives = stage(Stage.BUILD_SOURCE,
+        options(SOURCE_OPTIONS, "buildSource " + String.join(", ", spec.source().formats())),
+        SourceActivities.class, a -> a.buildSource(checkout),
         a -> a.archives().size() + " archive(s) of " + a.fileCount() + " files");
 
-    // tests and docs run side by side on their own queues, both from the built archive;
-    // the first failure cancels the other
+    // tests and docs run side by side on their own queues, both from the built archive
     List<Promise<CommandReport>> commands = new ArrayList<>();
-    CancellationScope commandScope = Workflow.newCancellationScope(() -> {
-      if (spec.hasTests()) {
-        commands.add(Async.function(() -> stage(Stage.TEST_SOURCE,
-            () -> buildActivities(spec.test()).testSource(testInput(checkout, archives)), r -> "passed")));
-      }
-      if (spec.hasDocs()) {
-        commands.add(Async.function(() -> stage(Stage.BUILD_DOCS,
-            () -> docsActivities(spec.docs()).buildDocs(docsInput(checkout, archives)),
-            r -> r.outputs().size() + " docs archive(s)")));
-      }
-    });
-    commandScope.run();
-    try {
-      Promise.allOf(commands).get();
-    } catch (RuntimeException e) {
-      commandScope.cancel();
-      throw e;
+    if (spec.hasTests()) {
+      CommandSpec test = spec.test();
+      commands.add(Async.function(() -> stage(Stage.TEST_SOURCE,
+          commandOptions(TaskQueues.BUILD, test.timeout(), "testSource: " + test.command()),
+          BuildActivities.class, a -> a.testSource(testInput(checkout, archives)), r -> "passed")));
     }
+    if (spec.hasDocs()) {
+      DocsSpec docs = spec.docs();
+      commands.add(Async.function(() -> stage(Stage.BUILD_DOCS,
+          commandOptions(TaskQueues.DOCS, docs.timeout(), "buildDocs: " + docs.command()),
+          DocsActivities.class, a -> a.buildDocs(docsInput(checkout, archives)),
+          r -> r.outputs().size() + " docs archive(s)")));
+    }
+    Promise.allOf(commands).get();
 
     List<ArtifactRef> artifacts = new ArrayList<>(archives.archives());
     List<ArtifactRef> logs = new ArrayList<>();
     for (Promise<CommandReport> command : commands) {
-      artifacts.addAll(command.get().outputs());
-      logs.add(command.get().log());
+      CommandReport report = command.get();
+      if (report != null) { // null: skipped by an operator
+        artifacts.addAll(report.outputs());
+        logs.add(report.log());
+      }
     }
 
     List<ArtifactRef> described = List.copyOf(artifacts);
-    Sboms sboms = stage(Stage.GENERATE_SBOM, () -> source.generateSbom(new SbomInput(checkout, described)),
+    Sboms sboms = stage(Stage.GENERATE_SBOM, options(SOURCE_OPTIONS, "generateSbom for " + described.size()
+            + " archive(s)"),
+        SourceActivities.class, a -> a.generateSbom(new SbomInput(checkout, described)),
         s -> s.sboms().size() + " SBOM(s)");
     artifacts.addAll(sboms.sboms());
 
     List<String> targets = spec.upload().stream().map(UploadSpec::url).toList();
     List<ArtifactRef> files = List.copyOf(artifacts);
-    Manifest manifest = stage(Stage.WRITE_MANIFEST,
-        () -> source.writeManifest(new ManifestInput(checkout, files, logs, checklist.snapshot(), targets)),
+    Manifest manifest = stage(Stage.WRITE_MANIFEST, options(SOURCE_OPTIONS, "writeManifest"),
+        SourceActivities.class, a -> a.writeManifest(new ManifestInput(checkout, files, logs, checklist.snapshot(),
+            targets, List.copyOf(operatorEvents))),
         m -> "release.json and SHA256SUMS");
+
+    if (spec.needsApproval()) {
+      awaitApproval(spec.approval());
+    }
 
     List<String> published = List.of();
     if (spec.hasUploads()) {
@@ -150,40 +202,306 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       publishOrder.add(manifest.checksums());
       publishOrder.add(manifest.releaseJson());
       Publication publication = stage(Stage.UPLOAD,
-          () -> upload.upload(new UploadInput(spec.upload(), publishOrder)),
+          options(UPLOAD_OPTIONS, "upload " + publishOrder.size() + " files to " + targets.size() + " target(s)"),
+          UploadActivities.class, a -> a.upload(new UploadInput(spec.upload(), publishOrder)),
           p -> p.filesWritten() + " file(s) written to " + p.targets().size() + " target(s)");
       published = publication.targets();
     }
 
-    state = ReleaseState.SUCCEEDED;
+    end(ReleaseState.SUCCEEDED, "released " + project + " " + version);
     log.info("released {} {} from {}", project, version, checkout.tag());
     return new ReleaseResult(project, version, checkout.tag(), checkout.commit(), files, logs,
-        manifest.releaseJson(), manifest.checksums(), published, checklist.snapshot());
+        manifest.releaseJson(), manifest.checksums(), published, checklist.snapshot(), List.copyOf(operatorEvents));
+  }
+
+  /**
+   * Runs one stage's activity and records it on the checklist. A failure a retry cannot fix blocks the stage until an
+   * operator sends retry (run it again), skip (returns null; only for stages the spec marks skippable) or abort.
+   */
+  private <A, T extends StageOutput> T stage(Stage stage, ActivityOptions options, Class<A> activities,
+      Function<A, T> call, Function<T, String> describe) {
+    A stub = Workflow.newActivityStub(activities, options);
+    while (true) {
+      checklist.start(stage, Workflow.currentTimeMillis());
+      showProgress();
+      try {
+        T result = call.apply(stub);
+        String detail = describe.apply(result) + (result.run().reused() ? " (reused from an earlier run)" : "");
+        checklist.succeed(stage, Workflow.currentTimeMillis(), result.run(), detail);
+        showProgress();
+        return result;
+      } catch (ActivityFailure e) {
+        if (e.getCause() instanceof CanceledFailure cancelled) {
+          checklist.cancel(stage, Workflow.currentTimeMillis());
+          throw cancelled;
+        }
+        OperatorEvent decision = block(stage, reason(e));
+        if (decision.action().equals("skip")) {
+          checklist.skip(stage, Workflow.currentTimeMillis(), "skipped by " + decision.operator()
+              + noteSuffix(decision));
+          showProgress();
+          return null;
+        }
+      }
+    }
+  }
+
+  /** Marks the stage blocked and waits for an operator's retry or skip (abort cancels the wait). */
+  private OperatorEvent block(Stage stage, String reason) {
+    log.warn("stage {} blocked: {}", stage.id(), reason);
+    checklist.block(stage, Workflow.currentTimeMillis(), reason);
+    blocked.put(stage, new BlockedStage(stage.id(), reason, skippable(stage)));
+    showProgress();
+    try {
+      Workflow.await(() -> decisions.containsKey(stage));
+    } catch (CanceledFailure e) {
+      checklist.fail(stage, Workflow.currentTimeMillis(), reason);
+      throw e;
+    }
+    blocked.remove(stage);
+    showProgress();
+    return decisions.remove(stage);
+  }
+
+  /** Waits durably for an approve update, logging reminders; at the timeout the release blocks at the gate. */
+  private void awaitApproval(ApprovalSpec gate) {
+    Duration timeout = Durations.parse(gate.timeout());
+    Duration reminder = Durations.parse(gate.reminder());
+    while (true) {
+      checklist.waitFor(Stage.APPROVAL, Workflow.currentTimeMillis());
+      awaitingApproval = true;
+      showProgress();
+      long deadline = Workflow.currentTimeMillis() + timeout.toMillis();
+      while (approval == null && Workflow.currentTimeMillis() < deadline) {
+        long left = deadline - Workflow.currentTimeMillis();
+        if (!Workflow.await(Duration.ofMillis(Math.min(left, reminder.toMillis())), () -> approval != null)
+            && Workflow.currentTimeMillis() < deadline) {
+          log.info("release {} {} is still waiting for approval (approve before {})", project, version,
+              Instant.ofEpochMilli(deadline));
+        }
+      }
+      awaitingApproval = false;
+      if (approval != null) {
+        checklist.approve(Stage.APPROVAL, Workflow.currentTimeMillis(), "approved by " + approval.operator()
+            + noteSuffix(approval));
+        showProgress();
+        return;
+      }
+      // timed out: retry waits again, approve opens the gate, abort ends the release
+      block(Stage.APPROVAL, "no approval within " + gate.timeout());
+    }
   }
 
   @Override
   public ReleaseStatus status() {
-    return new ReleaseStatus(project, version, state, checklist.current(), checklist.snapshot());
+    List<String> approvers = awaitingApproval || blocked.containsKey(Stage.APPROVAL)
+        ? spec.approval().approvers() : List.of();
+    return new ReleaseStatus(project, version, state(), checklist.current(), detail(), checklist.snapshot(),
+        List.copyOf(blocked.values()), approvers, List.copyOf(operatorEvents));
   }
 
-  /** Runs one stage's activity and records it on the checklist; a failure ends the release naming the stage. */
-  private <T extends StageOutput> T stage(Stage stage, Functions.Func<T> activity, Function<T, String> describe) {
-    checklist.start(stage, Workflow.currentTimeMillis());
-    log.info("stage {} started", stage.id());
-    try {
-      T result = activity.apply();
-      String detail = describe.apply(result);
-      checklist.succeed(stage, Workflow.currentTimeMillis(), result.run(), detail);
-      log.info("stage {} succeeded: {}", stage.id(), detail);
-      return result;
-    } catch (ActivityFailure e) {
-      String reason = reason(e);
-      checklist.fail(stage, Workflow.currentTimeMillis(), reason);
-      state = ReleaseState.FAILED;
-      log.warn("stage {} failed: {}", stage.id(), reason);
-      throw ApplicationFailure.newNonRetryableFailureWithCause(
-          stage.id() + " failed: " + reason, "StageFailed", e);
+  @Override
+  public void validateRetry(OperatorAction action) {
+    blockedStage(action, "retry");
+  }
+
+  @Override
+  public String retry(OperatorAction action) {
+    Stage stage = blockedStage(action, "retry");
+    decide(stage, "retry", action);
+    return "retrying " + stage.id();
+  }
+
+  @Override
+  public void validateSkip(OperatorAction action) {
+    Stage stage = blockedStage(action, "skip");
+    if (!blocked.get(stage).skippable()) {
+      throw new IllegalArgumentException("skip of " + stage.id() + " is refused: " + whyNotSkippable(stage));
     }
+  }
+
+  @Override
+  public String skip(OperatorAction action) {
+    Stage stage = blockedStage(action, "skip");
+    decide(stage, "skip", action);
+    return "skipping " + stage.id();
+  }
+
+  @Override
+  public void validateAbort(OperatorAction action) {
+    requireOperator(action, "abort");
+    if (endState != null) {
+      throw new IllegalStateException("the release has already ended (" + endState.label() + ")");
+    }
+    if (checklist.state(Stage.UPLOAD) == StageState.RUNNING) {
+      throw new IllegalStateException("upload is publishing; aborting now could leave a target half-published."
+          + " Wait for it to finish or block");
+    }
+  }
+
+  @Override
+  public String abort(OperatorAction action) {
+    String at = checklist.current() == null ? "start" : checklist.current();
+    abort = record("abort", at, action);
+    releaseScope.cancel();
+    return "aborting at " + at;
+  }
+
+  @Override
+  public void validateApprove(OperatorAction action) {
+    requireOperator(action, "approve");
+    if (!awaitingApproval && !blocked.containsKey(Stage.APPROVAL)) {
+      throw new IllegalStateException("the release is not waiting for approval (it is " + state().label() + ")");
+    }
+    List<String> approvers = spec.approval().approvers();
+    if (!approvers.isEmpty() && !approvers.contains(action.operator())) {
+      throw new IllegalArgumentException(action.operator() + " may not approve this release; approvers: "
+          + String.join(", ", approvers));
+    }
+  }
+
+  @Override
+  public String approve(OperatorAction action) {
+    approval = record("approve", Stage.APPROVAL.id(), action);
+    if (blocked.containsKey(Stage.APPROVAL)) {
+      decisions.put(Stage.APPROVAL, approval);
+    }
+    return "approved by " + action.operator();
+  }
+
+  private Stage blockedStage(OperatorAction action, String verb) {
+    requireOperator(action, verb);
+    if (blocked.isEmpty()) {
+      throw new IllegalStateException("nothing to " + verb + ": the release is " + state().label()
+          + " and no stage is blocked");
+    }
+    if (action.stage() == null || action.stage().isBlank()) {
+      if (blocked.size() > 1) {
+        throw new IllegalArgumentException("several stages are blocked (" + blockedIds() + "); name one with stage");
+      }
+      return blocked.keySet().iterator().next();
+    }
+    Stage stage = Stage.byId(action.stage());
+    if (stage == null || !blocked.containsKey(stage)) {
+      throw new IllegalArgumentException(action.stage() + " is not blocked; blocked: " + blockedIds());
+    }
+    return stage;
+  }
+
+  private static void requireOperator(OperatorAction action, String verb) {
+    if (action == null) {
+      throw new IllegalArgumentException(verb + " needs {\"operator\": \"<who>\"}");
+    }
+    if (action.unknownFields() != null && !action.unknownFields().isEmpty()) {
+      throw new IllegalArgumentException("unknown field(s) " + String.join(", ", action.unknownFields().keySet())
+          + "; known: stage, operator, note");
+    }
+    if (action.operator() == null || action.operator().isBlank()) {
+      throw new IllegalArgumentException(verb + " needs the operator's name (it is recorded with the release)");
+    }
+  }
+
+  private void decide(Stage stage, String verb, OperatorAction action) {
+    decisions.put(stage, record(verb, stage.id(), action));
+  }
+
+  private OperatorEvent record(String verb, String stage, OperatorAction action) {
+    OperatorEvent event = new OperatorEvent(verb, stage, action.operator(), action.note(),
+        Workflow.currentTimeMillis());
+    operatorEvents.add(event);
+    log.info("{} {} by {}{}", verb, stage, action.operator(), noteSuffix(event));
+    return event;
+  }
+
+  private boolean skippable(Stage stage) {
+    return switch (stage) {
+      case TEST_SOURCE -> spec.test().skippable();
+      case BUILD_DOCS -> spec.docs().skippable();
+      default -> false;
+    };
+  }
+
+  private String whyNotSkippable(Stage stage) {
+    return switch (stage) {
+      case TEST_SOURCE, BUILD_DOCS -> "the spec does not mark it skippable (" + (stage == Stage.TEST_SOURCE
+          ? "test" : "docs") + ".skippable: true)";
+      case UPLOAD -> "a release that is not published is not a release; abort it instead";
+      case APPROVAL -> "the approval gate is opened by approve, not skipped";
+      default -> "later stages need what it makes";
+    };
+  }
+
+  private String blockedIds() {
+    return String.join(", ", blocked.keySet().stream().map(Stage::id).toList());
+  }
+
+  private void end(ReleaseState finalState, String line) {
+    endState = finalState;
+    for (Stage stage : blocked.keySet()) {
+      checklist.fail(stage, Workflow.currentTimeMillis(), blocked.get(stage).reason());
+    }
+    showProgress();
+    Workflow.setCurrentDetails(line);
+  }
+
+  private ReleaseState state() {
+    if (endState != null) {
+      return endState;
+    }
+    if (!blocked.isEmpty()) {
+      return ReleaseState.BLOCKED;
+    }
+    return awaitingApproval ? ReleaseState.WAITING_FOR_APPROVAL : ReleaseState.RUNNING;
+  }
+
+  /** Keeps the search attributes and the UI's current-details line in step with the checklist. */
+  private void showProgress() {
+    String stage = checklist.current() == null ? "" : checklist.current();
+    List<io.temporal.common.SearchAttributeUpdate<?>> updates = new ArrayList<>();
+    updates.add(ReleaseSearchAttributes.STATUS.valueSet(state().label()));
+    updates.add(ReleaseSearchAttributes.STAGE.valueSet(stage));
+    if (version != null) {
+      updates.add(ReleaseSearchAttributes.VERSION.valueSet(version));
+    }
+    if (project != null) {
+      updates.add(ReleaseSearchAttributes.PROJECT.valueSet(project));
+    }
+    upsertChanged(updates);
+    Workflow.setCurrentDetails(detail());
+  }
+
+  /** Upserts only what changed: every upsert is a history event. */
+  private void upsertChanged(List<io.temporal.common.SearchAttributeUpdate<?>> updates) {
+    List<io.temporal.common.SearchAttributeUpdate<?>> changed = new ArrayList<>();
+    for (io.temporal.common.SearchAttributeUpdate<?> update : updates) {
+      Object value = update.getValue().orElse(null);
+      if (!java.util.Objects.equals(searchAttributes.put(update.getKey().getName(), value), value)) {
+        changed.add(update);
+      }
+    }
+    if (!changed.isEmpty()) {
+      Workflow.upsertTypedSearchAttributes(changed.toArray(io.temporal.common.SearchAttributeUpdate[]::new));
+    }
+  }
+
+  private String detail() {
+    String name = (project == null ? "" : project + " ") + (version == null ? "" : version);
+    return switch (state()) {
+      case WAITING_FOR_APPROVAL -> name + ": waiting for approval before upload";
+      case BLOCKED -> name + ": blocked at " + blockedIds() + ": "
+          + firstLine(blocked.values().iterator().next().reason()) + " (retry, skip or abort)";
+      case RUNNING -> name + ": " + (checklist.current() == null ? "starting" : checklist.current() + " running");
+      default -> name + ": " + state().label().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+
+  private static String noteSuffix(OperatorEvent event) {
+    return event.note() == null || event.note().isBlank() ? "" : " (" + event.note() + ")";
   }
 
   private static String reason(ActivityFailure failure) {
@@ -198,7 +516,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (request.unknownFields() != null && !request.unknownFields().isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "unknown field(s) in the workflow input: " + String.join(", ", request.unknownFields().keySet())
-              + "; known fields: repository, version, tag, expectedCommit, spec",
+              + "; known fields: repository, version, tag, expectedCommit, spec, resume",
           Failures.INVALID_SPEC);
     }
     ReleaseSpec spec = request.spec();
@@ -212,37 +530,37 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     String tag = firstNonBlank(request.tag(), spec == null ? null : spec.tag());
     String expectedCommit = firstNonBlank(request.expectedCommit(), spec == null ? null : spec.expectedCommit());
-    return new CheckoutInput(repository, version, tag == null ? "v" + version : tag, expectedCommit, spec);
+    return new CheckoutInput(repository, version, tag == null ? "v" + version : tag, expectedCommit, spec,
+        request.resume());
   }
 
   private static CommandInput testInput(Checkout checkout, Archives archives) {
     CommandSpec test = checkout.spec().test();
     return new CommandInput(Stage.TEST_SOURCE.id(), archives.primary(), checkout.spec().source().name(),
-        test.command(), test.timeout(), test.env(), List.of(), List.of(), null, checkout.commitTime());
+        test.command(), test.timeout(), test.env(), List.of(), List.of(), null, checkout.commitTime(),
+        checkout.resume());
   }
 
   private static CommandInput docsInput(Checkout checkout, Archives archives) {
     DocsSpec docs = checkout.spec().docs();
     String name = checkout.spec().source().name();
     return new CommandInput(Stage.BUILD_DOCS.id(), archives.primary(), name, docs.command(), docs.timeout(),
-        docs.env(), docs.outputs(), docs.formats(), name + "-docs", checkout.commitTime());
+        docs.env(), docs.outputs(), docs.formats(), name + "-docs", checkout.commitTime(), checkout.resume());
   }
 
-  // command stubs are made per release because their timeouts come from the spec
-  private static BuildActivities buildActivities(CommandSpec test) {
-    return Workflow.newActivityStub(BuildActivities.class, commandOptions(TaskQueues.BUILD, test.timeout()));
+  /** The stage's options with a summary, so that the Temporal UI's timeline reads as the checklist. */
+  private static ActivityOptions options(ActivityOptions base, String summary) {
+    return ActivityOptions.newBuilder(base).setSummary(summary).build();
   }
 
-  private static DocsActivities docsActivities(DocsSpec docs) {
-    return Workflow.newActivityStub(DocsActivities.class, commandOptions(TaskQueues.DOCS, docs.timeout()));
-  }
-
-  private static ActivityOptions commandOptions(String queue, String timeout) {
+  // command timeouts come from the spec
+  private static ActivityOptions commandOptions(String queue, String timeout, String summary) {
     return ActivityOptions.newBuilder()
         .setTaskQueue(queue)
         .setStartToCloseTimeout(Durations.parse(timeout).plus(COMMAND_OVERHEAD))
         .setHeartbeatTimeout(COMMAND_HEARTBEAT_TIMEOUT)
         .setRetryOptions(RETRY_COMMAND)
+        .setSummary(summary)
         .build();
   }
 

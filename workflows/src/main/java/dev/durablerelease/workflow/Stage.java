@@ -8,6 +8,7 @@ public enum Stage {
   BUILD_DOCS("buildDocs"),
   GENERATE_SBOM("generateSbom"),
   WRITE_MANIFEST("writeManifest"),
+  APPROVAL("approval"),
   UPLOAD("upload");
 
   private final String id;
@@ -18,5 +19,15 @@ public enum Stage {
 
   public String id() {
     return id;
+  }
+
+  /** The stage with this id, or null. */
+  public static Stage byId(String id) {
+    for (Stage stage : values()) {
+      if (stage.id.equals(id)) {
+        return stage;
+      }
+    }
+    return null;
   }
 }

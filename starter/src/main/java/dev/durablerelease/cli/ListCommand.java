@@ -1,0 +1,132 @@
+package dev.durablerelease.cli;
+
+import dev.durablerelease.workflow.ReleaseSearchAttributes;
+import dev.durablerelease.workflow.ReleaseWorkflow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.filter.v1.StartTimeFilter;
+import io.temporal.api.filter.v1.WorkflowTypeFilter;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.common.converter.DefaultDataConverter;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code release list}: releases on the cluster, by their search attributes. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+    description = "List releases with their status and stage, newest first.")
+class ListCommand implements Callable<Integer> {
+  @ParentCommand
+  ReleaseCli root;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec command;
+
+  @Option(names = "--status", description = "only releases in this state: Running, WaitingForApproval, Blocked,"
+      + " Succeeded, Aborted, Failed")
+  String status;
+
+  @Option(names = "--project", description = "only releases of this project")
+  String project;
+
+  /** One release as listed. */
+  record Row(String workflowId, String status, String stage, String project, String version, Instant started) {}
+
+  @Override
+  public Integer call() throws Exception {
+    try (Cluster cluster = Cluster.connect(root.env(), "list")) {
+      List<Row> rows;
+      try {
+        rows = cluster.client().listExecutions(query()).map(ListCommand::row).toList();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
+          throw e;
+        }
+        // the Java test server (dev-server) has no visibility queries: list, describe, filter here
+        rows = listWithoutVisibility(cluster).stream()
+            .filter(r -> status == null || status.equals(r.status()))
+            .filter(r -> project == null || project.equals(r.project()))
+            .toList();
+      }
+      print(command.commandLine().getOut(), rows);
+      return ExitCodes.OK;
+    }
+  }
+
+  private String query() {
+    StringBuilder q = new StringBuilder("WorkflowType = '" + ReleaseWorkflow.TYPE + "'");
+    if (status != null) {
+      q.append(" AND ").append(ReleaseSearchAttributes.STATUS.getName()).append(" = '").append(status).append("'");
+    }
+    if (project != null) {
+      q.append(" AND ").append(ReleaseSearchAttributes.PROJECT.getName()).append(" = '").append(project).append("'");
+    }
+    return q.toString();
+  }
+
+  private static Row row(io.temporal.client.WorkflowExecutionMetadata m) {
+    var attributes = m.getTypedSearchAttributes();
+    return new Row(m.getExecution().getWorkflowId(), attributes.get(ReleaseSearchAttributes.STATUS),
+        attributes.get(ReleaseSearchAttributes.STAGE), attributes.get(ReleaseSearchAttributes.PROJECT),
+        attributes.get(ReleaseSearchAttributes.VERSION), m.getStartTime());
+  }
+
+  private static List<Row> listWithoutVisibility(Cluster cluster) {
+    var service = cluster.stubs().blockingStub();
+    WorkflowTypeFilter type = WorkflowTypeFilter.newBuilder().setName(ReleaseWorkflow.TYPE).build();
+    List<WorkflowExecutionInfo> executions = new ArrayList<>(service.listOpenWorkflowExecutions(
+        ListOpenWorkflowExecutionsRequest.newBuilder().setNamespace(cluster.namespace()).setTypeFilter(type)
+            .setMaximumPageSize(1000).build()).getExecutionsList());
+    executions.addAll(service.listClosedWorkflowExecutions(ListClosedWorkflowExecutionsRequest.newBuilder()
+        .setNamespace(cluster.namespace()).setTypeFilter(type).setMaximumPageSize(1000)
+        .setStartTimeFilter(StartTimeFilter.newBuilder().setLatestTime(com.google.protobuf.util.Timestamps
+            .fromMillis(System.currentTimeMillis())))
+        .build()).getExecutionsList());
+    List<Row> rows = new ArrayList<>();
+    for (WorkflowExecutionInfo listed : executions) {
+      WorkflowExecutionInfo info = service.describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+          .setNamespace(cluster.namespace())
+          .setExecution(WorkflowExecution.newBuilder().setWorkflowId(listed.getExecution().getWorkflowId())
+              .setRunId(listed.getExecution().getRunId()))
+          .build()).getWorkflowExecutionInfo();
+      Map<String, Payload> attributes = info.getSearchAttributes().getIndexedFieldsMap();
+      rows.add(new Row(info.getExecution().getWorkflowId(), text(attributes, ReleaseSearchAttributes.STATUS.getName()),
+          text(attributes, ReleaseSearchAttributes.STAGE.getName()),
+          text(attributes, ReleaseSearchAttributes.PROJECT.getName()),
+          text(attributes, ReleaseSearchAttributes.VERSION.getName()),
+          Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos())));
+    }
+    return rows;
+  }
+
+  private static String text(Map<String, Payload> attributes, String name) {
+    Payload payload = attributes.get(name);
+    return payload == null ? null
+        : DefaultDataConverter.STANDARD_INSTANCE.fromPayload(payload, String.class, String.class);
+  }
+
+  private static void print(PrintWriter out, List<Row> rows) {
+    out.printf("%-36s %-18s %-14s %-12s %-10s %s%n", "ID", "STATUS", "STAGE", "PROJECT", "VERSION", "STARTED");
+    rows.stream().sorted(Comparator.comparing(Row::started).reversed()).forEach(r ->
+        out.printf("%-36s %-18s %-14s %-12s %-10s %s%n", r.workflowId(), orDash(r.status()), orDash(r.stage()),
+            orDash(r.project()), orDash(r.version()), r.started()));
+    out.flush();
+  }
+
+  private static String orDash(String s) {
+    return s == null || s.isEmpty() ? "-" : s;
+  }
+}

@@ -1,0 +1,93 @@
+package dev.durablerelease.cli;
+
+import dev.durablerelease.workflow.OperatorAction;
+import dev.durablerelease.workflow.ReleaseWorkflow;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowUpdateException;
+import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code release approve|retry|skip|abort ID}: an operator's decision, sent as a workflow update. */
+final class OperatorCommands {
+  private OperatorCommands() {}
+
+  /** What the four commands share: the release, the operator, the stage and a note. */
+  abstract static class Decision implements Callable<Integer> {
+    @ParentCommand
+    ReleaseCli root;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec command;
+
+    @Parameters(paramLabel = "ID", description = "workflow id, e.g. release-hello-1.0.0")
+    String workflowId;
+
+    @Option(names = "--stage", description = "the stage (needed when several are blocked, and for skip)")
+    String stage;
+
+    @Option(names = "--note", description = "why, in a few words; recorded with the release")
+    String note;
+
+    @Option(names = "--as", paramLabel = "NAME", description = "operator name (default $USER)")
+    String operator;
+
+    abstract BiFunction<ReleaseWorkflow, OperatorAction, String> update();
+
+    @Override
+    public Integer call() throws Exception {
+      String who = operator != null ? operator : root.operator(command.commandLine().getOut()).name();
+      try (Cluster cluster = Cluster.connect(root.env(), command.name())) {
+        ReleaseWorkflow workflow = cluster.client().newWorkflowStub(ReleaseWorkflow.class, workflowId);
+        String answer = update().apply(workflow, new OperatorAction(stage, who, note));
+        command.commandLine().getOut().println(answer);
+        return ExitCodes.OK;
+      } catch (WorkflowUpdateException e) {
+        command.commandLine().getErr().println(command.name() + " refused: " + ReleaseRunner.failureMessage(
+            e.getCause()));
+        return ExitCodes.BAD_INPUT;
+      } catch (WorkflowNotFoundException e) {
+        command.commandLine().getErr().println(command.name() + " refused: no running release " + workflowId
+            + " (it has ended, or the id is wrong; see release list)");
+        return ExitCodes.BAD_INPUT;
+      }
+    }
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Open a release's approval gate.")
+  static class Approve extends Decision {
+    @Override
+    BiFunction<ReleaseWorkflow, OperatorAction, String> update() {
+      return ReleaseWorkflow::approve;
+    }
+  }
+
+  @Command(name = "retry", mixinStandardHelpOptions = true, description = "Run a blocked stage again.")
+  static class Retry extends Decision {
+    @Override
+    BiFunction<ReleaseWorkflow, OperatorAction, String> update() {
+      return ReleaseWorkflow::retry;
+    }
+  }
+
+  @Command(name = "skip", mixinStandardHelpOptions = true,
+      description = "Go on without a blocked stage the spec marks skippable.")
+  static class Skip extends Decision {
+    @Override
+    BiFunction<ReleaseWorkflow, OperatorAction, String> update() {
+      return ReleaseWorkflow::skip;
+    }
+  }
+
+  @Command(name = "abort", mixinStandardHelpOptions = true, description = "End a release; nothing is published.")
+  static class Abort extends Decision {
+    @Override
+    BiFunction<ReleaseWorkflow, OperatorAction, String> update() {
+      return ReleaseWorkflow::abort;
+    }
+  }
+}

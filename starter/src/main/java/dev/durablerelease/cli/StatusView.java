@@ -1,0 +1,101 @@
+package dev.durablerelease.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.durablerelease.workflow.BlockedStage;
+import dev.durablerelease.workflow.OperatorEvent;
+import dev.durablerelease.workflow.ReleaseStatus;
+import dev.durablerelease.workflow.StageStatus;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.common.converter.DefaultDataConverter;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A release's status as a person reads it: the workflow's own checklist (the {@code status} query) joined with what
+ * only the server knows about running activities (attempt, last heartbeat, last failure), since workflow code cannot
+ * see heartbeats.
+ */
+final class StatusView {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  /** What the server says about a stage's activity while it runs. */
+  record Running(String stage, int attempt, String heartbeat, String lastFailure) {}
+
+  private StatusView() {}
+
+  static List<Running> running(Cluster cluster, String workflowId) {
+    var response = cluster.stubs().blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest
+        .newBuilder()
+        .setNamespace(cluster.namespace())
+        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+        .build());
+    return response.getPendingActivitiesList().stream().map(StatusView::running).toList();
+  }
+
+  private static Running running(PendingActivityInfo info) {
+    String heartbeat = null;
+    if (info.hasHeartbeatDetails()) {
+      JsonNode details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
+          Optional.of(info.getHeartbeatDetails()), JsonNode.class, JsonNode.class);
+      heartbeat = describe(details);
+    }
+    String failure = info.hasLastFailure() ? info.getLastFailure().getMessage() : null;
+    return new Running(info.getActivityType().getName(), info.getAttempt(), heartbeat, failure);
+  }
+
+  /** A command's heartbeat ({@code elapsedMillis}, {@code logTail}) as one line; anything else as JSON. */
+  private static String describe(JsonNode details) {
+    if (details.has("elapsedMillis")) {
+      String tail = details.path("logTail").asText("");
+      String last = tail.isEmpty() ? "" : tail.substring(tail.lastIndexOf('\n') + 1);
+      return String.format("%.0fs in, last output: %s", details.get("elapsedMillis").asLong() / 1000.0, last);
+    }
+    return details.toString();
+  }
+
+  static void print(PrintWriter out, String workflowId, ReleaseStatus status, List<Running> running) {
+    out.printf("%s  %s %s  %s%n", workflowId, nullToEmpty(status.project()), nullToEmpty(status.version()),
+        status.state().label());
+    out.println("  " + status.detail());
+    out.printf("  %-14s %-15s %8s  %-8s  %8s  %s%n", "stage", "state", "attempts", "started", "took", "detail");
+    for (StageStatus stage : status.stages()) {
+      String started = stage.startedAt() == 0 ? "" : TIME.format(Instant.ofEpochMilli(stage.startedAt()));
+      String took = stage.endedAt() == 0 ? "" : String.format("%.1fs", (stage.endedAt() - stage.startedAt()) / 1e3);
+      out.printf("  %-14s %-15s %8s  %-8s  %8s  %s%n", stage.stage(), stage.state().name().toLowerCase(),
+          stage.attempts() == 0 ? "" : stage.attempts(), started, took, ProgressPrinter.firstLine(stage.detail()));
+    }
+    for (Running r : running) {
+      out.printf("  %s: attempt %d%s%s%n", r.stage(), r.attempt(),
+          r.heartbeat() == null ? "" : ", " + r.heartbeat(),
+          r.lastFailure() == null ? "" : "; last failure: " + ProgressPrinter.firstLine(r.lastFailure()));
+    }
+    for (BlockedStage blocked : status.blocked()) {
+      out.println("blocked at " + blocked.stage() + ":");
+      blocked.reason().lines().forEach(line -> out.println("  | " + line));
+      out.println("  release retry " + workflowId + "    # after fixing the cause");
+      if (blocked.skippable()) {
+        out.println("  release skip " + workflowId + " --stage " + blocked.stage());
+      }
+      out.println("  release abort " + workflowId);
+    }
+    if (!status.approvers().isEmpty() || status.state() == dev.durablerelease.workflow.ReleaseState.WAITING_FOR_APPROVAL) {
+      out.println("waiting for approval" + (status.approvers().isEmpty() ? "" : " by one of "
+          + String.join(", ", status.approvers())) + ":  release approve " + workflowId);
+    }
+    for (OperatorEvent event : status.operatorEvents()) {
+      out.printf("  %s %s of %s by %s%s%n", TIME.format(Instant.ofEpochMilli(event.at())), event.action(),
+          event.stage(), event.operator(), event.note() == null ? "" : " (" + event.note() + ")");
+    }
+    out.flush();
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

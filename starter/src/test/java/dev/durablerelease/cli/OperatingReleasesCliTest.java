@@ -1,0 +1,229 @@
+package dev.durablerelease.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.durablerelease.activities.WorkerContext;
+import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.store.LocalArtifactStore;
+import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.worker.EmbeddedTemporal;
+import dev.durablerelease.worker.ReleaseWorkers;
+import dev.durablerelease.worker.TemporalConnection;
+import dev.durablerelease.workflow.ReleaseRequest;
+import dev.durablerelease.workflow.ReleaseState;
+import dev.durablerelease.workflow.ReleaseWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Watching, deciding and reconstructing releases from the CLI, as release managers do. */
+class OperatingReleasesCliTest {
+  @TempDir
+  Path tmp;
+
+  private EmbeddedTemporal server;
+  private WorkflowServiceStubs stubs;
+  private WorkflowClient client;
+  private ReleaseWorkers workers;
+  private SampleRepository repo;
+  private Map<String, String> env;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    server = EmbeddedTemporal.start(0);
+    TemporalConnection connection = TemporalConnection.embedded(server.target());
+    stubs = connection.connect();
+    client = connection.client(stubs);
+    WorkerContext context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
+        Files.createDirectories(tmp.resolve("work")), "test-worker");
+    workers = ReleaseWorkers.create(client, context, ReleaseWorkers.ALL_QUEUES).start();
+    repo = SampleRepository.create(tmp.resolve("hello"));
+    env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", server.target(), "USER", "tester"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    workers.close();
+    stubs.shutdown();
+    server.close();
+    repo.close();
+  }
+
+  private ReleaseWorkflow start(String id, String yaml) throws Exception {
+    ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id).build());
+    WorkflowClient.start(workflow::run, ReleaseRequest.of(SpecLoader.load(yaml, "release.yaml",
+        new SpecLoader.Overrides(repo.url(), null))));
+    return workflow;
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void statusFromASecondProcessShowsTheRunningStageAndItsHeartbeat() throws Exception {
+    start("release-hello-1.0.0", """
+        project: hello
+        version: 1.0.0
+        test: {command: "echo compiling widgets; sleep 12; make test"}
+        """);
+    // wait until the server holds a heartbeat of the running test command
+    await("a heartbeat from testSource", () -> stubs.blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId("release-hello-1.0.0")).build())
+        .getPendingActivitiesList().stream().anyMatch(a -> a.hasHeartbeatDetails()));
+
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "status", "release-hello-1.0.0")
+        .redirectErrorStream(true);
+    pb.environment().put("TEMPORAL_ADDRESS", server.target());
+    Process status = pb.start();
+    String output = new String(status.getInputStream().readAllBytes());
+    assertThat(status.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(status.exitValue()).as(output).isZero();
+    assertThat(output).contains("release-hello-1.0.0  hello 1.0.0  Running")
+        .containsPattern("testSource +running")
+        .containsPattern("testSource: attempt 1, \\d+s in, last output: compiling widgets")
+        .containsPattern("checkout +succeeded +1");
+  }
+
+  @Test
+  void blockedReleaseIsListedBySearchAttributeThenSkippedFromTheCli() throws Exception {
+    ReleaseWorkflow workflow = start("release-hello-1.0.0", """
+        project: hello
+        version: 1.0.0
+        docs: {command: "echo no sphinx here >&2; exit 127", outputs: [docs/_build/html], skippable: true}
+        """);
+    await("the release to block", () -> workflow.status().state() == ReleaseState.BLOCKED);
+
+    CliRun list = CliRun.of(env, "list", "--status", "Blocked");
+    assertThat(list.exitCode()).as(list.toString()).isZero();
+    assertThat(list.out()).containsPattern("release-hello-1.0.0 +Blocked +buildDocs +hello +1.0.0");
+    assertThat(CliRun.of(env, "list", "--status", "Succeeded").out()).doesNotContain("release-hello-1.0.0");
+
+    CliRun status = CliRun.of(env, "status", "release-hello-1.0.0");
+    assertThat(status.out()).contains("blocked at buildDocs:").contains("no sphinx here")
+        .contains("release skip release-hello-1.0.0 --stage buildDocs");
+
+    CliRun refused = CliRun.of(env, "retry", "release-hello-1.0.0", "--stage", "testSource");
+    assertThat(refused.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(refused.err()).contains("retry refused: testSource is not blocked; blocked: buildDocs");
+
+    CliRun skip = CliRun.of(env, "skip", "release-hello-1.0.0", "--stage", "buildDocs", "--note", "no sphinx");
+    assertThat(skip.exitCode()).as(skip.toString()).isZero();
+    assertThat(skip.out()).contains("skipping buildDocs");
+    await("the release to succeed", () -> workflow.status().state() == ReleaseState.SUCCEEDED);
+    assertThat(CliRun.of(env, "list", "--project", "hello").out())
+        .containsPattern("release-hello-1.0.0 +Succeeded");
+  }
+
+  @Test
+  void historyShowsEveryStageAndWritesASelfContainedPage() throws Exception {
+    ReleaseWorkflow workflow = start("release-hello-1.0.0", Files.readString(repo.dir().resolve("release.yaml")));
+    await("the release to end", () -> workflow.status().state().isFinal());
+    Path page = tmp.resolve("history.html");
+
+    CliRun history = CliRun.of(env, "history", "release-hello-1.0.0", "--html", page.toString());
+    assertThat(history.exitCode()).as(history.toString()).isZero();
+    String html = Files.readString(page);
+    for (String stage : List.of("checkout", "buildSource", "testSource", "buildDocs", "generateSbom",
+        "writeManifest")) {
+      assertThat(history.out()).containsPattern(stage + " +1 +[0-9.]+s +completed");
+      assertThat(html).contains("<td>" + stage + "</td>");
+    }
+    assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script").doesNotContain("http://")
+        .doesNotContain("https://").contains("succeeded");
+  }
+
+  @Test
+  void runAtATerminalAsksTheOperatorAndGoesOn() throws Exception {
+    workers.close(); // run is embedded here: its own server and workers
+    env.remove("TEMPORAL_ADDRESS");
+    Path spec = Files.writeString(tmp.resolve("release.yaml"), """
+        project: hello
+        version: 1.0.0
+        test: {command: "exit 1", skippable: true}
+        """);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = ReleaseCli.execute(new String[] {"run", "--spec", spec.toString(), "--repository", repo.url(),
+            "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve("cli-work").toString()},
+        env, new BufferedReader(new StringReader("maybe\nskip\n")), new PrintWriter(out, true),
+        new PrintWriter(err, true));
+    assertThat(code).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("testSource is blocked; what now? [retry/skip/abort]")
+        .contains("skipping testSource").containsPattern("skipped +testSource .*skipped by tester");
+  }
+
+  @Test
+  void killedEmbeddedRunIsResumedReusingTheStagesItFinished() throws Exception {
+    workers.close();
+    env.remove("TEMPORAL_ADDRESS");
+    Path spec = Files.writeString(tmp.resolve("release.yaml"), """
+        project: hello
+        version: 1.0.0
+        test: {command: make test}
+        docs: {command: "sleep 8 && make docs", outputs: [docs/_build/html]}
+        """);
+    List<String> args = List.of("--spec", spec.toString(), "--repository", repo.url(),
+        "--store", tmp.resolve("cli-store").toString(), "--work-dir", tmp.resolve("cli-work").toString(),
+        "--out", tmp.resolve("out").toString());
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "run"));
+    command.addAll(args);
+    Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+    BufferedReader lines = new BufferedReader(new InputStreamReader(run.getInputStream()));
+    StringBuilder seen = new StringBuilder();
+    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+      seen.append(line).append('\n');
+      if (line.matches("\\s*done\\s+testSource.*")) {
+        break;
+      }
+    }
+    assertThat(seen).as("the first run got as far as the tests").contains("done      testSource");
+    run.destroyForcibly().waitFor(); // kill -9: the embedded server and its history die with it
+    assertThat(tmp.resolve("out")).doesNotExist();
+
+    List<String> resume = new ArrayList<>(List.of("resume"));
+    resume.addAll(args);
+    CliRun resumed = CliRun.of(env, resume.toArray(String[]::new));
+    assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+    JsonNode manifest = new ObjectMapper().readTree(tmp.resolve("out/release.json").toFile());
+    Map<String, String> states = new HashMap<>();
+    manifest.get("stages").forEach(s -> states.put(s.get("stage").asText(), s.get("state").asText()));
+    assertThat(states).containsEntry("buildSource", "reused").containsEntry("testSource", "reused")
+        .containsEntry("buildDocs", "succeeded").containsEntry("checkout", "succeeded");
+    assertThat(resumed.out()).contains("reusing 2 finished stage(s): buildSource, testSource");
+  }
+
+}

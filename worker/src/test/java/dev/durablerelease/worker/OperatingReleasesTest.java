@@ -1,0 +1,287 @@
+package dev.durablerelease.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.durablerelease.activities.WorkerContext;
+import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.spec.ReleaseSpec;
+import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.store.LocalArtifactStore;
+import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.OperatorAction;
+import dev.durablerelease.workflow.ReleaseRequest;
+import dev.durablerelease.workflow.ReleaseResult;
+import dev.durablerelease.workflow.ReleaseSearchAttributes;
+import dev.durablerelease.workflow.ReleaseState;
+import dev.durablerelease.workflow.ReleaseStatus;
+import dev.durablerelease.workflow.ReleaseWorkflow;
+import dev.durablerelease.workflow.StageState;
+import dev.durablerelease.workflow.StageStatus;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.converter.RawValue;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Blocked releases and the operator's retry, skip, abort and approve, on Temporal's test server. */
+class OperatingReleasesTest {
+  @TempDir
+  Path tmp;
+
+  private TestWorkflowEnvironment env;
+  private WorkerContext context;
+  private SampleRepository repo;
+  private Path target;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    env = TestWorkflowEnvironment.newInstance();
+    SearchAttributes.register(env.getWorkflowServiceStubs(), env.getNamespace());
+    context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
+        Files.createDirectories(tmp.resolve("work")), "test-worker");
+    repo = SampleRepository.create(tmp.resolve("hello"));
+    target = tmp.resolve("published");
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+    repo.close();
+  }
+
+  private void startWorkers() {
+    ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
+    env.start();
+  }
+
+  private ReleaseSpec spec(String yaml) throws Exception {
+    return SpecLoader.load(yaml + "upload: [{url: \"" + target.toUri() + "\"}]\n", "release.yaml",
+        new SpecLoader.Overrides(repo.url(), null));
+  }
+
+  private ReleaseWorkflow start(String id, ReleaseSpec spec) {
+    ReleaseWorkflow workflow = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id).build());
+    WorkflowClient.start(workflow::run, ReleaseRequest.of(spec));
+    return workflow;
+  }
+
+  private static ReleaseStatus awaitStatus(ReleaseWorkflow workflow, Predicate<ReleaseStatus> condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      ReleaseStatus status = workflow.status();
+      if (condition.test(status)) {
+        return status;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("status never matched; last: " + workflow.status());
+  }
+
+  private static StageStatus stage(ReleaseResult result, String id) {
+    return result.stages().stream().filter(s -> s.stage().equals(id)).findFirst().orElseThrow();
+  }
+
+  private static ReleaseResult result(ReleaseWorkflow workflow) {
+    return WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class);
+  }
+
+  @Test
+  void blockedReleaseResumesAfterTheOperatorFixesTheCauseAndRetries() throws Exception {
+    startWorkers();
+    ReleaseWorkflow workflow = start("release-hello-1.0.1", spec("project: hello\nversion: 1.0.1\n"));
+
+    ReleaseStatus blocked = awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+    assertThat(blocked.currentStage()).isEqualTo("checkout");
+    assertThat(blocked.blocked()).singleElement().satisfies(b -> {
+      assertThat(b.reason()).contains("tag v1.0.1 does not exist");
+      assertThat(b.skippable()).isFalse();
+    });
+    assertThat(blocked.detail()).contains("blocked at checkout").contains("retry, skip or abort");
+    assertThat(env.getWorkflowClient().newUntypedWorkflowStub("release-hello-1.0.1").describe()
+        .getTypedSearchAttributes().get(ReleaseSearchAttributes.STATUS)).isEqualTo("Blocked");
+
+    repo.tag("v1.0.1"); // the operator pushes the missing tag
+    assertThat(workflow.retry(new OperatorAction(null, "alice", "pushed the tag"))).isEqualTo("retrying checkout");
+
+    ReleaseResult result = result(workflow);
+    assertThat(stage(result, "checkout").state()).isEqualTo(StageState.SUCCEEDED);
+    assertThat(stage(result, "checkout").attempts()).isEqualTo(2);
+    assertThat(result.operatorEvents()).singleElement().satisfies(e -> {
+      assertThat(e.action()).isEqualTo("retry");
+      assertThat(e.operator()).isEqualTo("alice");
+    });
+    assertThat(target.resolve("hello-1.0.1.tar.gz")).exists();
+    assertThat(env.getWorkflowClient().newUntypedWorkflowStub("release-hello-1.0.1").describe()
+        .getTypedSearchAttributes().get(ReleaseSearchAttributes.STATUS)).isEqualTo("Succeeded");
+  }
+
+  @Test
+  void skippableDocsAreSkippedAndTheSkipIsRecorded() throws Exception {
+    startWorkers();
+    ReleaseWorkflow workflow = start("release-hello-skip", spec("""
+        project: hello
+        version: 1.0.0
+        docs: {command: "exit 4", outputs: [docs/_build/html], skippable: true}
+        """));
+    awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+    assertThat(workflow.skip(new OperatorAction("buildDocs", "bob", "docs host is down"))).isEqualTo(
+        "skipping buildDocs");
+
+    ReleaseResult result = result(workflow);
+    assertThat(stage(result, "buildDocs").state()).isEqualTo(StageState.SKIPPED);
+    assertThat(stage(result, "buildDocs").detail()).isEqualTo("skipped by bob (docs host is down)");
+    assertThat(result.artifacts()).extracting(ArtifactRef::name).doesNotContain("hello-1.0.0-docs-html.tar.gz");
+    String manifest = Files.readString(target.resolve("release.json"));
+    assertThat(manifest).contains("\"action\" : \"skip\"").contains("\"operator\" : \"bob\"");
+  }
+
+  @Test
+  void skipIsRefusedForAStageTheSpecDoesNotMarkSkippable() throws Exception {
+    startWorkers();
+    ReleaseWorkflow workflow = start("release-hello-noskip", spec("""
+        project: hello
+        version: 1.0.0
+        test: {command: "exit 1"}
+        """));
+    awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+    assertThatThrownBy(() -> workflow.skip(new OperatorAction("testSource", "bob", null)))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .cause().hasMessageContaining("skip of testSource is refused: the spec does not mark it skippable");
+    assertThatThrownBy(() -> workflow.skip(new OperatorAction("checkout", "bob", null)))
+        .isInstanceOf(WorkflowUpdateException.class).cause().hasMessageContaining("checkout is not blocked");
+    assertThatThrownBy(() -> workflow.retry(new OperatorAction(null, "", null)))
+        .isInstanceOf(WorkflowUpdateException.class).cause().hasMessageContaining("needs the operator's name");
+    workflow.abort(new OperatorAction(null, "bob", "tests are broken"));
+  }
+
+  @Test
+  void abortEndsTheReleaseAndPublishesNothing() throws Exception {
+    startWorkers();
+    ReleaseWorkflow workflow = start("release-hello-abort", spec("""
+        project: hello
+        version: 1.0.0
+        test: {command: "echo 'FAIL: widget'; exit 1"}
+        """));
+    ReleaseStatus blocked = awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+    assertThat(blocked.blocked().get(0).reason()).contains("exited with status 1").contains("FAIL: widget");
+    workflow.abort(new OperatorAction(null, "carol", "broken build"));
+
+    assertThatThrownBy(() -> result(workflow))
+        .isInstanceOf(WorkflowFailedException.class)
+        .cause().isInstanceOf(ApplicationFailure.class)
+        .satisfies(e -> {
+          assertThat(((ApplicationFailure) e).getType()).isEqualTo("ReleaseAborted");
+          assertThat(((ApplicationFailure) e).getOriginalMessage())
+              .isEqualTo("release aborted by carol at testSource (broken build); nothing was published");
+        });
+    ReleaseStatus aborted = workflow.status();
+    assertThat(aborted.state()).isEqualTo(ReleaseState.ABORTED);
+    assertThat(aborted.stages()).filteredOn(s -> s.stage().equals("testSource")).singleElement()
+        .satisfies(s -> assertThat(s.state()).isEqualTo(StageState.FAILED));
+    assertThat(target).doesNotExist();
+    // the release has ended: the server takes no more updates for it
+    assertThatThrownBy(() -> workflow.retry(new OperatorAction(null, "carol", null)))
+        .isInstanceOf(io.temporal.client.WorkflowNotFoundException.class);
+  }
+
+  @Test
+  void updatesSentAsTheTemporalCliSendsThemAreUnderstoodAndTyposRefused() throws Exception {
+    startWorkers();
+    ReleaseWorkflow workflow = start("release-hello-cli-update", spec("""
+        project: hello
+        version: 1.0.0
+        docs: {command: "exit 4", outputs: [docs/_build/html], skippable: true}
+        """));
+    awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+    WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub("release-hello-cli-update");
+    assertThatThrownBy(() -> stub.update("skip", String.class,
+        jsonPlain("{\"stage\": \"buildDocs\", \"operater\": \"dave\"}")))
+        .isInstanceOf(WorkflowUpdateException.class).cause().hasMessageContaining("unknown field(s) operater");
+    assertThat(stub.update("skip", String.class, jsonPlain("{\"stage\": \"buildDocs\", \"operator\": \"dave\"}")))
+        .isEqualTo("skipping buildDocs");
+    assertThat(result(workflow).operatorEvents()).extracting(e -> e.operator()).containsExactly("dave");
+  }
+
+  @Test
+  void approvalThatTimesOutBlocksAtTheGateAndCanBeGivenLater() throws Exception {
+    startWorkers();
+    ReleaseWorkflow workflow = start("release-hello-approval", spec("""
+        project: hello
+        version: 1.0.0
+        approval: {timeout: 72h, reminder: 24h, approvers: [erin]}
+        """));
+    ReleaseStatus waiting = awaitStatus(workflow, s -> s.state() == ReleaseState.WAITING_FOR_APPROVAL);
+    assertThat(waiting.detail()).contains("waiting for approval");
+    assertThat(waiting.approvers()).containsExactly("erin");
+    assertThatThrownBy(() -> workflow.approve(new OperatorAction(null, "mallory", null)))
+        .isInstanceOf(WorkflowUpdateException.class).cause()
+        .hasMessageContaining("mallory may not approve this release; approvers: erin");
+
+    env.sleep(Duration.ofHours(73)); // the test server skips time: three reminders, then the timeout
+    ReleaseStatus timedOut = awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+    assertThat(timedOut.blocked()).singleElement().satisfies(b -> {
+      assertThat(b.stage()).isEqualTo("approval");
+      assertThat(b.reason()).isEqualTo("no approval within 72h");
+    });
+    assertThat(target).doesNotExist();
+
+    workflow.approve(new OperatorAction(null, "erin", "checked the artifacts"));
+    ReleaseResult result = result(workflow);
+    assertThat(stage(result, "approval").detail()).isEqualTo("approved by erin (checked the artifacts)");
+    assertThat(result.operatorEvents()).extracting(e -> e.action()).containsExactly("approve");
+    assertThat(target.resolve("release.json")).exists();
+  }
+
+  @Test
+  void approvalArrivesAfterTheWorkerRestarted() throws Exception {
+    // a real server in real time: the release must outlive the worker process that started waiting
+    try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
+      TemporalConnection connection = TemporalConnection.embedded(server.target());
+      var stubs = connection.connect();
+      try {
+        WorkflowClient client = connection.client(stubs);
+        ReleaseWorkers first = ReleaseWorkers.create(client, context, ReleaseWorkers.ALL_QUEUES).start();
+        ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId("release-hello-restart")
+                .build());
+        WorkflowClient.start(workflow::run, ReleaseRequest.of(spec("project: hello\nversion: 1.0.0\napproval: {}\n")));
+        awaitStatus(workflow, s -> s.state() == ReleaseState.WAITING_FOR_APPROVAL);
+        first.close(); // the worker goes away; the release waits on the server
+
+        try (ReleaseWorkers second = ReleaseWorkers.create(connection.client(stubs), context,
+            ReleaseWorkers.ALL_QUEUES).start()) {
+          workflow.approve(new OperatorAction(null, "frank", null));
+          assertThat(WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class).published())
+              .containsExactly(target.toUri().toString());
+        }
+      } finally {
+        stubs.shutdown();
+      }
+    }
+  }
+
+  static RawValue jsonPlain(String json) {
+    return new RawValue(Payload.newBuilder()
+        .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
+        .setData(ByteString.copyFromUtf8(json))
+        .build());
+  }
+
+}

@@ -1,0 +1,10 @@
+package dev.durablerelease.workflow;
+
+/**
+ * A stage waiting for an operator after a failure a retry could not fix.
+ *
+ * @param stage the stage id
+ * @param reason the failure
+ * @param skippable whether {@code skip} is allowed for it
+ */
+public record BlockedStage(String stage, String reason, boolean skippable) {}
