@@ -6,6 +6,8 @@ import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.Manifest;
 import dev.durablerelease.activity.ManifestInput;
+import dev.durablerelease.activity.Provenance;
+import dev.durablerelease.activity.ProvenanceInput;
 import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.activity.SourceActivities;
@@ -14,6 +16,7 @@ import dev.durablerelease.archive.GitTreeEntries;
 import dev.durablerelease.archive.TarGzWriter;
 import dev.durablerelease.git.GitCache;
 import dev.durablerelease.manifest.ManifestWriter;
+import dev.durablerelease.provenance.ProvenanceWriter;
 import dev.durablerelease.sbom.SpdxWriter;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecException;
@@ -29,6 +32,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -109,6 +113,17 @@ public class SourceActivitiesImpl implements SourceActivities {
         }
       }
       return new Sboms(sboms, stage.finished());
+    });
+  }
+
+  @Override
+  public Provenance provenance(ProvenanceInput input) {
+    return StageActivity.run(context, stage -> {
+      ActivityInfo info = Activity.getExecutionContext().getInfo();
+      byte[] statement = ProvenanceWriter.statement(input, context.identity(), EngineVersion.get(),
+          info.getWorkflowId(), info.getRunId(), Instant.now());
+      return new Provenance(putBytes(ProvenanceWriter.FILE_NAME, statement, ArtifactKind.PROVENANCE),
+          stage.finished());
     });
   }
 

@@ -19,11 +19,12 @@ public record ReleaseSpec(
     CommandSpec test,
     DocsSpec docs,
     SbomSpec sbom,
+    SignSpec sign,
     List<UploadSpec> upload) {
 
   /** The same spec with another repository location (e.g. a relative path made absolute). */
   public ReleaseSpec withRepository(String newRepository) {
-    return new ReleaseSpec(project, newRepository, version, tag, expectedCommit, source, test, docs, sbom, upload);
+    return new ReleaseSpec(project, newRepository, version, tag, expectedCommit, source, test, docs, sbom, sign, upload);
   }
 
   public boolean hasTests() {
@@ -32,6 +33,10 @@ public record ReleaseSpec(
 
   public boolean hasDocs() {
     return docs != null;
+  }
+
+  public boolean hasSigning() {
+    return sign != null;
   }
 
   public boolean hasUploads() {

@@ -10,9 +10,14 @@ import dev.durablerelease.activity.DocsActivities;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.Manifest;
 import dev.durablerelease.activity.ManifestInput;
+import dev.durablerelease.activity.Provenance;
+import dev.durablerelease.activity.ProvenanceInput;
 import dev.durablerelease.activity.Publication;
 import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
+import dev.durablerelease.activity.SignActivities;
+import dev.durablerelease.activity.SignInput;
+import dev.durablerelease.activity.Signatures;
 import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.activity.UploadActivities;
@@ -69,6 +74,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           .setRetryOptions(RETRY_TRANSIENT)
           .build());
 
+  // signing is a few calls to Sigstore's services per release; their outages retry with backoff
+  private final SignActivities sign = Workflow.newActivityStub(SignActivities.class,
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.SIGN)
+          .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setRetryOptions(RETRY_TRANSIENT)
+          .build());
+
   // uploads of large releases over slow links
   private final UploadActivities upload = Workflow.newActivityStub(UploadActivities.class,
       ActivityOptions.newBuilder()
@@ -96,6 +109,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     if (!spec.hasDocs()) {
       checklist.notConfigured(Stage.BUILD_DOCS);
+    }
+    if (!spec.hasSigning()) {
+      checklist.notConfigured(Stage.SIGN);
     }
     if (!spec.hasUploads()) {
       checklist.notConfigured(Stage.UPLOAD);
@@ -137,6 +153,21 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     Sboms sboms = stage(Stage.GENERATE_SBOM, () -> source.generateSbom(new SbomInput(checkout, described)),
         s -> s.sboms().size() + " SBOM(s)");
     artifacts.addAll(sboms.sboms());
+
+    Provenance provenance = stage(Stage.PROVENANCE,
+        () -> source.provenance(new ProvenanceInput(checkout, List.copyOf(artifacts), checklist.snapshot())),
+        p -> "SLSA v1 statement over " + artifacts.size() + " file(s)");
+    artifacts.add(provenance.statement());
+
+    if (spec.hasSigning()) {
+      List<ArtifactRef> unsigned = List.copyOf(artifacts);
+      Signatures signatures = stage(Stage.SIGN, () -> sign.sign(new SignInput(spec.sign(), unsigned)),
+          s -> s.bundles().size() + " bundle(s), verified as " + s.identity());
+      artifacts.addAll(signatures.bundles());
+      if (signatures.trustedRoot() != null) {
+        artifacts.add(signatures.trustedRoot());
+      }
+    }
 
     List<String> targets = spec.upload().stream().map(UploadSpec::url).toList();
     List<ArtifactRef> files = List.copyOf(artifacts);

@@ -7,6 +7,8 @@ public enum Stage {
   TEST_SOURCE("testSource"),
   BUILD_DOCS("buildDocs"),
   GENERATE_SBOM("generateSbom"),
+  PROVENANCE("provenance"),
+  SIGN("sign"),
   WRITE_MANIFEST("writeManifest"),
   UPLOAD("upload");
 

@@ -1,0 +1,13 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.StageOutput;
+import dev.durablerelease.workflow.StageRun;
+
+/**
+ * The SLSA provenance of the release.
+ *
+ * @param statement {@code provenance.intoto.json}
+ * @param run how the activity ran
+ */
+public record Provenance(ArtifactRef statement, StageRun run) implements StageOutput {}
