@@ -21,7 +21,8 @@ import picocli.CommandLine.ScopeType;
     versionProvider = ReleaseCli.Version.class,
     description = "A release engine in which every release is a durable Temporal workflow.%n"
         + "With no TEMPORAL_ADDRESS set, commands run Temporal's server in this process on loopback.",
-    subcommands = {RunCommand.class, StartCommand.class, WorkerCommand.class, DevServerCommand.class})
+    subcommands = {RunCommand.class, StartCommand.class, WorkerCommand.class, DevServerCommand.class,
+        VerifyCommand.class})
 public class ReleaseCli implements Runnable {
   private final Map<String, String> env;
 

@@ -88,14 +88,17 @@ class ReleaseWorkflowTest {
 
     List<StageStatus> stages = result.stages();
     assertThat(stages).extracting(StageStatus::stage).containsExactly(
-        "checkout", "buildSource", "testSource", "buildDocs", "generateSbom", "writeManifest", "upload");
+        "checkout", "buildSource", "testSource", "buildDocs", "generateSbom", "provenance", "sign", "writeManifest",
+        "upload");
     assertThat(stages).allSatisfy(s -> assertThat(s.state()).isEqualTo(StageState.SUCCEEDED));
     assertThat(started(stages, "checkout")).isLessThanOrEqualTo(started(stages, "buildSource"));
     assertThat(ended(stages, "buildSource")).isLessThanOrEqualTo(started(stages, "testSource"));
     assertThat(ended(stages, "buildSource")).isLessThanOrEqualTo(started(stages, "buildDocs"));
     assertThat(Math.max(ended(stages, "testSource"), ended(stages, "buildDocs")))
         .isLessThanOrEqualTo(started(stages, "generateSbom"));
-    assertThat(ended(stages, "generateSbom")).isLessThanOrEqualTo(started(stages, "writeManifest"));
+    assertThat(ended(stages, "generateSbom")).isLessThanOrEqualTo(started(stages, "provenance"));
+    assertThat(ended(stages, "provenance")).isLessThanOrEqualTo(started(stages, "sign"));
+    assertThat(ended(stages, "sign")).isLessThanOrEqualTo(started(stages, "writeManifest"));
     assertThat(ended(stages, "writeManifest")).isLessThanOrEqualTo(started(stages, "upload"));
 
     assertThat(result.commit()).isEqualTo(repo.head());
@@ -103,6 +106,9 @@ class ReleaseWorkflowTest {
     assertThat(target.resolve("hello-1.0.0-docs-html.tar.gz")).exists();
     assertThat(target.resolve("release.json")).exists();
     assertThat(target.resolve("SHA256SUMS")).exists();
+    assertThat(target.resolve("hello-1.0.0.tar.gz.sigstore")).exists();
+    assertThat(target.resolve("provenance.intoto.json.sigstore")).exists();
+    assertThat(target.resolve("trusted_root.json")).exists();
     assertThat(workflow.status().state()).isEqualTo(ReleaseState.SUCCEEDED);
   }
 
@@ -120,7 +126,7 @@ class ReleaseWorkflowTest {
       }
     };
     ReleaseWorkers.register(env.getWorkerFactory(), context,
-        List.of(TaskQueues.WORKFLOWS, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.UPLOAD));
+        List.of(TaskQueues.WORKFLOWS, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN, TaskQueues.UPLOAD));
     env.getWorkerFactory().newWorker(TaskQueues.SOURCE).registerActivitiesImplementations(flaky);
     env.start();
 
