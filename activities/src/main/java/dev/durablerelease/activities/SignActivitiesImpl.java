@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,15 +52,9 @@ public class SignActivitiesImpl implements SignActivities {
   static final String BUNDLE_SUFFIX = ".sigstore";
 
   private final WorkerContext context;
-  private final Map<String, String> env;
 
   public SignActivitiesImpl(WorkerContext context) {
-    this(context, System.getenv());
-  }
-
-  SignActivitiesImpl(WorkerContext context, Map<String, String> env) {
     this.context = context;
-    this.env = env;
   }
 
   @Override
@@ -73,33 +66,37 @@ public class SignActivitiesImpl implements SignActivities {
         digests.add(rehash(file));
       }
       SignSpec spec = input.sign();
-      Path scratch = Files.createTempDirectory(Files.createDirectories(context.workDir().resolve("tmp")), "sign-");
-      try {
-        if (spec.isDev()) {
-          try (DevSigstore dev = DevSigstore.start()) {
-            dev.writeTrustFiles(scratch);
-            IdentityPolicy policy = new IdentityPolicy(orDefault(spec.expectIdentity(), DevSigstore.localIdentity()),
-                orDefault(spec.expectIssuer(), DevSigstore.ISSUER));
-            IdentityToken token = IdentityToken.minted(dev.mintToken(DevSigstore.localIdentity(), Duration.ofMinutes(10)));
-            List<ArtifactRef> bundles = signAndVerify(input.files(), digests,
-                SigstoreInstance.fromFiles(scratch.resolve("trusted_root.json"), scratch.resolve("signing_config.json")),
-                token, policy, spec);
-            ArtifactRef trustedRoot = context.store().put(scratch.resolve("trusted_root.json"), TRUSTED_ROOT_NAME,
-                ArtifactKind.TRUSTED_ROOT);
-            return new Signatures(bundles, trustedRoot, policy.identity(), policy.issuer(), stage.finished());
-          }
-        }
-        SigstoreInstance instance = SignSpec.PRIVATE.equals(spec.mode())
-            ? SigstoreInstance.fromFiles(Path.of(spec.trustedRoot()), Path.of(spec.signingConfig()))
-            : SigstoreInstance.publicGood();
-        IdentityPolicy policy = new IdentityPolicy(spec.expectIdentity(), spec.expectIssuer());
-        IdentityToken token = IdentityToken.fromReference(spec.identityToken(), env);
-        List<ArtifactRef> bundles = signAndVerify(input.files(), digests, instance, token, policy, spec);
-        return new Signatures(bundles, null, policy.identity(), policy.issuer(), stage.finished());
-      } finally {
-        CommandStage.deleteTree(scratch);
+      if (spec.isDev()) {
+        return signWithDevInstance(input.files(), digests, spec, stage);
       }
+      SigstoreInstance instance = SignSpec.PRIVATE.equals(spec.mode())
+          ? SigstoreInstance.fromFiles(Path.of(spec.trustedRoot()), Path.of(spec.signingConfig()))
+          : SigstoreInstance.publicGood();
+      IdentityPolicy policy = new IdentityPolicy(spec.expectIdentity(), spec.expectIssuer());
+      IdentityToken token = IdentityToken.fromReference(spec.identityToken(), System.getenv());
+      List<ArtifactRef> bundles = signAndVerify(input.files(), digests, instance, token, policy, spec);
+      return new Signatures(bundles, null, policy.identity(), policy.issuer(), stage.finished());
     });
+  }
+
+  /** Dev mode: a throwaway Sigstore instance for this attempt, and its trusted root published with the bundles. */
+  private Signatures signWithDevInstance(List<ArtifactRef> files, List<byte[]> digests, SignSpec spec,
+      StageActivity stage) throws IOException {
+    Path trust = Files.createTempDirectory(Files.createDirectories(context.workDir().resolve("tmp")), "dev-sigstore-");
+    try (DevSigstore dev = DevSigstore.start()) {
+      dev.writeTrustFiles(trust);
+      String identity = DevSigstore.localIdentity();
+      IdentityPolicy policy = new IdentityPolicy(orDefault(spec.expectIdentity(), identity),
+          orDefault(spec.expectIssuer(), DevSigstore.ISSUER));
+      IdentityToken token = IdentityToken.minted(dev.mintToken(identity, Duration.ofMinutes(10)));
+      Path trustedRoot = trust.resolve(TRUSTED_ROOT_NAME);
+      List<ArtifactRef> bundles = signAndVerify(files, digests,
+          SigstoreInstance.fromFiles(trustedRoot, trust.resolve("signing_config.json")), token, policy, spec);
+      ArtifactRef published = context.store().put(trustedRoot, TRUSTED_ROOT_NAME, ArtifactKind.TRUSTED_ROOT);
+      return new Signatures(bundles, published, policy.identity(), policy.issuer(), stage.finished());
+    } finally {
+      CommandStage.deleteTree(trust);
+    }
   }
 
   private List<ArtifactRef> signAndVerify(List<ArtifactRef> files, List<byte[]> digests, SigstoreInstance instance,
@@ -125,7 +122,8 @@ public class SignActivitiesImpl implements SignActivities {
             + token.redact(e.getMessage()) + "; check sign.expectIdentity and sign.expectIssuer against the identity"
             + " the token carries", Failures.SIGNATURE_INVALID);
       }
-      stored.add(putText(file.name() + BUNDLE_SUFFIX, json));
+      stored.add(StoredFiles.put(context, file.name() + BUNDLE_SUFFIX, json.getBytes(StandardCharsets.UTF_8),
+          ArtifactKind.SIGNATURE));
     }
     return stored;
   }
@@ -146,16 +144,6 @@ public class SignActivitiesImpl implements SignActivities {
           + " for it; nothing was signed. Find what altered the store, then release again from the start");
     }
     return digest;
-  }
-
-  private ArtifactRef putText(String name, String content) throws IOException {
-    Path tmp = Files.createTempFile(Files.createDirectories(context.workDir().resolve("tmp")), "", "-" + name);
-    try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      return context.store().put(tmp, name, ArtifactKind.SIGNATURE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 
   /**

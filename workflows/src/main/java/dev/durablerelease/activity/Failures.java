@@ -21,7 +21,7 @@ public final class Failures {
   public static final String COMMAND_FAILED = "CommandFailed";
   /** A stored blob or a file on a target does not have the digest it must have. */
   public static final String DIGEST_MISMATCH = "DigestMismatch";
-  /** A Sigstore service refused to sign (bad or expired identity token, identity not allowed): see the message. */
+  /** Signing cannot start: no usable identity token behind the spec's reference, or the CA refused it. */
   public static final String SIGNING_REFUSED = "SigningRefused";
   /** A bundle just made does not verify against the expected identity and trusted root. */
   public static final String SIGNATURE_INVALID = "SignatureInvalid";
