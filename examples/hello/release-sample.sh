@@ -6,7 +6,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out_root=${1:-$root/target/sample}
-expected_commit=56a6f3a1aff60a6baa02ce64c748f441cc434a71
+expected_commit=ac49676ef2b63d3f689c760c06ef09567a3eafb0
 
 "$here/make-repo.sh" "$out_root/hello" >/dev/null
 rm -rf "$out_root/release"

@@ -6,6 +6,8 @@ import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.Manifest;
 import dev.durablerelease.activity.ManifestInput;
+import dev.durablerelease.activity.Provenance;
+import dev.durablerelease.activity.ProvenanceInput;
 import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.activity.SourceActivities;
@@ -14,6 +16,7 @@ import dev.durablerelease.archive.GitTreeEntries;
 import dev.durablerelease.archive.TarGzWriter;
 import dev.durablerelease.git.GitCache;
 import dev.durablerelease.manifest.ManifestWriter;
+import dev.durablerelease.provenance.ProvenanceWriter;
 import dev.durablerelease.sbom.SpdxWriter;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecException;
@@ -29,6 +32,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -75,7 +79,7 @@ public class SourceActivitiesImpl implements SourceActivities {
         fileCount = (int) entries.stream().filter(e -> e.type() != ArchiveEntry.Type.DIRECTORY).count();
         for (String format : source.formats()) {
           String name = source.name() + "." + format;
-          Path tmp = scratchFile(name);
+          Path tmp = StoredFiles.scratchFile(context, name);
           try {
             TarGzWriter.write(entries, checkout.commitTime(), Files.newOutputStream(tmp));
             archives.add(store.put(tmp, name, ArtifactKind.SOURCE_ARCHIVE));
@@ -98,7 +102,7 @@ public class SourceActivitiesImpl implements SourceActivities {
         SpdxWriter.Facts facts = new SpdxWriter.Facts(spec.project(), spec.version(), spec.sbom().supplier(),
             spec.sbom().license(), input.checkout().commitTime(), EngineVersion.get(), purpose);
         String name = archive.name() + ".spdx.json";
-        Path tmp = scratchFile(name);
+        Path tmp = StoredFiles.scratchFile(context, name);
         try {
           try (InputStream in = store.open(archive.sha256()); OutputStream out = Files.newOutputStream(tmp)) {
             SpdxWriter.write(archive, in, facts, out);
@@ -113,13 +117,24 @@ public class SourceActivitiesImpl implements SourceActivities {
   }
 
   @Override
+  public Provenance provenance(ProvenanceInput input) {
+    return StageActivity.run(context, stage -> {
+      ActivityInfo info = Activity.getExecutionContext().getInfo();
+      byte[] statement = ProvenanceWriter.statement(input, context.identity(), EngineVersion.get(),
+          info.getWorkflowId(), info.getRunId(), Instant.now());
+      ArtifactRef ref = StoredFiles.put(context, ProvenanceWriter.FILE_NAME, statement, ArtifactKind.PROVENANCE);
+      return new Provenance(ref, stage.finished());
+    });
+  }
+
+  @Override
   public Manifest writeManifest(ManifestInput input) {
     return StageActivity.run(context, stage -> {
       ActivityInfo info = Activity.getExecutionContext().getInfo();
-      ArtifactRef releaseJson = putBytes(ManifestWriter.RELEASE_JSON,
+      ArtifactRef releaseJson = StoredFiles.put(context, ManifestWriter.RELEASE_JSON,
           ManifestWriter.releaseJson(input, info.getWorkflowId(), info.getRunId()), ArtifactKind.MANIFEST);
-      ArtifactRef sums = putBytes(ManifestWriter.SHA256SUMS, ManifestWriter.sha256sums(input.artifacts()),
-          ArtifactKind.CHECKSUMS);
+      ArtifactRef sums = StoredFiles.put(context, ManifestWriter.SHA256SUMS,
+          ManifestWriter.sha256sums(input.artifacts()), ArtifactKind.CHECKSUMS);
       return new Manifest(releaseJson, sums, stage.finished());
     });
   }
@@ -179,18 +194,4 @@ public class SourceActivitiesImpl implements SourceActivities {
     };
   }
 
-  private ArtifactRef putBytes(String name, byte[] content, ArtifactKind kind) throws IOException {
-    Path tmp = scratchFile(name);
-    try {
-      Files.write(tmp, content);
-      return store.put(tmp, name, kind);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  private Path scratchFile(String name) throws IOException {
-    Path dir = Files.createDirectories(context.workDir().resolve("tmp"));
-    return Files.createTempFile(dir, "", "-" + name);
-  }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.ManifestInput;
+import dev.durablerelease.workflow.ArtifactKind;
 import dev.durablerelease.workflow.ArtifactRef;
 import dev.durablerelease.workflow.StageStatus;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Writes {@code release.json} and {@code SHA256SUMS}. */
 public final class ManifestWriter {
@@ -47,10 +50,12 @@ public final class ManifestWriter {
   }
 
   private static List<ReleaseManifest.Artifact> listed(List<ArtifactRef> refs) {
+    Set<String> bundles = refs.stream().filter(a -> a.kind() == ArtifactKind.SIGNATURE).map(ArtifactRef::name)
+        .collect(Collectors.toSet());
     return refs.stream()
         .sorted(Comparator.comparing(ArtifactRef::name))
         .map(a -> new ReleaseManifest.Artifact(a.name(), a.kind().name().toLowerCase(java.util.Locale.ROOT),
-            a.size(), a.sha256()))
+            a.size(), a.sha256(), bundles.contains(a.name() + ".sigstore") ? a.name() + ".sigstore" : null))
         .toList();
   }
 

@@ -1,5 +1,6 @@
 package dev.durablerelease.manifest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.durablerelease.workflow.OperatorEvent;
 import java.util.List;
 
@@ -43,8 +44,13 @@ public record ReleaseManifest(
 
   public static final String SCHEMA = "https://durablerelease.dev/release/v1";
 
-  /** A file of the release. */
-  public record Artifact(String name, String kind, long size, String sha256) {}
+  /**
+   * A file of the release.
+   *
+   * @param bundle the name of its Sigstore bundle, when the release was signed
+   */
+  public record Artifact(String name, String kind, long size, String sha256,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String bundle) {}
 
   /**
    * A stage as it ran.

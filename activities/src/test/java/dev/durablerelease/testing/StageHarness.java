@@ -2,11 +2,13 @@ package dev.durablerelease.testing;
 
 import dev.durablerelease.activities.BuildActivitiesImpl;
 import dev.durablerelease.activities.DocsActivitiesImpl;
+import dev.durablerelease.activities.SignActivitiesImpl;
 import dev.durablerelease.activities.SourceActivitiesImpl;
 import dev.durablerelease.activities.UploadActivitiesImpl;
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.BuildActivities;
 import dev.durablerelease.activity.DocsActivities;
+import dev.durablerelease.activity.SignActivities;
 import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.activity.UploadActivities;
 import dev.durablerelease.store.LocalArtifactStore;
@@ -38,7 +40,7 @@ public final class StageHarness implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     environment.registerActivitiesImplementations(new SourceActivitiesImpl(context), new BuildActivitiesImpl(context),
-        new DocsActivitiesImpl(context), new UploadActivitiesImpl(context));
+        new DocsActivitiesImpl(context), new SignActivitiesImpl(context), new UploadActivitiesImpl(context));
   }
 
   public WorkerContext context() {
@@ -55,6 +57,10 @@ public final class StageHarness implements AutoCloseable {
 
   public DocsActivities docs() {
     return environment.newActivityStub(DocsActivities.class, options());
+  }
+
+  public SignActivities sign() {
+    return environment.newActivityStub(SignActivities.class, options());
   }
 
   public UploadActivities upload() {

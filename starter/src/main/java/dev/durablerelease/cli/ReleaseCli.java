@@ -25,8 +25,8 @@ import picocli.CommandLine.ScopeType;
         + "With no TEMPORAL_ADDRESS set, commands run Temporal's server in this process on loopback.",
     subcommands = {RunCommand.class, ResumeCommand.class, StartCommand.class, StatusCommand.class, WatchCommand.class,
         OperatorCommands.Approve.class, OperatorCommands.Retry.class, OperatorCommands.Skip.class,
-        OperatorCommands.Abort.class, ListCommand.class, HistoryCommand.class, WorkerCommand.class,
-        DevServerCommand.class})
+        OperatorCommands.Abort.class, ListCommand.class, HistoryCommand.class, VerifyCommand.class,
+        WorkerCommand.class, DevServerCommand.class})
 public class ReleaseCli implements Runnable {
   private final Map<String, String> env;
   private final BufferedReader terminal;

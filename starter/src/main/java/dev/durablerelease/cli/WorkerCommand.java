@@ -29,7 +29,7 @@ class WorkerCommand implements Callable<Integer> {
   StoreOptions storeOptions;
 
   @Option(names = "--queues", split = ",", paramLabel = "QUEUE",
-      description = "queues to serve: workflows, source, build, docs, upload (default: all)")
+      description = "queues to serve: workflows, source, build, docs, sign, upload (default: all)")
   List<String> queues;
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durablerelease.activities.WorkerContext;
+import dev.durablerelease.sign.dev.DevSigstore;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.SampleRepository;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -86,15 +88,21 @@ class ReleaseCliTest {
     assertThat(manifest.get("commit").asText()).isEqualTo(repo.head());
     Map<String, String> listed = new TreeMap<>();
     manifest.get("artifacts").forEach(a -> listed.put(a.get("name").asText(), a.get("sha256").asText()));
-    assertThat(listed).containsOnlyKeys("hello-1.0.0.tar.gz", "hello-1.0.0.tar.gz.spdx.json",
-        "hello-1.0.0-docs-html.tar.gz", "hello-1.0.0-docs-html.tar.gz.spdx.json");
+    List<String> signed = List.of("hello-1.0.0.tar.gz", "hello-1.0.0.tar.gz.spdx.json", "hello-1.0.0-docs-html.tar.gz",
+        "hello-1.0.0-docs-html.tar.gz.spdx.json", "provenance.intoto.json");
+    List<String> files = new java.util.ArrayList<>(signed);
+    signed.forEach(name -> files.add(name + ".sigstore"));
+    files.add("trusted_root.json");
+    assertThat(listed).containsOnlyKeys(files);
+    manifest.get("artifacts").forEach(a -> assertThat(a.path("bundle").asText(null))
+        .isEqualTo(signed.contains(a.get("name").asText()) ? a.get("name").asText() + ".sigstore" : null));
     for (Map.Entry<String, String> artifact : listed.entrySet()) {
       assertThat(Digests.sha256Hex(out.resolve(artifact.getKey()))).isEqualTo(artifact.getValue());
     }
     Map<String, JsonNode> stages = new TreeMap<>();
     manifest.get("stages").forEach(s -> stages.put(s.get("stage").asText(), s));
     assertThat(stages).containsOnlyKeys("checkout", "buildSource", "testSource", "buildDocs", "generateSbom",
-        "approval", "upload");
+        "approval", "provenance", "sign", "upload");
     assertThat(stages.get("testSource").get("state").asText()).isEqualTo("succeeded");
     assertThat(stages.get("testSource").get("attempts").asInt()).isEqualTo(1);
     assertThat(stages.get("testSource").get("startedAt").asText()).isNotBlank();
@@ -149,7 +157,46 @@ class ReleaseCliTest {
         .redirectErrorStream(true).start();
     String checked = new String(check.getInputStream().readAllBytes());
     assertThat(check.waitFor()).as(checked).isZero();
-    assertThat(checked.lines()).hasSize(4).allSatisfy(l -> assertThat(l).endsWith(": OK"));
+    assertThat(checked.lines()).hasSize(files.size()).allSatisfy(l -> assertThat(l).endsWith(": OK"));
+  }
+
+  @Test
+  void verifyChecksEveryFileOfTheDevSignedReleaseAndRefusesATamperedCopy() throws Exception {
+    Path out = tmp.resolve("out");
+    assertThat(run("--out", out.toString()).exitCode()).isZero();
+    String[] policy = {"--trusted-root", out.resolve("trusted_root.json").toString(),
+        "--certificate-identity", DevSigstore.localIdentity(), "--certificate-oidc-issuer", DevSigstore.ISSUER};
+
+    CliRun verified = CliRun.of(env, concat(new String[] {"verify", out.toString()}, policy));
+    assertThat(verified.exitCode()).as(verified.toString()).isZero();
+    assertThat(verified.out()).containsPattern("hello-1.0.0.tar.gz +signature +ok: signed by identity "
+        + Pattern.quote(DevSigstore.localIdentity()))
+        .containsPattern("provenance.intoto.json +signature +ok")
+        .containsPattern("hello-1.0.0-docs-html.tar.gz.spdx.json +provenance subject +ok")
+        .contains("verified: 9 checks passed");
+
+    CliRun otherSigner = CliRun.of(env, "verify", out.toString(), "--trusted-root",
+        out.resolve("trusted_root.json").toString(), "--certificate-identity-regexp", ".*@example\\.org",
+        "--certificate-oidc-issuer", DevSigstore.ISSUER);
+    assertThat(otherSigner.exitCode()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+    assertThat(otherSigner.out()).contains("No provided certificate identities matched");
+
+    Files.writeString(out.resolve("hello-1.0.0.tar.gz"), "not what was signed");
+    CliRun tampered = CliRun.of(env, concat(new String[] {"verify", out.toString()}, policy));
+    assertThat(tampered.exitCode()).as(tampered.toString()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+    assertThat(tampered.out())
+        .containsPattern("hello-1.0.0.tar.gz +signature +FAILED: Provided artifact digest does not match")
+        .containsPattern("hello-1.0.0.tar.gz +provenance subject +FAILED: sha256 is ")
+        .contains("NOT verified: 2 of 9 checks failed");
+
+    CliRun noPolicy = CliRun.of(env, "verify", out.toString());
+    assertThat(noPolicy.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(noPolicy.err()).contains("--certificate-identity");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+        .toArray(String[]::new);
   }
 
   @Test

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.durablerelease.sign.dev.DevSigstore;
 import dev.durablerelease.testing.SampleRepository;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +33,44 @@ class SampleReleaseIT {
     assertThat(output).contains("using embedded Temporal on 127.0.0.1:").contains("released hello 1.0.0");
 
     JsonNode manifest = new ObjectMapper().readTree(tmp.resolve("release/release.json").toFile());
-    assertThat(manifest.get("commit").asText()).isEqualTo("56a6f3a1aff60a6baa02ce64c748f441cc434a71");
+    assertThat(manifest.get("commit").asText()).isEqualTo("ac49676ef2b63d3f689c760c06ef09567a3eafb0");
     assertThat(tmp.resolve("release/hello-1.0.0.tar.gz")).exists();
     assertThat(tmp.resolve("release/SHA256SUMS")).exists();
+    assertThat(output).contains("done      sign").contains("5 bundle(s), verified as " + DevSigstore.localIdentity());
+  }
+
+  /** sigstore-js, a verifier written apart from sigstore-java, judges the sample's bundles offline. */
+  @Test
+  void independentVerifierAcceptsTheSampleBundlesAndRejectsATamperedArchive() throws Exception {
+    Path release = tmp.resolve("release");
+    Process sample = new ProcessBuilder(SampleRepository.projectFolder().getParent().resolve("release-sample.sh")
+        .toString(), tmp.toString()).redirectErrorStream(true).start();
+    String sampleOutput = new String(sample.getInputStream().readAllBytes());
+    assertThat(sample.waitFor()).as(sampleOutput).isZero();
+
+    String accepted = sigstoreJs(release, DevSigstore.localIdentity(), 0);
+    assertThat(accepted).contains("verified hello-1.0.0.tar.gz").contains("verified provenance.intoto.json")
+        .contains("sigstore-js: 5 of 5 bundles verified");
+
+    String otherSigner = sigstoreJs(release, "someone@example.org", 1);
+    assertThat(otherSigner).contains("REJECTED hello-1.0.0.tar.gz: UNTRUSTED_SIGNER_ERROR");
+
+    Files.writeString(release.resolve("hello-1.0.0.tar.gz"), "tampered", StandardOpenOption.APPEND);
+    String tampered = sigstoreJs(release, DevSigstore.localIdentity(), 1);
+    assertThat(tampered).contains("REJECTED hello-1.0.0.tar.gz: SIGNATURE_ERROR")
+        .contains("verified hello-1.0.0.tar.gz.spdx.json").contains("sigstore-js: 4 of 5 bundles verified");
+  }
+
+  private static String sigstoreJs(Path release, String identity, int expectedExit) throws Exception {
+    Path verifier = SampleRepository.projectFolder().getParent().getParent().getParent()
+        .resolve("starter/src/test/node");
+    assertThat(verifier.resolve("node_modules/@sigstore/verify"))
+        .as("sigstore-js is installed by .ci/run (npm ci --prefix starter/src/test/node)").isDirectory();
+    Process node = new ProcessBuilder("node", verifier.resolve("verify-bundles.mjs").toString(), release.toString(),
+        release.resolve("trusted_root.json").toString(), identity, DevSigstore.ISSUER)
+        .redirectErrorStream(true).start();
+    String output = new String(node.getInputStream().readAllBytes());
+    assertThat(node.waitFor()).as(output).isEqualTo(expectedExit);
+    return output;
   }
 }

@@ -2,6 +2,7 @@ package dev.durablerelease.worker;
 
 import dev.durablerelease.activities.BuildActivitiesImpl;
 import dev.durablerelease.activities.DocsActivitiesImpl;
+import dev.durablerelease.activities.SignActivitiesImpl;
 import dev.durablerelease.activities.SourceActivitiesImpl;
 import dev.durablerelease.activities.UploadActivitiesImpl;
 import dev.durablerelease.activities.WorkerContext;
@@ -25,7 +26,7 @@ import java.util.Set;
 public final class ReleaseWorkers implements AutoCloseable {
   /** Every queue, in the order a single-process worker starts them. */
   public static final List<String> ALL_QUEUES = List.of(
-      TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.UPLOAD);
+      TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN, TaskQueues.UPLOAD);
 
   private final WorkerFactory factory;
   private final Set<String> queues;
@@ -57,6 +58,7 @@ public final class ReleaseWorkers implements AutoCloseable {
         case TaskQueues.SOURCE -> worker.registerActivitiesImplementations(new SourceActivitiesImpl(context));
         case TaskQueues.BUILD -> worker.registerActivitiesImplementations(new BuildActivitiesImpl(context));
         case TaskQueues.DOCS -> worker.registerActivitiesImplementations(new DocsActivitiesImpl(context));
+        case TaskQueues.SIGN -> worker.registerActivitiesImplementations(new SignActivitiesImpl(context));
         case TaskQueues.UPLOAD -> worker.registerActivitiesImplementations(new UploadActivitiesImpl(context));
         default -> throw new IllegalArgumentException("unknown task queue " + queue);
       }

@@ -50,8 +50,7 @@ class OperatingReleasesTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    env = TestWorkflowEnvironment.newInstance();
-    SearchAttributes.register(env.getWorkflowServiceStubs(), env.getNamespace());
+    env = ReleaseTestEnvironment.create();
     context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
         Files.createDirectories(tmp.resolve("work")), "test-worker");
     repo = SampleRepository.create(tmp.resolve("hello"));

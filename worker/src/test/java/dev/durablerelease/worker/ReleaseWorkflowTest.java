@@ -49,8 +49,7 @@ class ReleaseWorkflowTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    env = TestWorkflowEnvironment.newInstance();
-    SearchAttributes.register(env.getWorkflowServiceStubs(), env.getNamespace());
+    env = ReleaseTestEnvironment.create();
     context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
         Files.createDirectories(tmp.resolve("work")), "test-worker");
     repo = SampleRepository.create(tmp.resolve("hello"));
@@ -88,7 +87,8 @@ class ReleaseWorkflowTest {
 
     List<StageStatus> stages = result.stages();
     assertThat(stages).extracting(StageStatus::stage).containsExactly(
-        "checkout", "buildSource", "testSource", "buildDocs", "generateSbom", "writeManifest", "approval", "upload");
+        "checkout", "buildSource", "testSource", "buildDocs", "generateSbom", "approval", "provenance", "sign",
+        "writeManifest", "upload");
     assertThat(stages).filteredOn(s -> !s.stage().equals("approval"))
         .allSatisfy(s -> assertThat(s.state()).isEqualTo(StageState.SUCCEEDED));
     assertThat(started(stages, "checkout")).isLessThanOrEqualTo(started(stages, "buildSource"));
@@ -96,7 +96,9 @@ class ReleaseWorkflowTest {
     assertThat(ended(stages, "buildSource")).isLessThanOrEqualTo(started(stages, "buildDocs"));
     assertThat(Math.max(ended(stages, "testSource"), ended(stages, "buildDocs")))
         .isLessThanOrEqualTo(started(stages, "generateSbom"));
-    assertThat(ended(stages, "generateSbom")).isLessThanOrEqualTo(started(stages, "writeManifest"));
+    assertThat(ended(stages, "generateSbom")).isLessThanOrEqualTo(started(stages, "provenance"));
+    assertThat(ended(stages, "provenance")).isLessThanOrEqualTo(started(stages, "sign"));
+    assertThat(ended(stages, "sign")).isLessThanOrEqualTo(started(stages, "writeManifest"));
     assertThat(ended(stages, "writeManifest")).isLessThanOrEqualTo(started(stages, "upload"));
 
     assertThat(result.commit()).isEqualTo(repo.head());
@@ -104,6 +106,9 @@ class ReleaseWorkflowTest {
     assertThat(target.resolve("hello-1.0.0-docs-html.tar.gz")).exists();
     assertThat(target.resolve("release.json")).exists();
     assertThat(target.resolve("SHA256SUMS")).exists();
+    assertThat(target.resolve("hello-1.0.0.tar.gz.sigstore")).exists();
+    assertThat(target.resolve("provenance.intoto.json.sigstore")).exists();
+    assertThat(target.resolve("trusted_root.json")).exists();
     assertThat(workflow.status().state()).isEqualTo(ReleaseState.SUCCEEDED);
   }
 
@@ -121,7 +126,7 @@ class ReleaseWorkflowTest {
       }
     };
     ReleaseWorkers.register(env.getWorkerFactory(), context,
-        List.of(TaskQueues.WORKFLOWS, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.UPLOAD));
+        List.of(TaskQueues.WORKFLOWS, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN, TaskQueues.UPLOAD));
     env.getWorkerFactory().newWorker(TaskQueues.SOURCE).registerActivitiesImplementations(flaky);
     env.start();
 

@@ -21,12 +21,16 @@ public final class Failures {
   public static final String COMMAND_FAILED = "CommandFailed";
   /** A stored blob or a file on a target does not have the digest it must have. */
   public static final String DIGEST_MISMATCH = "DigestMismatch";
+  /** Signing cannot start: no usable identity token behind the spec's reference, or the CA refused it. */
+  public static final String SIGNING_REFUSED = "SigningRefused";
+  /** A bundle just made does not verify against the expected identity and trusted root. */
+  public static final String SIGNATURE_INVALID = "SignatureInvalid";
   /** A target already holds a different file under a release path. */
   public static final String PUBLISH_CONFLICT = "PublishConflict";
 
   public static final List<String> NON_RETRYABLE = List.of(
       INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
-      DIGEST_MISMATCH, PUBLISH_CONFLICT);
+      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT);
 
   private Failures() {}
 }

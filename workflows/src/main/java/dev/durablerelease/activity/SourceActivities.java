@@ -24,6 +24,13 @@ public interface SourceActivities {
   @ActivityMethod(name = "generateSbom")
   Sboms generateSbom(SbomInput input);
 
+  /**
+   * Writes {@code provenance.intoto.json}, the SLSA v1 provenance of the release. A repeat writes the same statement
+   * but for its finish time; the workflow keeps the one of the attempt that succeeded.
+   */
+  @ActivityMethod(name = "provenance")
+  Provenance provenance(ProvenanceInput input);
+
   /** Writes {@code release.json} and {@code SHA256SUMS} into the store. Idempotent: same input, same files. */
   @ActivityMethod(name = "writeManifest")
   Manifest writeManifest(ManifestInput input);

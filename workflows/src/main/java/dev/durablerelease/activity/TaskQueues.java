@@ -15,11 +15,13 @@ public final class TaskQueues {
   public static final String BUILD = "release-build";
   /** Project docs (untrusted, many dependencies); holds nothing secret. */
   public static final String DOCS = "release-docs";
+  /** Signing; holds the identity token and never runs project code. */
+  public static final String SIGN = "release-sign";
   /** Publication; holds target credentials. */
   public static final String UPLOAD = "release-upload";
 
   /** Short names as given to {@code release worker --queues}, mapped to queue names. */
-  public static final List<String> SHORT_NAMES = List.of("workflows", "source", "build", "docs", "upload");
+  public static final List<String> SHORT_NAMES = List.of("workflows", "source", "build", "docs", "sign", "upload");
 
   private TaskQueues() {}
 
@@ -30,6 +32,7 @@ public final class TaskQueues {
       case "source", SOURCE -> SOURCE;
       case "build", BUILD -> BUILD;
       case "docs", DOCS -> DOCS;
+      case "sign", SIGN -> SIGN;
       case "upload", UPLOAD -> UPLOAD;
       default -> throw new IllegalArgumentException(
           "unknown queue \"" + name + "\"; known: " + String.join(", ", SHORT_NAMES));

@@ -19,12 +19,13 @@ public record ReleaseSpec(
     CommandSpec test,
     DocsSpec docs,
     SbomSpec sbom,
+    SignSpec sign,
     List<UploadSpec> upload,
     ApprovalSpec approval) {
 
   /** The same spec with another repository location (e.g. a relative path made absolute). */
   public ReleaseSpec withRepository(String newRepository) {
-    return new ReleaseSpec(project, newRepository, version, tag, expectedCommit, source, test, docs, sbom, upload,
+    return new ReleaseSpec(project, newRepository, version, tag, expectedCommit, source, test, docs, sbom, sign, upload,
         approval);
   }
 
@@ -38,6 +39,10 @@ public record ReleaseSpec(
 
   public boolean needsApproval() {
     return approval != null && approval.required();
+  }
+
+  public boolean hasSigning() {
+    return sign != null;
   }
 
   public boolean hasUploads() {

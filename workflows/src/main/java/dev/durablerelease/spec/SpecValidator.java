@@ -28,6 +28,9 @@ final class SpecValidator {
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]*)}");
+  private static final Set<String> SIGN_MODES = Set.of(SignSpec.PUBLIC, SignSpec.PRIVATE, SignSpec.DEV);
+  private static final Pattern TOKEN_REFERENCE =
+      Pattern.compile("env:[A-Za-z_][A-Za-z0-9_]*|file:/.+|github-actions");
   private static final Set<String> RESERVED_ENV = Set.of("PATH", "HOME", "LANG");
 
   private final Map<String, Integer> lines;
@@ -55,12 +58,13 @@ final class SpecValidator {
     CommandSpec test = raw.test() == null ? null : command(raw.test(), "/test");
     DocsSpec docs = raw.docs() == null ? null : docs(raw.docs());
     SbomSpec sbom = sbom(raw.sbom());
+    SignSpec sign = raw.sign() == null ? null : sign(raw.sign());
     List<UploadSpec> upload = uploads(raw.upload());
     ApprovalSpec approval = raw.approval() == null ? null : approval(raw.approval());
     if (!errors.isEmpty()) {
       throw new SpecException(origin, SpecLoader.sorted(errors));
     }
-    return new ReleaseSpec(project, repository, version, tag, expectedCommit, source, test, docs, sbom, upload,
+    return new ReleaseSpec(project, repository, version, tag, expectedCommit, source, test, docs, sbom, sign, upload,
         approval);
   }
 
@@ -142,6 +146,60 @@ final class SpecValidator {
     SbomSpec s = raw == null ? new SbomSpec(null, null, null) : raw;
     List<String> formats = formats(s.formats(), List.of("spdx"), SBOM_FORMATS, "/sbom/formats");
     return new SbomSpec(formats, s.supplier(), s.license());
+  }
+
+  private SignSpec sign(SignSpec raw) {
+    String mode = raw.mode() == null ? SignSpec.PUBLIC : raw.mode();
+    if (!SIGN_MODES.contains(mode)) {
+      error("/sign/mode", "unknown mode \"" + mode + "\"; use public (Sigstore's public instance), private (with"
+          + " trustedRoot and signingConfig) or dev (a throwaway local instance, for trying signing offline)");
+    }
+    boolean dev = SignSpec.DEV.equals(mode);
+    if (dev && raw.identityToken() != null) {
+      error("/sign/identityToken", "dev mode mints its own identity; leave identityToken out or choose another mode");
+    } else if (!dev && raw.identityToken() == null) {
+      error("/sign/identityToken", "missing; name where the sign worker finds the OIDC token: env:NAME, file:/PATH"
+          + " or github-actions");
+    } else if (raw.identityToken() != null && !TOKEN_REFERENCE.matcher(raw.identityToken()).matches()) {
+      // the value is not repeated: a pasted token must not end up in error messages and logs
+      error("/sign/identityToken", "must be a reference, not a token: env:NAME, file:/ABSOLUTE/PATH or"
+          + " github-actions; keep the token itself out of the spec");
+    }
+    boolean isPrivate = SignSpec.PRIVATE.equals(mode);
+    trustFile(raw.trustedRoot(), "/sign/trustedRoot", isPrivate, mode);
+    trustFile(raw.signingConfig(), "/sign/signingConfig", isPrivate, mode);
+    if (!dev && raw.expectIdentity() == null) {
+      error("/sign/expectIdentity", "missing; give the certificate identity releases are signed as, e.g."
+          + " https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/tags/v1.0.0 or regex:^https://github"
+          + "\\.com/OWNER/REPO/.*$");
+    }
+    if (!dev && raw.expectIssuer() == null) {
+      error("/sign/expectIssuer", "missing; give the OIDC issuer, e.g. https://token.actions.githubusercontent.com");
+    }
+    regexIfMarked(raw.expectIdentity(), "/sign/expectIdentity");
+    regexIfMarked(raw.expectIssuer(), "/sign/expectIssuer");
+    return new SignSpec(mode, raw.identityToken(), raw.trustedRoot(), raw.signingConfig(), raw.expectIdentity(),
+        raw.expectIssuer());
+  }
+
+  private void trustFile(String path, String at, boolean required, String mode) {
+    if (required && path == null) {
+      error(at, "missing; private mode needs the deployment's trusted_root.json and signing_config.json");
+    } else if (!required && path != null) {
+      error(at, "only private mode reads trust files; " + mode + " mode does not use it");
+    } else if (path != null && !path.startsWith("/")) {
+      error(at, "\"" + path + "\" must be an absolute path on the sign worker");
+    }
+  }
+
+  private void regexIfMarked(String value, String at) {
+    if (value != null && value.startsWith(SignSpec.REGEX_PREFIX)) {
+      try {
+        Pattern.compile(value.substring(SignSpec.REGEX_PREFIX.length()));
+      } catch (java.util.regex.PatternSyntaxException e) {
+        error(at, "not a valid regular expression: " + e.getDescription());
+      }
+    }
   }
 
   private List<UploadSpec> uploads(List<UploadSpec> raw) {

@@ -10,9 +10,14 @@ import dev.durablerelease.activity.DocsActivities;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.Manifest;
 import dev.durablerelease.activity.ManifestInput;
+import dev.durablerelease.activity.Provenance;
+import dev.durablerelease.activity.ProvenanceInput;
 import dev.durablerelease.activity.Publication;
 import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
+import dev.durablerelease.activity.SignActivities;
+import dev.durablerelease.activity.SignInput;
+import dev.durablerelease.activity.Signatures;
 import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.activity.UploadActivities;
@@ -75,6 +80,13 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final ActivityOptions SOURCE_OPTIONS = ActivityOptions.newBuilder()
       .setTaskQueue(TaskQueues.SOURCE)
       .setStartToCloseTimeout(Duration.ofMinutes(30))
+      .setRetryOptions(RETRY_TRANSIENT)
+      .build();
+
+  // signing is a few calls to Sigstore's services per release; their outages retry with backoff
+  private static final ActivityOptions SIGN_OPTIONS = ActivityOptions.newBuilder()
+      .setTaskQueue(TaskQueues.SIGN)
+      .setStartToCloseTimeout(Duration.ofMinutes(10))
       .setRetryOptions(RETRY_TRANSIENT)
       .build();
 
@@ -141,6 +153,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (!spec.needsApproval()) {
       checklist.notConfigured(Stage.APPROVAL);
     }
+    if (!spec.hasSigning()) {
+      checklist.notConfigured(Stage.SIGN);
+    }
     if (!spec.hasUploads()) {
       checklist.notConfigured(Stage.UPLOAD);
     }
@@ -185,16 +200,36 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         s -> s.sboms().size() + " SBOM(s)");
     artifacts.addAll(sboms.sboms());
 
+    // approve before signing: nothing is signed or published that nobody approved
+    if (spec.needsApproval()) {
+      awaitApproval(spec.approval());
+    }
+
+    List<ArtifactRef> subjects = List.copyOf(artifacts);
+    Provenance provenance = stage(Stage.PROVENANCE, options(SOURCE_OPTIONS, "provenance of " + subjects.size()
+            + " file(s)"),
+        SourceActivities.class, a -> a.provenance(new ProvenanceInput(checkout, subjects, checklist.snapshot(),
+            List.copyOf(operatorEvents))),
+        p -> "SLSA v1 statement over " + subjects.size() + " file(s)");
+    artifacts.add(provenance.statement());
+
+    if (spec.hasSigning()) {
+      List<ArtifactRef> unsigned = List.copyOf(artifacts);
+      Signatures signatures = stage(Stage.SIGN, options(SIGN_OPTIONS, "sign " + unsigned.size() + " file(s)"),
+          SignActivities.class, a -> a.sign(new SignInput(spec.sign(), unsigned)),
+          s -> s.bundles().size() + " bundle(s), verified as " + s.identity());
+      artifacts.addAll(signatures.bundles());
+      if (signatures.trustedRoot() != null) {
+        artifacts.add(signatures.trustedRoot());
+      }
+    }
+
     List<String> targets = spec.upload().stream().map(UploadSpec::url).toList();
     List<ArtifactRef> files = List.copyOf(artifacts);
     Manifest manifest = stage(Stage.WRITE_MANIFEST, options(SOURCE_OPTIONS, "writeManifest"),
         SourceActivities.class, a -> a.writeManifest(new ManifestInput(checkout, files, logs, checklist.snapshot(),
             targets, List.copyOf(operatorEvents))),
         m -> "release.json and SHA256SUMS");
-
-    if (spec.needsApproval()) {
-      awaitApproval(spec.approval());
-    }
 
     List<String> published = List.of();
     if (spec.hasUploads()) {

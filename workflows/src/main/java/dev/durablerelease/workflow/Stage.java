@@ -7,8 +7,10 @@ public enum Stage {
   TEST_SOURCE("testSource"),
   BUILD_DOCS("buildDocs"),
   GENERATE_SBOM("generateSbom"),
-  WRITE_MANIFEST("writeManifest"),
   APPROVAL("approval"),
+  PROVENANCE("provenance"),
+  SIGN("sign"),
+  WRITE_MANIFEST("writeManifest"),
   UPLOAD("upload");
 
   private final String id;

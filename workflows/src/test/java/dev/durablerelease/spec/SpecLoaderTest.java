@@ -173,4 +173,52 @@ class SpecLoaderTest {
     assertThat(Durations.tryParse("15")).isEmpty();
     assertThat(Durations.tryParse("m")).isEmpty();
   }
+
+  @Test
+  void signingDefaultsToSigstoresPublicInstanceWithATokenReference() throws Exception {
+    ReleaseSpec spec = load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 2.1.0
+        sign:
+          identityToken: env:SIGSTORE_ID_TOKEN
+          expectIdentity: regex:^https://github\\.com/example/hello/.*$
+          expectIssuer: https://token.actions.githubusercontent.com
+        """);
+    assertThat(spec.sign().mode()).isEqualTo(SignSpec.PUBLIC);
+    assertThat(spec.sign().identityToken()).isEqualTo("env:SIGSTORE_ID_TOKEN");
+    assertThat(load("project: hello\nrepository: /r\nversion: 1\nsign: {mode: dev}\n").sign().isDev()).isTrue();
+  }
+
+  @Test
+  void tokenPastedIntoTheSpecIsRefusedWithoutBeingRepeated() {
+    String token = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJtZSJ9.c2lnbmF0dXJl";
+    List<SpecError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 2.1.0
+        sign: {identityToken: %s, expectIdentity: me@example.org, expectIssuer: https://issuer.example.org}
+        """.formatted(token));
+    assertThat(errors).singleElement().satisfies(e -> {
+      assertThat(e.field()).isEqualTo("sign.identityToken");
+      assertThat(e.message()).contains("must be a reference, not a token").doesNotContain(token);
+    });
+  }
+
+  @Test
+  void signingSettingsThatCannotWorkAreAllReported() {
+    List<SpecError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 2.1.0
+        sign: {mode: private, identityToken: "file:token.jwt", trustedRoot: trusted_root.json, expectIdentity: "regex:(("}
+        """);
+    assertThat(errors).extracting(SpecError::field).containsExactlyInAnyOrder("sign.identityToken",
+        "sign.trustedRoot", "sign.signingConfig", "sign.expectIdentity", "sign.expectIssuer");
+    assertThat(errors).extracting(SpecError::message).anySatisfy(m -> assertThat(m).contains("must be an absolute path"))
+        .anySatisfy(m -> assertThat(m).contains("not a valid regular expression"))
+        .anySatisfy(m -> assertThat(m).contains("private mode needs"));
+    assertThat(errors("project: hello\nrepository: /r\nversion: 1\nsign: {mode: dev, identityToken: env:T}\n"))
+        .extracting(SpecError::message).singleElement().asString().contains("dev mode mints its own identity");
+  }
 }

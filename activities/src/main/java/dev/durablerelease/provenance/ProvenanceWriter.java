@@ -1,0 +1,100 @@
+package dev.durablerelease.provenance;
+
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.durablerelease.activity.Checkout;
+import dev.durablerelease.activity.ProvenanceInput;
+import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.StageState;
+import dev.durablerelease.workflow.OperatorEvent;
+import dev.durablerelease.workflow.StageStatus;
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * Writes {@code provenance.intoto.json}: an in-toto Statement v1 whose predicate is SLSA Provenance v1. Subjects are the
+ * release files; the build definition is what was asked for (repository, tag, the resolved spec) and what it resolved
+ * to (the commit); the run details say who ran it (the worker), which workflow run, when, and how each stage went.
+ */
+public final class ProvenanceWriter {
+  public static final String FILE_NAME = "provenance.intoto.json";
+  public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+  public static final String PREDICATE_TYPE = "https://slsa.dev/provenance/v1";
+  public static final String BUILD_TYPE = "https://durablerelease.dev/release/v1";
+
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+      .build();
+
+  private ProvenanceWriter() {}
+
+  /**
+   * @param builder identity of the worker writing the statement
+   * @param engineVersion this engine's version
+   * @param workflowId the release's workflow id
+   * @param runId its run id
+   * @param finishedOn when the build finished (now, as the statement is the last thing the build writes)
+   */
+  public static byte[] statement(ProvenanceInput input, String builder, String engineVersion, String workflowId,
+      String runId, Instant finishedOn) throws IOException {
+    Checkout c = input.checkout();
+    ObjectNode statement = JSON.createObjectNode().put("_type", STATEMENT_TYPE);
+    ArrayNode subjects = statement.putArray("subject");
+    for (ArtifactRef file : input.subjects()) {
+      subjects.addObject().put("name", file.name()).putObject("digest").put("sha256", file.sha256());
+    }
+    statement.put("predicateType", PREDICATE_TYPE);
+    ObjectNode predicate = statement.putObject("predicate");
+
+    ObjectNode definition = predicate.putObject("buildDefinition").put("buildType", BUILD_TYPE);
+    definition.putObject("externalParameters")
+        .put("repository", c.repository())
+        .put("tag", c.tag())
+        .put("version", c.spec().version())
+        .put("specDigest", "sha256:" + c.specDigest());
+    definition.putObject("internalParameters").set("spec", JSON.valueToTree(c.spec()));
+    definition.putArray("resolvedDependencies").addObject()
+        .put("uri", gitUri(c.repository()) + "@refs/tags/" + c.tag())
+        .putObject("digest").put("gitCommit", c.commit());
+
+    ObjectNode run = predicate.putObject("runDetails");
+    run.putObject("builder")
+        .put("id", "urn:durable-release:worker:" + builder)
+        .putObject("version").put("durable-release", engineVersion);
+    ObjectNode metadata = run.putObject("metadata").put("invocationId", workflowId + "/" + runId);
+    input.stages().stream().filter(s -> s.startedAt() > 0).mapToLong(StageStatus::startedAt).min()
+        .ifPresent(start -> metadata.put("startedOn", Instant.ofEpochMilli(start).toString()));
+    metadata.put("finishedOn", finishedOn.toString());
+    ArrayNode stages = run.putArray("byproducts");
+    for (StageStatus s : input.stages()) {
+      // a stage that has not run (or is this one, still running) did not contribute to the files
+      if (!s.state().isDone() || s.state() == StageState.NOT_CONFIGURED) {
+        continue;
+      }
+      ObjectNode annotations = stages.addObject().put("name", "stage:" + s.stage()).putObject("annotations");
+      annotations.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT))
+          .put("attempts", s.attempts())
+          .put("worker", s.worker())
+          .put("startedOn", Instant.ofEpochMilli(s.startedAt()).toString())
+          .put("finishedOn", Instant.ofEpochMilli(s.endedAt()).toString());
+    }
+    // approvals, retries and skips: who decided what, so that a skipped stage is never silent
+    for (OperatorEvent event : input.operatorEvents()) {
+      stages.addObject().put("name", "operator:" + event.action()).putObject("annotations")
+          .put("stage", event.stage())
+          .put("operator", event.operator())
+          .put("note", event.note())
+          .put("at", Instant.ofEpochMilli(event.at()).toString());
+    }
+    return JSON.writeValueAsBytes(statement);
+  }
+
+  private static String gitUri(String repository) {
+    return "git+" + (repository.contains("://") ? repository : "file://" + repository);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.spec.SignSpec;
+import dev.durablerelease.workflow.ArtifactRef;
+import java.util.List;
+
+/**
+ * What to sign and how.
+ *
+ * @param sign the spec's signing settings (references only)
+ * @param files the files to sign, each with the digest recorded by the stage that produced it
+ */
+public record SignInput(SignSpec sign, List<ArtifactRef> files) {}

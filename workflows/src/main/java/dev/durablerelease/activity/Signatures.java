@@ -1,0 +1,34 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.StageOutput;
+import dev.durablerelease.workflow.StageRun;
+import java.util.List;
+
+/**
+ * Verified Sigstore bundles, one per signed file.
+ *
+ * @param bundles {@code <file>.sigstore}, in the order of the files signed
+ * @param trustedRoot the {@code trusted_root.json} the bundles verify with, published beside them in dev mode only
+ *     (null otherwise: verifiers use the instance's own)
+ * @param identity the certificate identity the bundles carry
+ * @param issuer the OIDC issuer the bundles carry
+ * @param run how the activity ran
+ */
+public record Signatures(List<ArtifactRef> bundles, ArtifactRef trustedRoot, String identity, String issuer,
+    StageRun run) implements StageOutput {
+
+  @Override
+  public Signatures withRun(StageRun newRun) {
+    return new Signatures(bundles, trustedRoot, identity, issuer, newRun);
+  }
+
+  @Override
+  public List<ArtifactRef> artifacts() {
+    List<ArtifactRef> all = new java.util.ArrayList<>(bundles);
+    if (trustedRoot != null) {
+      all.add(trustedRoot);
+    }
+    return all;
+  }
+}
