@@ -5,6 +5,7 @@ import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.worker.ReleaseWorkers;
 import dev.durablerelease.worker.SearchAttributes;
 import dev.durablerelease.worker.TemporalConnection;
+import dev.durablerelease.worker.WorkerTuning;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,6 +33,15 @@ class WorkerCommand implements Callable<Integer> {
       description = "queues to serve: workflows, source, build, docs, sign, upload (default: all)")
   List<String> queues;
 
+  @Option(names = "--command-slots", description = "concurrent test/docs commands (default: the number of cores)")
+  Integer commandSlots;
+
+  @Option(names = "--activity-slots", description = "concurrent activities of the other queues (default 50)")
+  Integer activitySlots;
+
+  @Option(names = "--workflow-task-slots", description = "concurrent workflow tasks (default 50)")
+  Integer workflowTaskSlots;
+
   @Override
   public Integer call() throws Exception {
     TemporalConnection connection = TemporalConnection.fromEnvironment(root.env());
@@ -55,7 +65,7 @@ class WorkerCommand implements Callable<Integer> {
       }
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    try (ReleaseWorkers workers = ReleaseWorkers.create(connection.client(stubs), context, served).start()) {
+    try (ReleaseWorkers workers = ReleaseWorkers.create(connection.client(stubs), context, served, tuning()).start()) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       command.commandLine().getOut().println("serving " + String.join(", ", workers.queues()) + " at "
           + connection.address() + " (namespace " + connection.namespace() + "), store " + context.store().location());
@@ -65,5 +75,12 @@ class WorkerCommand implements Callable<Integer> {
       stubs.shutdown();
     }
     return ExitCodes.OK;
+  }
+
+  private WorkerTuning tuning() {
+    WorkerTuning defaults = WorkerTuning.defaults();
+    return new WorkerTuning(commandSlots != null ? commandSlots : defaults.commandSlots(),
+        activitySlots != null ? activitySlots : defaults.activitySlots(),
+        workflowTaskSlots != null ? workflowTaskSlots : defaults.workflowTaskSlots());
   }
 }

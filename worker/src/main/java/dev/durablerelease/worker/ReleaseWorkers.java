@@ -38,21 +38,44 @@ public final class ReleaseWorkers implements AutoCloseable {
 
   /** Creates (without starting) workers for the given queues (full names). */
   public static ReleaseWorkers create(WorkflowClient client, WorkerContext context, List<String> queues) {
-    return register(WorkerFactory.newInstance(client), context, queues);
+    return create(client, context, queues, WorkerTuning.defaults());
+  }
+
+  public static ReleaseWorkers create(WorkflowClient client, WorkerContext context, List<String> queues,
+      WorkerTuning tuning) {
+    return register(WorkerFactory.newInstance(client), context, queues, tuning);
+  }
+
+  /**
+   * Workers that live and die with the embedded server they serve ({@code release run}): sticky execution is safe
+   * there and saves replaying each history on every workflow task.
+   */
+  public static ReleaseWorkers createBesideEmbeddedServer(WorkflowClient client, WorkerContext context) {
+    return register(WorkerFactory.newInstance(client), context, ALL_QUEUES, WorkerTuning.defaults(), true);
   }
 
   /** Registers workers for the given queues on an existing factory (tests use the test environment's). */
   public static ReleaseWorkers register(WorkerFactory factory, WorkerContext context, List<String> queues) {
-    WorkerOptions workflowOptions = isJavaTestServer(factory.getWorkflowClient().getWorkflowServiceStubs())
-        // the Java test server has no timeout on a worker's sticky queue: were this process to stop, tasks and
-        // queries of its releases would wait on that queue forever; without stickiness any worker takes them over
-        ? WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build()
-        : WorkerOptions.getDefaultInstance();
+    return register(factory, context, queues, WorkerTuning.defaults());
+  }
+
+  private static ReleaseWorkers register(WorkerFactory factory, WorkerContext context, List<String> queues,
+      WorkerTuning tuning) {
+    // the Java test server has no timeout on a worker's sticky queue: were this process to stop, tasks and queries
+    // of its releases would wait on that queue forever; without stickiness any worker takes them over
+    boolean sticky = !isJavaTestServer(factory.getWorkflowClient().getWorkflowServiceStubs());
+    return register(factory, context, queues, tuning, sticky);
+  }
+
+  private static ReleaseWorkers register(WorkerFactory factory, WorkerContext context, List<String> queues,
+      WorkerTuning tuning, boolean sticky) {
     Set<String> served = new LinkedHashSet<>(queues);
     for (String queue : served) {
-      Worker worker = queue.equals(TaskQueues.WORKFLOWS)
-          ? factory.newWorker(queue, workflowOptions)
-          : factory.newWorker(queue);
+      WorkerOptions.Builder options = tuning.options(queue);
+      if (!sticky) {
+        options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+      }
+      Worker worker = factory.newWorker(queue, options.build());
       switch (queue) {
         case TaskQueues.WORKFLOWS -> worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
         case TaskQueues.SOURCE -> worker.registerActivitiesImplementations(new SourceActivitiesImpl(context));

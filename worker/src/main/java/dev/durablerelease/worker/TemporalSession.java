@@ -39,7 +39,7 @@ public final class TemporalSession implements AutoCloseable {
       TemporalConnection local = TemporalConnection.embedded(embedded.target());
       WorkflowServiceStubs stubs = local.connect();
       WorkflowClient client = local.client(stubs);
-      ReleaseWorkers workers = ReleaseWorkers.create(client, context, ReleaseWorkers.ALL_QUEUES).start();
+      ReleaseWorkers workers = ReleaseWorkers.createBesideEmbeddedServer(client, context).start();
       return new TemporalSession(embedded, stubs, client, workers);
     } catch (IOException | RuntimeException e) {
       embedded.close();

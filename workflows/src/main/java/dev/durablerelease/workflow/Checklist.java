@@ -20,13 +20,13 @@ final class Checklist {
 
   void start(Stage stage, long now) {
     update(stage, s -> new StageStatus(s.stage(), StageState.RUNNING, s.attempts() + 1,
-        s.startedAt() == 0 ? now : s.startedAt(), 0, null, null));
+        s.startedAt() == 0 ? now : s.startedAt(), 0, null, 0, null));
   }
 
   void succeed(Stage stage, long now, StageRun run, String detail) {
     StageState state = run.reused() ? StageState.REUSED : StageState.SUCCEEDED;
     update(stage, s -> new StageStatus(s.stage(), state, Math.max(s.attempts(), run.attempt()), s.startedAt(), now,
-        run.worker(), detail));
+        run.worker(), run.millis(), detail));
   }
 
   void block(Stage stage, long now, String reason) {
@@ -47,7 +47,7 @@ final class Checklist {
 
   void waitFor(Stage stage, long now) {
     update(stage, s -> new StageStatus(s.stage(), StageState.WAITING, s.attempts(),
-        s.startedAt() == 0 ? now : s.startedAt(), 0, null, "waiting for approval"));
+        s.startedAt() == 0 ? now : s.startedAt(), 0, null, 0, "waiting for approval"));
   }
 
   void approve(Stage stage, long now, String detail) {
@@ -55,7 +55,7 @@ final class Checklist {
   }
 
   void notConfigured(Stage stage) {
-    update(stage, s -> new StageStatus(s.stage(), StageState.NOT_CONFIGURED, 0, 0, 0, null, "not configured"));
+    update(stage, s -> new StageStatus(s.stage(), StageState.NOT_CONFIGURED, 0, 0, 0, null, 0, "not configured"));
   }
 
   StageState state(Stage stage) {
@@ -76,7 +76,8 @@ final class Checklist {
   }
 
   private void end(Stage stage, StageState state, long now, String detail) {
-    update(stage, s -> new StageStatus(s.stage(), state, s.attempts(), s.startedAt(), now, s.worker(), detail));
+    update(stage, s -> new StageStatus(s.stage(), state, s.attempts(), s.startedAt(), now, s.worker(),
+        s.activityMillis(), detail));
   }
 
   private void update(Stage stage, UnaryOperator<StageStatus> change) {

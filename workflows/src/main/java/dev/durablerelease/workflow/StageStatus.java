@@ -9,12 +9,13 @@ package dev.durablerelease.workflow;
  * @param startedAt epoch milliseconds (workflow time) when it started, or 0
  * @param endedAt epoch milliseconds (workflow time) when it ended, or 0
  * @param worker the worker that ran the successful attempt, when known
+ * @param activityMillis time spent inside the activity on its successful attempt, as the activity measured it
  * @param detail a short human line: the result or the failure
  */
-public record StageStatus(
-    String stage, StageState state, int attempts, long startedAt, long endedAt, String worker, String detail) {
+public record StageStatus(String stage, StageState state, int attempts, long startedAt, long endedAt, String worker,
+    long activityMillis, String detail) {
 
   public static StageStatus pending(Stage stage) {
-    return new StageStatus(stage.id(), StageState.PENDING, 0, 0, 0, null, null);
+    return new StageStatus(stage.id(), StageState.PENDING, 0, 0, 0, null, 0, null);
   }
 }
