@@ -1,0 +1,127 @@
+package dev.durablerelease.store;
+
+import dev.durablerelease.workflow.ArtifactKind;
+import dev.durablerelease.workflow.ArtifactRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A remote store with a bounded local copy of the blobs this worker read or wrote, evicting the least recently used
+ * first, so that a stage that reads an archive twice downloads it once. Cached blobs are re-hashed on every read, like
+ * remote ones; records always go to the remote store, which is the only shared state.
+ */
+public final class CachingArtifactStore implements ArtifactStore {
+  private final ArtifactStore remote;
+  private final Path cache;
+  private final long maxBytes;
+
+  public CachingArtifactStore(ArtifactStore remote, Path cache, long maxBytes) throws IOException {
+    this.remote = remote;
+    this.cache = Files.createDirectories(cache);
+    this.maxBytes = maxBytes;
+  }
+
+  @Override
+  public ArtifactRef put(Path file, String name, ArtifactKind kind) throws IOException {
+    ArtifactRef ref = remote.put(file, name, kind);
+    Path tmp = cache.resolve(UUID.randomUUID() + ".part");
+    Files.copy(file, tmp);
+    keep(tmp, ref.sha256());
+    return ref;
+  }
+
+  @Override
+  public InputStream open(String sha256) throws IOException {
+    Path cached = cache.resolve(sha256);
+    try {
+      Files.setLastModifiedTime(cached, FileTime.fromMillis(System.currentTimeMillis()));
+      return new VerifyingInputStream(Files.newInputStream(cached), sha256, location() + " (local copy)");
+    } catch (NoSuchFileException notCached) {
+      Path tmp = cache.resolve(UUID.randomUUID() + ".part");
+      try (InputStream in = remote.open(sha256)) {
+        Files.copy(in, tmp);
+      } catch (IOException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
+      }
+      keep(tmp, sha256);
+      return new VerifyingInputStream(Files.newInputStream(cached), sha256, location() + " (local copy)");
+    }
+  }
+
+  @Override
+  public void copyTo(ArtifactRef ref, Path destination) throws IOException {
+    Files.createDirectories(destination.toAbsolutePath().getParent());
+    try (InputStream in = open(ref.sha256())) {
+      Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
+    } catch (BlobIntegrityException e) {
+      Files.deleteIfExists(destination);
+      Files.deleteIfExists(cache.resolve(ref.sha256()));
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean contains(String sha256) throws IOException {
+    return Files.exists(cache.resolve(sha256)) || remote.contains(sha256);
+  }
+
+  @Override
+  public Optional<byte[]> readRecord(String key) throws IOException {
+    return remote.readRecord(key);
+  }
+
+  @Override
+  public boolean createRecord(String key, byte[] json) throws IOException {
+    return remote.createRecord(key, json);
+  }
+
+  @Override
+  public void writeRecord(String key, byte[] json) throws IOException {
+    remote.writeRecord(key, json);
+  }
+
+  @Override
+  public String location() {
+    return remote.location();
+  }
+
+  /** Moves a downloaded or written blob into the cache, then evicts the least recently used beyond the bound. */
+  private void keep(Path tmp, String sha256) throws IOException {
+    Files.move(tmp, cache.resolve(sha256), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    List<Path> blobs;
+    try (Stream<Path> files = Files.list(cache)) {
+      blobs = files.filter(p -> !p.getFileName().toString().endsWith(".part"))
+          .sorted(Comparator.comparing(CachingArtifactStore::lastUsed).reversed())
+          .toList();
+    }
+    long total = 0;
+    for (Path blob : blobs) {
+      long size = Files.size(blob);
+      total += size;
+      // the newest blob stays even when it alone exceeds the bound: it is about to be read
+      if (total > maxBytes && !blob.getFileName().toString().equals(sha256)) {
+        Files.deleteIfExists(blob);
+        total -= size;
+      }
+    }
+  }
+
+  private static long lastUsed(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}
