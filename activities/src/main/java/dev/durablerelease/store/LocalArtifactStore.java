@@ -14,16 +14,12 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The artifact store in a local folder: {@code blobs/sha256/ab/abcdef…} and {@code records/<key>.json}. Every write
  * goes to a temporary file first and is moved into place, so a crash never leaves a half-written blob or record.
  */
 public final class LocalArtifactStore implements ArtifactStore {
-  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-  private static final Pattern RECORD_KEY = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
-
   private final Path root;
 
   public LocalArtifactStore(Path root) throws IOException {
@@ -122,18 +118,11 @@ public final class LocalArtifactStore implements ArtifactStore {
 
   /** The file holding a blob; tests use it to corrupt one. */
   Path blobPath(String sha256) {
-    if (!SHA256.matcher(sha256).matches()) {
-      throw new IllegalArgumentException("not a SHA-256 hex digest: " + sha256);
-    }
-    return root.resolve("blobs/sha256").resolve(sha256.substring(0, 2)).resolve(sha256);
+    return root.resolve(StoreKeys.blob(sha256));
   }
 
   private Path recordPath(String key) {
-    if (!RECORD_KEY.matcher(key).matches() || java.util.Arrays.asList(key.split("/")).stream()
-        .anyMatch(segment -> segment.equals(".") || segment.equals(".."))) {
-      throw new IllegalArgumentException("record key \"" + key + "\" may hold only letters, digits, . _ - and /");
-    }
-    return root.resolve("records").resolve(key + ".json");
+    return root.resolve(StoreKeys.record(key));
   }
 
   private Path tempFile() {

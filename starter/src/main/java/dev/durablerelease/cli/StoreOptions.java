@@ -1,7 +1,8 @@
 package dev.durablerelease.cli;
 
 import dev.durablerelease.activities.WorkerContext;
-import dev.durablerelease.store.LocalArtifactStore;
+import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.store.Stores;
 import dev.durablerelease.worker.TemporalConnection;
 import dev.durablerelease.worker.WorkerPaths;
 import java.io.IOException;
@@ -12,18 +13,25 @@ import picocli.CommandLine.Option;
 
 /** Where release files and this worker's scratch files live. */
 class StoreOptions {
-  @Option(names = "--store", paramLabel = "DIR",
-      description = "artifact store (default $DURABLE_RELEASE_STORE or ~/.local/share/durable-release/store)")
-  Path store;
+  @Option(names = "--store", paramLabel = "DIR_OR_S3_URL",
+      description = "artifact store: a folder, or s3://BUCKET/PREFIX[?endpoint=URL&pathStyle=true&region=R&cacheMb=N]"
+          + " shared by workers on several hosts (default $DURABLE_RELEASE_STORE or ~/.local/share/durable-release/store)")
+  String store;
 
   @Option(names = "--work-dir", paramLabel = "DIR",
       description = "this worker's git cache and scratch folder (default ~/.cache/durable-release/work)")
   Path workDir;
 
   WorkerContext context(Map<String, String> env) throws IOException {
-    Path storeDir = store != null ? store : WorkerPaths.defaultStore(env);
+    String location = store != null ? store : WorkerPaths.defaultStore(env);
     Path work = workDir != null ? workDir : WorkerPaths.defaultWorkDir(env);
     Files.createDirectories(work);
-    return new WorkerContext(new LocalArtifactStore(storeDir), work.toAbsolutePath(), TemporalConnection.identity());
+    ArtifactStore artifacts;
+    try {
+      artifacts = Stores.open(location, work.toAbsolutePath());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    return new WorkerContext(artifacts, work.toAbsolutePath(), TemporalConnection.identity());
   }
 }

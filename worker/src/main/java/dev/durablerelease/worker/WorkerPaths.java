@@ -7,13 +7,13 @@ import java.util.Map;
 public final class WorkerPaths {
   private WorkerPaths() {}
 
-  /** {@code $DURABLE_RELEASE_STORE}, else {@code $XDG_DATA_HOME/durable-release/store}. */
-  public static Path defaultStore(Map<String, String> env) {
+  /** {@code $DURABLE_RELEASE_STORE} (a folder or an s3:// URL), else {@code $XDG_DATA_HOME/durable-release/store}. */
+  public static String defaultStore(Map<String, String> env) {
     String store = env.get("DURABLE_RELEASE_STORE");
     if (store != null && !store.isBlank()) {
-      return Path.of(store);
+      return store;
     }
-    return xdg(env, "XDG_DATA_HOME", ".local/share").resolve("durable-release/store");
+    return xdg(env, "XDG_DATA_HOME", ".local/share").resolve("durable-release/store").toString();
   }
 
   /** {@code $XDG_CACHE_HOME/durable-release/work}: git caches and unpacked archives of this worker. */

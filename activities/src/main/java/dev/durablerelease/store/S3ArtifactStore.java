@@ -1,0 +1,170 @@
+package dev.durablerelease.store;
+
+import dev.durablerelease.workflow.ArtifactKind;
+import dev.durablerelease.workflow.ArtifactRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The artifact store in an S3-compatible bucket, shared by workers on several hosts: blobs under
+ * {@code <prefix>blobs/sha256/ab/<digest>}, records under {@code <prefix>records/<key>.json}. Uploads carry their
+ * SHA-256 so the server refuses damaged bytes; reads re-hash while streaming; records are created with a conditional
+ * write (If-None-Match), so two workers never clobber each other's records.
+ */
+public final class S3ArtifactStore implements ArtifactStore {
+  /** Blobs above this size go up in parts, so that memory and retries stay bounded. */
+  static final long MULTIPART_THRESHOLD = 16L << 20;
+  static final int PART_SIZE = 8 << 20;
+
+  private final S3Client s3;
+  private final String bucket;
+  private final String prefix;
+
+  /** @param prefix key prefix, empty or ending in {@code /} */
+  public S3ArtifactStore(S3Client s3, String bucket, String prefix) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = prefix;
+  }
+
+  @Override
+  public ArtifactRef put(Path file, String name, ArtifactKind kind) throws IOException {
+    String sha256 = Digests.sha256Hex(file);
+    long size = Files.size(file);
+    if (!contains(sha256)) {
+      if (size > MULTIPART_THRESHOLD) {
+        putInParts(file, blobKey(sha256));
+      } else {
+        s3.putObject(b -> b.bucket(bucket).key(blobKey(sha256)).checksumAlgorithm(ChecksumAlgorithm.SHA256)
+            .checksumSHA256(base64(sha256)), RequestBody.fromFile(file));
+      }
+    }
+    return new ArtifactRef(name, kind, sha256, size);
+  }
+
+  private void putInParts(Path file, String key) throws IOException {
+    String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
+        .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
+    try (InputStream in = Files.newInputStream(file)) {
+      List<CompletedPart> parts = new ArrayList<>();
+      byte[] buffer = new byte[PART_SIZE];
+      for (int number = 1; ; number++) {
+        int n = in.readNBytes(buffer, 0, PART_SIZE);
+        if (n == 0) {
+          break;
+        }
+        byte[] part = n == PART_SIZE ? buffer : java.util.Arrays.copyOf(buffer, n);
+        String checksum = Base64.getEncoder().encodeToString(Digests.sha256().digest(part));
+        int partNumber = number;
+        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+            .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(checksum), RequestBody.fromBytes(part)).eTag();
+        parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).checksumSHA256(checksum).build());
+      }
+      s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+    } catch (IOException | RuntimeException e) {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+      throw e;
+    }
+  }
+
+  @Override
+  public InputStream open(String sha256) throws IOException {
+    try {
+      return new VerifyingInputStream(s3.getObject(b -> b.bucket(bucket).key(blobKey(sha256))), sha256, location());
+    } catch (NoSuchKeyException e) {
+      throw new NoSuchFileException(blobKey(sha256), null,
+          "blob sha256:" + sha256 + " is not in the store " + location());
+    }
+  }
+
+  @Override
+  public void copyTo(ArtifactRef ref, Path destination) throws IOException {
+    Files.createDirectories(destination.toAbsolutePath().getParent());
+    // stream to a file beside the destination, never to memory
+    Path part = destination.resolveSibling(destination.getFileName() + ".part");
+    try (InputStream in = open(ref.sha256())) {
+      Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(part, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(part);
+    }
+  }
+
+  @Override
+  public boolean contains(String sha256) {
+    try {
+      s3.headObject(b -> b.bucket(bucket).key(blobKey(sha256)));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<byte[]> readRecord(String key) {
+    try {
+      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(recordKey(key))).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean createRecord(String key, byte[] json) {
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(recordKey(key)).ifNoneMatch("*"), RequestBody.fromBytes(json));
+      return true;
+    } catch (S3Exception e) {
+      // 412: a record is already there; 409: another writer's conditional write is in flight
+      if (e.statusCode() == 412 || e.statusCode() == 409) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void writeRecord(String key, byte[] json) {
+    s3.putObject(b -> b.bucket(bucket).key(recordKey(key)), RequestBody.fromBytes(json));
+  }
+
+  @Override
+  public String location() {
+    return "s3://" + bucket + "/" + prefix;
+  }
+
+  /** The object holding a blob; tests use it to corrupt one. */
+  String blobKey(String sha256) {
+    return prefix + StoreKeys.blob(sha256);
+  }
+
+  private String recordKey(String key) {
+    return prefix + StoreKeys.record(key);
+  }
+
+  private static String base64(String hex) {
+    return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex));
+  }
+}
