@@ -4,7 +4,9 @@ import dev.durablerelease.workflow.ArtifactKind;
 import dev.durablerelease.workflow.ArtifactRef;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -22,8 +24,20 @@ public interface ArtifactStore {
    */
   InputStream open(String sha256) throws IOException;
 
-  /** Copies a blob to a file, verifying its digest; a mismatch deletes the file and throws. */
-  void copyTo(ArtifactRef ref, Path destination) throws IOException;
+  /**
+   * Copies a blob to a file, verifying its digest on the way. The bytes go to a file beside the destination first, so
+   * the destination only ever holds the whole, verified blob.
+   */
+  default void copyTo(ArtifactRef ref, Path destination) throws IOException {
+    Files.createDirectories(destination.toAbsolutePath().getParent());
+    Path part = destination.resolveSibling(destination.getFileName() + ".part");
+    try (InputStream in = open(ref.sha256())) {
+      Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(part, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(part);
+    }
+  }
 
   /** Whether a blob is present. */
   boolean contains(String sha256) throws IOException;

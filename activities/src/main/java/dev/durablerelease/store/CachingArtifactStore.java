@@ -61,11 +61,10 @@ public final class CachingArtifactStore implements ArtifactStore {
 
   @Override
   public void copyTo(ArtifactRef ref, Path destination) throws IOException {
-    Files.createDirectories(destination.toAbsolutePath().getParent());
-    try (InputStream in = open(ref.sha256())) {
-      Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      ArtifactStore.super.copyTo(ref, destination);
     } catch (BlobIntegrityException e) {
-      Files.deleteIfExists(destination);
+      // a damaged local copy must not be served again: the next read downloads afresh
       Files.deleteIfExists(cache.resolve(ref.sha256()));
       throw e;
     }

@@ -61,17 +61,6 @@ public final class LocalArtifactStore implements ArtifactStore {
   }
 
   @Override
-  public void copyTo(ArtifactRef ref, Path destination) throws IOException {
-    Files.createDirectories(destination.toAbsolutePath().getParent());
-    try (InputStream in = open(ref.sha256())) {
-      Files.copy(in, destination, StandardCopyOption.REPLACE_EXISTING);
-    } catch (BlobIntegrityException e) {
-      Files.deleteIfExists(destination);
-      throw e;
-    }
-  }
-
-  @Override
   public boolean contains(String sha256) {
     return Files.isRegularFile(blobPath(sha256));
   }

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -91,19 +90,6 @@ public final class S3ArtifactStore implements ArtifactStore {
     } catch (NoSuchKeyException e) {
       throw new NoSuchFileException(blobKey(sha256), null,
           "blob sha256:" + sha256 + " is not in the store " + location());
-    }
-  }
-
-  @Override
-  public void copyTo(ArtifactRef ref, Path destination) throws IOException {
-    Files.createDirectories(destination.toAbsolutePath().getParent());
-    // stream to a file beside the destination, never to memory
-    Path part = destination.resolveSibling(destination.getFileName() + ".part");
-    try (InputStream in = open(ref.sha256())) {
-      Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(part, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(part);
     }
   }
 

@@ -4,29 +4,16 @@ import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
-import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code release approve|retry|skip|abort ID}: an operator's decision, sent as a workflow update. */
 final class OperatorCommands {
   private OperatorCommands() {}
 
   /** What the four commands share: the release, the operator, the stage and a note. */
-  abstract static class Decision implements Callable<Integer> {
-    @ParentCommand
-    ReleaseCli root;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec command;
-
-    @Parameters(paramLabel = "ID", description = "workflow id, e.g. release-hello-1.0.0")
-    String workflowId;
-
+  abstract static class Decision extends ReleaseCommand {
     @Option(names = "--stage", description = "the stage (needed when several are blocked, and for skip)")
     String stage;
 
@@ -40,18 +27,18 @@ final class OperatorCommands {
 
     @Override
     public Integer call() throws Exception {
-      String who = operator != null ? operator : root.operator(command.commandLine().getOut()).name();
-      try (Cluster cluster = Cluster.connect(root.env(), command.name())) {
+      String who = operator != null ? operator : root.operator(out()).name();
+      try (Cluster cluster = connect()) {
         ReleaseWorkflow workflow = cluster.client().newWorkflowStub(ReleaseWorkflow.class, workflowId);
         String answer = update().apply(workflow, new OperatorAction(stage, who, note));
-        command.commandLine().getOut().println(answer);
+        out().println(answer);
         return ExitCodes.OK;
       } catch (WorkflowUpdateException e) {
-        command.commandLine().getErr().println(command.name() + " refused: " + ReleaseRunner.failureMessage(
+        err().println(command.name() + " refused: " + ReleaseRunner.failureMessage(
             e.getCause()));
         return ExitCodes.BAD_INPUT;
       } catch (WorkflowNotFoundException e) {
-        command.commandLine().getErr().println(command.name() + " refused: no running release " + workflowId
+        err().println(command.name() + " refused: no running release " + workflowId
             + " (it has ended, or the id is wrong; see release list)");
         return ExitCodes.BAD_INPUT;
       }

@@ -4,39 +4,26 @@ import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import dev.durablerelease.workflow.StageState;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code release watch ID}: follow a release until it ends. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
     description = "Follow a release until it ends: a live bar on a terminal, one line per stage change otherwise.")
-class WatchCommand implements Callable<Integer> {
+class WatchCommand extends ReleaseCommand {
   private static final Duration POLL = Duration.ofMillis(500);
-
-  @ParentCommand
-  ReleaseCli root;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec command;
-
-  @Parameters(paramLabel = "ID", description = "workflow id, e.g. release-hello-1.0.0")
-  String workflowId;
 
   @Override
   public Integer call() throws Exception {
-    try (Cluster cluster = Cluster.connect(root.env(), "watch")) {
+    try (Cluster cluster = connect()) {
       ReleaseWorkflow workflow = cluster.client().newWorkflowStub(ReleaseWorkflow.class, workflowId);
       ReleaseStatus status = workflow.status();
       if (root.hasTerminal()) {
         status = watchWithBar(workflow, status);
       } else {
-        ProgressPrinter printer = new ProgressPrinter(command.commandLine().getOut());
+        ProgressPrinter printer = new ProgressPrinter(out());
         printer.update(status);
         while (!status.state().isFinal()) {
           Thread.sleep(POLL.toMillis());
@@ -44,7 +31,7 @@ class WatchCommand implements Callable<Integer> {
           printer.update(status);
         }
       }
-      command.commandLine().getOut().println(status.detail());
+      out().println(status.detail());
       return status.state() == dev.durablerelease.workflow.ReleaseState.SUCCEEDED ? ExitCodes.OK
           : ExitCodes.RELEASE_FAILED;
     }

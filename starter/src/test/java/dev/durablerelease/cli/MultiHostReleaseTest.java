@@ -1,5 +1,9 @@
 package dev.durablerelease.cli;
 
+import dev.durablerelease.worker.Releases;
+import dev.durablerelease.worker.LoopbackTemporal;
+import static dev.durablerelease.worker.Releases.awaitStatus;
+import static dev.durablerelease.worker.Releases.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,23 +17,16 @@ import dev.durablerelease.store.Digests;
 import dev.durablerelease.store.S3ArtifactStore;
 import dev.durablerelease.testing.S3ProxyServer;
 import dev.durablerelease.testing.SampleRepository;
-import dev.durablerelease.worker.EmbeddedTemporal;
 import dev.durablerelease.worker.ReleaseWorkers;
-import dev.durablerelease.worker.TemporalConnection;
 import dev.durablerelease.workflow.ArtifactRef;
-import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import dev.durablerelease.workflow.StageState;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,12 +51,9 @@ class MultiHostReleaseTest {
   Path tmp;
 
   private S3ProxyServer s3;
-  private EmbeddedTemporal server;
-  private WorkflowServiceStubs stubs;
-  private WorkflowClient client;
+  private LoopbackTemporal temporal;
   private SampleRepository repo;
   private final List<Process> processes = new ArrayList<>();
-  private final List<ReleaseWorkers> workers = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -67,19 +61,14 @@ class MultiHostReleaseTest {
     try (var admin = s3.client()) {
       admin.createBucket(b -> b.bucket("releases"));
     }
-    server = EmbeddedTemporal.start(0);
-    TemporalConnection connection = TemporalConnection.embedded(server.target());
-    stubs = connection.connect();
-    client = connection.client(stubs);
+    temporal = LoopbackTemporal.start();
     repo = SampleRepository.create(tmp.resolve("hello"));
   }
 
   @AfterEach
   void tearDown() throws Exception {
     processes.forEach(Process::destroyForcibly);
-    workers.forEach(ReleaseWorkers::close);
-    stubs.shutdown();
-    server.close();
+    temporal.close();
     s3.close();
     repo.close();
   }
@@ -101,7 +90,7 @@ class MultiHostReleaseTest {
         "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "worker", "--queues", queues,
         "--store", storeUrl(), "--work-dir", work.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("TEMPORAL_ADDRESS", server.target());
+    pb.environment().put("TEMPORAL_ADDRESS", temporal.target());
     pb.environment().put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
     pb.environment().put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
     processes.add(pb.start());
@@ -122,7 +111,7 @@ class MultiHostReleaseTest {
     Path source = startWorkerProcess("source-host", "workflows,source,build,docs");
     Path sign = startWorkerProcess("sign-host", "sign");
     Path upload = startWorkerProcess("upload-host", "upload");
-    Map<String, String> env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", server.target()));
+    Map<String, String> env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", temporal.target()));
     Path specFile = Files.writeString(tmp.resolve("multi.yaml"), spec(tmp.resolve("published-multi")));
     CliRun multi = CliRun.of(env, "run", "--spec", specFile.toString(), "--repository", repo.url(),
         "--store", tmp.resolve("client-store").toString());
@@ -154,10 +143,9 @@ class MultiHostReleaseTest {
 
   @Test
   void blobCorruptedInTheBucketBetweenStagesIsCaughtByTheReaderAndBlocksTheRelease() throws Exception {
-    workers.add(ReleaseWorkers.create(client, host("build-host"),
-        List.of(TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.BUILD, TaskQueues.DOCS)).start());
-    workers.add(ReleaseWorkers.create(client, host("sign-host"), List.of(TaskQueues.SIGN, TaskQueues.UPLOAD))
-        .start());
+    temporal.serve(host("build-host"),
+        List.of(TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.BUILD, TaskQueues.DOCS));
+    temporal.serve(host("sign-host"), List.of(TaskQueues.SIGN, TaskQueues.UPLOAD));
     String yaml = spec(tmp.resolve("published")).replace("command: make test", "command: sleep 3 && make test");
     ReleaseWorkflow workflow = start("release-hello-1.0.0", yaml);
 
@@ -182,7 +170,7 @@ class MultiHostReleaseTest {
   @Test
   void twoReleasesOfDifferentProjectsAtOnceOnOneStoreKeepToTheirOwnFiles() throws Exception {
     WorkerContext host = host("shared-host");
-    workers.add(ReleaseWorkers.create(client, host, ReleaseWorkers.ALL_QUEUES).start());
+    temporal.serve(host, ReleaseWorkers.ALL_QUEUES);
     ReleaseWorkflow hello = start("release-hello-1.0.0", spec(tmp.resolve("published-hello")));
     ReleaseWorkflow greet = start("release-greet-1.0.0", spec(tmp.resolve("published-greet"))
         .replace("project: hello", "project: greet"));
@@ -211,11 +199,8 @@ class MultiHostReleaseTest {
   }
 
   private ReleaseWorkflow start(String id, String yaml) throws Exception {
-    ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id).build());
-    WorkflowClient.start(workflow::run, ReleaseRequest.of(SpecLoader.load(yaml, "release.yaml",
-        new SpecLoader.Overrides(repo.url(), null))));
-    return workflow;
+    return Releases.start(temporal.client(), id, SpecLoader.load(yaml, "release.yaml",
+        new SpecLoader.Overrides(repo.url(), null)));
   }
 
   private List<String> s3Objects() {
@@ -227,33 +212,6 @@ class MultiHostReleaseTest {
 
   private static StageState stageState(ReleaseStatus status, String stage) {
     return status.stages().stream().filter(s -> s.stage().equals(stage)).findFirst().orElseThrow().state();
-  }
-
-  private static ReleaseStatus awaitStatus(ReleaseWorkflow workflow, Predicate<ReleaseStatus> condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      ReleaseStatus status = workflow.status();
-      if (condition.test(status)) {
-        return status;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("status never matched; last: " + workflow.status());
-  }
-
-  private interface Check {
-    boolean done() throws Exception;
-  }
-
-  private static void await(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!check.done()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
   }
 
   private static Map<String, String> digests(Path folder, Predicate<Path> which) throws Exception {

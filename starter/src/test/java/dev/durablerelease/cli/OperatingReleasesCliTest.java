@@ -1,25 +1,19 @@
 package dev.durablerelease.cli;
 
+import dev.durablerelease.worker.Releases;
+import dev.durablerelease.worker.LoopbackTemporal;
+import static dev.durablerelease.worker.Releases.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.durablerelease.activities.WorkerContext;
-import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.SampleRepository;
-import dev.durablerelease.worker.EmbeddedTemporal;
 import dev.durablerelease.worker.ReleaseWorkers;
-import dev.durablerelease.worker.TemporalConnection;
-import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -27,13 +21,11 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,50 +36,28 @@ class OperatingReleasesCliTest {
   @TempDir
   Path tmp;
 
-  private EmbeddedTemporal server;
-  private WorkflowServiceStubs stubs;
-  private WorkflowClient client;
+  private LoopbackTemporal temporal;
   private ReleaseWorkers workers;
   private SampleRepository repo;
   private Map<String, String> env;
 
   @BeforeEach
   void setUp() throws Exception {
-    server = EmbeddedTemporal.start(0);
-    TemporalConnection connection = TemporalConnection.embedded(server.target());
-    stubs = connection.connect();
-    client = connection.client(stubs);
-    WorkerContext context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
-        Files.createDirectories(tmp.resolve("work")), "test-worker");
-    workers = ReleaseWorkers.create(client, context, ReleaseWorkers.ALL_QUEUES).start();
+    temporal = LoopbackTemporal.start();
+    workers = temporal.serve(Releases.localWorker(tmp, "test-worker"), ReleaseWorkers.ALL_QUEUES);
     repo = SampleRepository.create(tmp.resolve("hello"));
-    env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", server.target(), "USER", "tester"));
+    env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", temporal.target(), "USER", "tester"));
   }
 
   @AfterEach
   void tearDown() {
-    workers.close();
-    stubs.shutdown();
-    server.close();
+    temporal.close();
     repo.close();
   }
 
   private ReleaseWorkflow start(String id, String yaml) throws Exception {
-    ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id).build());
-    WorkflowClient.start(workflow::run, ReleaseRequest.of(SpecLoader.load(yaml, "release.yaml",
-        new SpecLoader.Overrides(repo.url(), null))));
-    return workflow;
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    return Releases.start(temporal.client(), id, SpecLoader.load(yaml, "release.yaml",
+        new SpecLoader.Overrides(repo.url(), null)));
   }
 
   @Test
@@ -98,7 +68,7 @@ class OperatingReleasesCliTest {
         test: {command: "echo compiling widgets; sleep 12; make test"}
         """);
     // wait until the server holds a heartbeat of the running test command
-    await("a heartbeat from testSource", () -> stubs.blockingStub().describeWorkflowExecution(
+    await("a heartbeat from testSource", () -> temporal.stubs().blockingStub().describeWorkflowExecution(
         DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId("release-hello-1.0.0")).build())
         .getPendingActivitiesList().stream().anyMatch(a -> a.hasHeartbeatDetails()));
@@ -106,7 +76,7 @@ class OperatingReleasesCliTest {
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "status", "release-hello-1.0.0")
         .redirectErrorStream(true);
-    pb.environment().put("TEMPORAL_ADDRESS", server.target());
+    pb.environment().put("TEMPORAL_ADDRESS", temporal.target());
     Process status = pb.start();
     String output = new String(status.getInputStream().readAllBytes());
     assertThat(status.waitFor(1, TimeUnit.MINUTES)).isTrue();

@@ -1,18 +1,15 @@
 package dev.durablerelease.cli;
 
+import dev.durablerelease.worker.Releases;
+import dev.durablerelease.worker.LoopbackTemporal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.sign.dev.DevSigstore;
 import dev.durablerelease.store.Digests;
-import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.SampleRepository;
-import dev.durablerelease.worker.EmbeddedTemporal;
 import dev.durablerelease.worker.ReleaseWorkers;
-import dev.durablerelease.worker.TemporalConnection;
-import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -38,29 +35,21 @@ class ReleaseCliTest {
   @TempDir
   Path tmp;
 
-  private EmbeddedTemporal server;
-  private WorkflowServiceStubs stubs;
-  private ReleaseWorkers workers;
+  private LoopbackTemporal temporal;
   private SampleRepository repo;
   private Map<String, String> env;
 
   @BeforeEach
   void setUp() throws Exception {
-    server = EmbeddedTemporal.start(0);
-    TemporalConnection connection = TemporalConnection.embedded(server.target());
-    stubs = connection.connect();
-    WorkerContext context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
-        Files.createDirectories(tmp.resolve("work")), "test-worker");
-    workers = ReleaseWorkers.create(connection.client(stubs), context, ReleaseWorkers.ALL_QUEUES).start();
+    temporal = LoopbackTemporal.start();
+    temporal.serve(Releases.localWorker(tmp, "test-worker"), ReleaseWorkers.ALL_QUEUES);
     repo = SampleRepository.create(tmp.resolve("hello"));
-    env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", server.target(), "HOME", tmp.toString()));
+    env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", temporal.target(), "HOME", tmp.toString()));
   }
 
   @AfterEach
   void tearDown() {
-    workers.close();
-    stubs.shutdown();
-    server.close();
+    temporal.close();
     repo.close();
   }
 

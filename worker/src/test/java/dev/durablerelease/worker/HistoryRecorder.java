@@ -3,7 +3,6 @@ package dev.durablerelease.worker;
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
@@ -67,8 +66,7 @@ public final class HistoryRecorder {
     Path dir = tmp.resolve(name);
     repo = SampleRepository.create(dir.resolve("hello"));
     try (TestWorkflowEnvironment env = ReleaseTestEnvironment.create()) {
-      WorkerContext context = new WorkerContext(new LocalArtifactStore(dir.resolve("store")),
-          Files.createDirectories(dir.resolve("work")), "history-recorder");
+      WorkerContext context = Releases.localWorker(dir, "history-recorder");
       ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
       env.start();
       String id = "release-hello-" + name;

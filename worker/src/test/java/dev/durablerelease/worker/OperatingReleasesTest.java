@@ -1,18 +1,16 @@
 package dev.durablerelease.worker;
 
+import static dev.durablerelease.worker.Releases.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.durablerelease.activities.WorkerContext;
-import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.ArtifactRef;
 import dev.durablerelease.workflow.OperatorAction;
-import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseSearchAttributes;
 import dev.durablerelease.workflow.ReleaseState;
@@ -21,9 +19,7 @@ import dev.durablerelease.workflow.ReleaseWorkflow;
 import dev.durablerelease.workflow.StageState;
 import dev.durablerelease.workflow.StageStatus;
 import io.temporal.api.common.v1.Payload;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.converter.RawValue;
@@ -32,7 +28,6 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +46,7 @@ class OperatingReleasesTest {
   @BeforeEach
   void setUp() throws Exception {
     env = ReleaseTestEnvironment.create();
-    context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
-        Files.createDirectories(tmp.resolve("work")), "test-worker");
+    context = Releases.localWorker(tmp, "test-worker");
     repo = SampleRepository.create(tmp.resolve("hello"));
     target = tmp.resolve("published");
   }
@@ -74,23 +68,7 @@ class OperatingReleasesTest {
   }
 
   private ReleaseWorkflow start(String id, ReleaseSpec spec) {
-    ReleaseWorkflow workflow = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
-        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id).build());
-    WorkflowClient.start(workflow::run, ReleaseRequest.of(spec));
-    return workflow;
-  }
-
-  private static ReleaseStatus awaitStatus(ReleaseWorkflow workflow, Predicate<ReleaseStatus> condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      ReleaseStatus status = workflow.status();
-      if (condition.test(status)) {
-        return status;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("status never matched; last: " + workflow.status());
+    return Releases.start(env.getWorkflowClient(), id, spec);
   }
 
   private static StageStatus stage(ReleaseResult result, String id) {
@@ -250,29 +228,17 @@ class OperatingReleasesTest {
 
   @Test
   void approvalArrivesAfterTheWorkerRestarted() throws Exception {
-    // a real server in real time: the release must outlive the worker process that started waiting
-    try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
-      TemporalConnection connection = TemporalConnection.embedded(server.target());
-      var stubs = connection.connect();
-      try {
-        WorkflowClient client = connection.client(stubs);
-        ReleaseWorkers first = ReleaseWorkers.create(client, context, ReleaseWorkers.ALL_QUEUES).start();
-        ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId("release-hello-restart")
-                .build());
-        WorkflowClient.start(workflow::run, ReleaseRequest.of(spec("project: hello\nversion: 1.0.0\napproval: {}\n")));
-        awaitStatus(workflow, s -> s.state() == ReleaseState.WAITING_FOR_APPROVAL);
-        first.close(); // the worker goes away; the release waits on the server
+    // a real server in real time: the release must outlive the worker that started waiting
+    try (LoopbackTemporal temporal = LoopbackTemporal.start()) {
+      ReleaseWorkers first = temporal.serve(context, ReleaseWorkers.ALL_QUEUES);
+      ReleaseWorkflow workflow = Releases.start(temporal.client(), "release-hello-restart",
+          spec("project: hello\nversion: 1.0.0\napproval: {}\n"));
+      awaitStatus(workflow, s -> s.state() == ReleaseState.WAITING_FOR_APPROVAL);
+      first.close(); // the worker goes away; the release waits on the server
 
-        try (ReleaseWorkers second = ReleaseWorkers.create(connection.client(stubs), context,
-            ReleaseWorkers.ALL_QUEUES).start()) {
-          workflow.approve(new OperatorAction(null, "frank", null));
-          assertThat(WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class).published())
-              .containsExactly(target.toUri().toString());
-        }
-      } finally {
-        stubs.shutdown();
-      }
+      temporal.serve(context, ReleaseWorkers.ALL_QUEUES);
+      workflow.approve(new OperatorAction(null, "frank", null));
+      assertThat(result(workflow).published()).containsExactly(target.toUri().toString());
     }
   }
 

@@ -6,7 +6,6 @@ import com.google.protobuf.Message;
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
@@ -54,8 +53,7 @@ class PayloadSizeTest {
     }
     repo.commitAll("many files");
     repo.tag("v1.0.1");
-    WorkerContext context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
-        Files.createDirectories(tmp.resolve("work")), "test-worker");
+    WorkerContext context = Releases.localWorker(tmp, "test-worker");
     ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
     env.start();
   }

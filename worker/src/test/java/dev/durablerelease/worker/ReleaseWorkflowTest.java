@@ -12,7 +12,6 @@ import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
@@ -21,7 +20,6 @@ import dev.durablerelease.workflow.ReleaseWorkflow;
 import dev.durablerelease.workflow.StageState;
 import dev.durablerelease.workflow.StageStatus;
 import io.temporal.api.common.v1.Payload;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -50,8 +48,7 @@ class ReleaseWorkflowTest {
   @BeforeEach
   void setUp() throws IOException {
     env = ReleaseTestEnvironment.create();
-    context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
-        Files.createDirectories(tmp.resolve("work")), "test-worker");
+    context = Releases.localWorker(tmp, "test-worker");
     repo = SampleRepository.create(tmp.resolve("hello"));
   }
 

@@ -14,7 +14,6 @@ import dev.durablerelease.sign.SigstoreVerifier;
 import dev.durablerelease.sign.dev.DevSigstore;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.ArtifactKind;
 import dev.durablerelease.workflow.ArtifactRef;
@@ -69,8 +68,7 @@ class SignedReleaseTest {
   @BeforeEach
   void setUp() throws Exception {
     env = ReleaseTestEnvironment.create();
-    context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
-        Files.createDirectories(tmp.resolve("work")), "test-worker");
+    context = Releases.localWorker(tmp, "test-worker");
     repo = SampleRepository.create(tmp.resolve("hello"));
     ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
     env.start();
