@@ -103,6 +103,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private ReleaseSpec spec;
   private String project;
   private String version;
+  /** A dry run stages and verifies on the targets but publishes nothing. */
+  private boolean dryRun;
   /** Set once the release has ended; until then the state follows from what is blocked or awaited. */
   private ReleaseState endState;
   private boolean awaitingApproval;
@@ -116,6 +118,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   public ReleaseResult run(ReleaseRequest request) {
     CheckoutInput checkoutInput = checkoutInput(request);
     version = checkoutInput.version();
+    dryRun = request.dryRun();
     spec = request.spec();
     project = spec != null ? spec.project() : null;
     showProgress();
@@ -237,12 +240,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       publishOrder.add(manifest.releaseJson());
       Publication publication = stage(Stage.UPLOAD,
           options(UPLOAD_OPTIONS, "upload " + publishOrder.size() + " files to " + targets.size() + " target(s)"),
-          UploadActivities.class, a -> a.upload(new UploadInput(spec.upload(), publishOrder)),
-          p -> p.filesWritten() + " file(s) written to " + p.targets().size() + " target(s)");
-      published = publication.targets();
+          UploadActivities.class, a -> a.upload(new UploadInput(spec.upload(), publishOrder, dryRun)),
+          Publication::describe);
+      published = publication.dryRun() ? List.of() : publication.targets();
     }
 
-    end(ReleaseState.SUCCEEDED, "released " + project + " " + version);
+    end(ReleaseState.SUCCEEDED, (dryRun ? "dry run of " : "released ") + project + " " + version);
     log.info("released {} {} from {}", project, version, checkout.tag());
     return new ReleaseResult(project, version, checkout.tag(), checkout.commit(), files, logs,
         manifest.releaseJson(), manifest.checksums(), published, checklist.snapshot(), List.copyOf(operatorEvents));
@@ -550,7 +553,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (request.unknownFields() != null && !request.unknownFields().isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "unknown field(s) in the workflow input: " + String.join(", ", request.unknownFields().keySet())
-              + "; known fields: repository, version, tag, expectedCommit, spec, resume",
+              + "; known fields: repository, version, tag, expectedCommit, spec, resume, dryRun",
           Failures.INVALID_SPEC);
     }
     ReleaseSpec spec = request.spec();

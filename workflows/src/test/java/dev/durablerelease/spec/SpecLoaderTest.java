@@ -97,7 +97,7 @@ class SpecLoaderTest {
         docs:
           command: make docs
         upload:
-          - url: sftp://releases@host/srv/
+          - url: ftp://releases@host/srv/
           - url: file:relative/path
         expectedCommit: 51b7f2a
         """);
@@ -110,9 +110,57 @@ class SpecLoaderTest {
     SpecError commit = errors.stream().filter(e -> e.field().equals("expectedCommit")).findFirst().orElseThrow();
     assertThat(commit.line()).isEqualTo(9);
     assertThat(commit.message()).contains("full commit id");
-    SpecError sftp = errors.stream().filter(e -> e.field().equals("upload[0].url")).findFirst().orElseThrow();
-    assertThat(sftp.line()).isEqualTo(7);
-    assertThat(sftp.message()).contains("unsupported target").contains("file://");
+    SpecError ftp = errors.stream().filter(e -> e.field().equals("upload[0].url")).findFirst().orElseThrow();
+    assertThat(ftp.line()).isEqualTo(7);
+    assertThat(ftp.message()).contains("unsupported target").contains("file://, s3://, sftp://");
+  }
+
+  @Test
+  void publicationTargetsNeedTheirFieldsAndTakeSecretsOnlyAsReferences() throws Exception {
+    List<SpecError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        upload:
+          - url: sftp://release@downloads.example.org/srv/{version}/
+            key: /home/release/.ssh/id_ed25519
+            password: hunter2
+          - url: sftp://release@downloads.example.org/srv/
+            key: file:/keys/id_ed25519
+            hostKey: SHA256:short
+          - url: s3://releases/{project}/
+            accessKeyId: env:AWS_KEY
+            knownHosts: /etc/ssh/ssh_known_hosts
+          - url: file:///srv/releases/
+            region: eu-west-1
+        """);
+    assertThat(errors).extracting(SpecError::field).containsExactlyInAnyOrder(
+        "upload[0].key", "upload[0].password", "upload[0].knownHosts", "upload[1].hostKey",
+        "upload[2].accessKeyId", "upload[2].knownHosts", "upload[3].region");
+    assertThat(errors).filteredOn(e -> e.field().equals("upload[0].password")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("env:NAME").doesNotContain("hunter2"));
+    assertThat(errors).filteredOn(e -> e.field().equals("upload[0].knownHosts")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("unknown host key is never accepted"));
+    assertThat(errors).filteredOn(e -> e.field().equals("upload[3].region")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("only s3:// targets"));
+
+    ReleaseSpec spec = SpecLoader.load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        upload:
+          - url: sftp://release@127.0.0.1:2222/srv/{version}
+            key: file:/keys/id_ed25519
+            knownHosts: /etc/ssh/ssh_known_hosts
+          - url: s3://releases/{project}
+            endpoint: http://127.0.0.1:9000
+            pathStyle: true
+            accessKeyId: env:AWS_KEY
+            secretAccessKey: file:/run/secrets/aws
+        """, "release.yaml", new SpecLoader.Overrides(null, null));
+    assertThat(spec.upload()).extracting(UploadSpec::url)
+        .containsExactly("sftp://release@127.0.0.1:2222/srv/1.0.0/", "s3://releases/hello/");
+    assertThat(spec.upload().get(1).pathStyle()).isTrue();
   }
 
   @Test
