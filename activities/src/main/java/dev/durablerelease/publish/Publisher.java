@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Publisher {
   private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+  private static final int MAX_CONFLICTS_SHOWN = 5;
 
   /**
    * What a publication did.
@@ -56,9 +57,13 @@ public final class Publisher {
       plans.add(plan(target, files, conflicts));
     }
     if (!conflicts.isEmpty()) {
-      throw new StageFailure(Failures.PUBLISH_CONFLICT, "nothing was published: " + String.join("; ", conflicts)
-          + ". A published file is never overwritten: release a new version, or remove the file from the target by"
-          + " hand if it was never announced");
+      conflicts.forEach(conflict -> log.warn("publish conflict: {}", conflict));
+      // the reason is shown in the status and kept in the history: a few lines say enough, the log has them all
+      List<String> shown = conflicts.subList(0, Math.min(MAX_CONFLICTS_SHOWN, conflicts.size()));
+      throw new StageFailure(Failures.PUBLISH_CONFLICT, "nothing was published: " + String.join("; ", shown)
+          + (conflicts.size() > shown.size() ? "; and " + (conflicts.size() - shown.size()) + " more (see the upload"
+          + " worker's log)" : "") + ". A published file is never overwritten: release a new version, or remove the"
+          + " file from the target by hand if it was never announced");
     }
     String staging = ".staging-" + run + "/";
     int resumed = 0;
