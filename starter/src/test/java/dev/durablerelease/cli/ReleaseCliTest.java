@@ -62,6 +62,29 @@ class ReleaseCliTest {
   }
 
   @Test
+  void aDryRunStagesOnTheTargetButPublishesNothingAndDoesNotStandInTheWayOfTheRelease() throws Exception {
+    Path target = tmp.resolve("published");
+    Path spec = Files.writeString(tmp.resolve("release.yaml"), Files.readString(repo.dir().resolve("release.yaml"))
+        + "upload: [{url: \"" + target.toUri() + "\"}]\n");
+    List<String> args = List.of("run", "--spec", spec.toString(), "--repository", repo.url(), "--store",
+        tmp.resolve("store").toString(), "--work-dir", tmp.resolve("cli-work").toString());
+
+    List<String> dryRun = new java.util.ArrayList<>(args);
+    dryRun.add("--dry-run");
+    CliRun dry = CliRun.of(env, dryRun.toArray(String[]::new));
+    assertThat(dry.exitCode()).as(dry.toString()).isZero();
+    assertThat(dry.out()).contains("release release-hello-1.0.0-dry-run started").contains("dry run of hello 1.0.0")
+        .contains("dry run: nothing was published").doesNotContain("published to");
+    assertThat(target).isEmptyDirectory();
+
+    CliRun real = CliRun.of(env, args.toArray(String[]::new));
+    assertThat(real.exitCode()).as(real.toString()).isZero();
+    assertThat(real.out()).contains("released hello 1.0.0").contains("published to " + target.toUri());
+    assertThat(target.resolve("hello-1.0.0.tar.gz")).exists();
+    assertThat(target.resolve("release.json")).exists();
+  }
+
+  @Test
   void releaseOfTheSampleLeavesArchivesSbomsChecksumsAndAManifest() throws Exception {
     Path out = tmp.resolve("out");
     CliRun cli = run("--out", out.toString(), "--expected-commit", repo.head());
