@@ -9,6 +9,7 @@ import dev.durablerelease.publish.Publisher;
 import dev.durablerelease.publish.Targets;
 import dev.durablerelease.spec.UploadSpec;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +33,15 @@ public class UploadActivitiesImpl implements UploadActivities {
   @Override
   public Publication upload(UploadInput input) {
     return StageActivity.run(context, stage -> {
-      String runId = Activity.getExecutionContext().getInfo().getRunId();
+      ActivityExecutionContext activity = Activity.getExecutionContext();
+      String runId = activity.getInfo().getRunId();
       List<PublishTarget> targets = new ArrayList<>();
       try {
         for (UploadSpec target : input.targets()) {
           targets.add(Targets.open(target, env));
         }
-        Publisher.Outcome outcome = new Publisher(context.store(), new PublishLedger(context.store()), runId)
-            .publish(targets, input.files(), input.dryRun());
+        Publisher.Outcome outcome = new Publisher(context.store(), new PublishLedger(context.store()), runId,
+            () -> activity.heartbeat(null)).publish(targets, input.files(), input.dryRun());
         return new Publication(input.targets().stream().map(UploadSpec::url).toList(), outcome.written(),
             stage.finished(), input.dryRun(), outcome.alreadyPublished(), outcome.resumed(), outcome.wouldPublish());
       } finally {

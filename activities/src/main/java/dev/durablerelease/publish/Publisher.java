@@ -4,6 +4,7 @@ import dev.durablerelease.activities.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.workflow.ArtifactRef;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +43,17 @@ public final class Publisher {
   private final ArtifactStore store;
   private final PublishLedger ledger;
   private final String run;
+  private final Runnable progress;
 
-  /** @param run the workflow run: it names the staging folder, so retries of one run find what they staged */
-  public Publisher(ArtifactStore store, PublishLedger ledger, String run) {
+  /**
+   * @param run the workflow run: it names the staging folder, so retries of one run find what they staged
+   * @param progress called often while files go out (the activity heartbeats), so a dead worker is noticed early
+   */
+  public Publisher(ArtifactStore store, PublishLedger ledger, String run, Runnable progress) {
     this.store = store;
     this.ledger = ledger;
     this.run = run;
+    this.progress = progress;
   }
 
   public Outcome publish(List<PublishTarget> targets, List<ArtifactRef> files, boolean dryRun) throws IOException {
@@ -87,6 +93,7 @@ public final class Publisher {
         ledger.record(target.url(), file, run); // published by a run that ended before it could record it
       }
       for (ArtifactRef file : plan.missing()) {
+        progress.run();
         target.move(staging + file.name(), file.name());
         ledger.record(target.url(), file, run);
         written++;
@@ -102,6 +109,7 @@ public final class Publisher {
     List<ArtifactRef> missing = new ArrayList<>();
     List<ArtifactRef> present = new ArrayList<>();
     for (ArtifactRef file : files) {
+      progress.run();
       Optional<String> live = target.sha256(file.name());
       Optional<PublishLedger.Entry> recorded = ledger.find(target.url(), file.name());
       if (live.isPresent() && !live.get().equals(file.sha256())) {
@@ -125,7 +133,14 @@ public final class Publisher {
     if (target.size(path) == file.size() && target.sha256(path).orElse("").equals(file.sha256())) {
       return false;
     }
-    target.write(path, file.size(), file.sha256(), () -> store.open(file.sha256()));
+    progress.run();
+    target.write(path, file.size(), file.sha256(), () -> new FilterInputStream(store.open(file.sha256())) {
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        progress.run();
+        return super.read(buffer, offset, length);
+      }
+    });
     long size = target.size(path);
     String sha256 = target.sha256(path).orElse("none");
     if (size != file.size() || !sha256.equals(file.sha256())) {

@@ -161,7 +161,7 @@ class PublisherTest {
       for (UploadSpec spec : specs) {
         targets.add(Targets.open(spec, ENV));
       }
-      return new Publisher(store, new PublishLedger(store), run).publish(targets, files, dryRun);
+      return new Publisher(store, new PublishLedger(store), run, () -> { }).publish(targets, files, dryRun);
     } finally {
       for (PublishTarget target : targets) {
         target.close();

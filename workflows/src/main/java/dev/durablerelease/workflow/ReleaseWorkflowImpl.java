@@ -89,10 +89,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       .setRetryOptions(RETRY_TRANSIENT)
       .build();
 
-  // uploads of large releases over slow links
+  // uploads of large releases over slow links; the upload heartbeats as bytes go out, so a dead worker is noticed
   private static final ActivityOptions UPLOAD_OPTIONS = ActivityOptions.newBuilder()
       .setTaskQueue(TaskQueues.UPLOAD)
       .setStartToCloseTimeout(Duration.ofHours(2))
+      .setHeartbeatTimeout(Duration.ofMinutes(5))
       .setRetryOptions(RETRY_TRANSIENT)
       .build();
 
