@@ -15,6 +15,7 @@ public final class Targets {
       case "file" -> new FileTarget(spec.url());
       case "sftp" -> SftpTarget.connect(spec, env);
       case "s3" -> S3Target.open(spec, env);
+      case "https", "http" -> WebDavTarget.open(spec, env);
       default -> throw new IllegalArgumentException("no publication target for " + spec.url());
     };
   }

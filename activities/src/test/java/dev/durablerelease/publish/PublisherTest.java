@@ -11,6 +11,7 @@ import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.DroppingProxy;
 import dev.durablerelease.testing.S3ProxyServer;
 import dev.durablerelease.testing.SftpServer;
+import dev.durablerelease.testing.WebDavServer;
 import dev.durablerelease.workflow.ArtifactKind;
 import dev.durablerelease.workflow.ArtifactRef;
 import java.io.IOException;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Publication to real targets on loopback: an SFTP server, an S3-compatible store and a folder. */
 class PublisherTest {
-  private static final Map<String, String> ENV =
-      Map.of("S3_KEY", S3ProxyServer.ACCESS_KEY, "S3_SECRET", S3ProxyServer.SECRET_KEY);
+  private static final Map<String, String> ENV = Map.of("S3_KEY", S3ProxyServer.ACCESS_KEY,
+      "S3_SECRET", S3ProxyServer.SECRET_KEY, "DAV_PASSWORD", "dav-secret");
 
   @TempDir
   Path tmp;
@@ -112,6 +113,35 @@ class PublisherTest {
     assertThat(tmp.resolve("folder")).isEmptyDirectory();
     assertThat(published(sftp.root().resolve("srv/hello"))).isEmpty();
     assertThat(s3.client().listObjectsV2(b -> b.bucket("releases")).contents()).isEmpty();
+  }
+
+  @Test
+  void aWebDavServerThatThrottlesIsWaitedForAsItAsksAndARerunSendsNothing() throws Exception {
+    List<ArtifactRef> files = List.of(file("a.tar.gz", 5000, 1), file("release.json", 100, 2));
+    try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
+      UploadSpec spec = new UploadSpec(dav.url("releases/1.0.0/"), null, "env:DAV_PASSWORD", null, null, null, null,
+          null, null, null);
+      dav.throttleNextPuts(1);
+      long start = System.nanoTime();
+      Publisher.Outcome outcome = publish(files, "run-1", false, spec);
+      assertThat(System.nanoTime() - start).as("waited for Retry-After: 1").isGreaterThanOrEqualTo(1_000_000_000L);
+      assertThat(outcome.written()).isEqualTo(2);
+      assertThat(dav.puts()).isEqualTo(3);
+      Path folder = dav.root().resolve("releases/1.0.0");
+      assertThat(published(folder)).containsExactly("a.tar.gz", "release.json");
+      assertThat(Files.readAllBytes(folder.resolve("a.tar.gz"))).isEqualTo(bytes(5000, 1));
+
+      Publisher.Outcome again = publish(files, "run-2", false, spec);
+      assertThat(again.written()).isZero();
+      assertThat(again.alreadyPublished()).isEqualTo(2);
+      assertThat(dav.puts()).isEqualTo(3);
+
+      UploadSpec wrongPassword = new UploadSpec(spec.url(), null, "env:S3_SECRET", null, null, null, null, null, null,
+          null);
+      StageFailure refused = catchFailure(() -> publish(files, "run-3", false, wrongPassword));
+      assertThat(refused.type()).isEqualTo(Failures.TARGET_REFUSED);
+      assertThat(refused.getMessage()).contains("refused user deployer").contains("HTTP 401");
+    }
   }
 
   @Test

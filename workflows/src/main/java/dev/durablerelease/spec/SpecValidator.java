@@ -19,7 +19,7 @@ final class SpecValidator {
   static final List<String> DOCS_FORMATS = List.of("tar.gz");
   static final List<String> SBOM_FORMATS = List.of("spdx");
   static final Set<String> REPOSITORY_SCHEMES = Set.of("file", "http", "https", "ssh", "git");
-  static final Set<String> UPLOAD_SCHEMES = Set.of("file", "sftp", "s3");
+  static final Set<String> UPLOAD_SCHEMES = Set.of("file", "sftp", "s3", "https", "http");
   static final String DEFAULT_TIMEOUT = "30m";
   static final Duration MAX_TIMEOUT = Duration.ofDays(30);
 
@@ -33,6 +33,7 @@ final class SpecValidator {
       Pattern.compile("env:[A-Za-z_][A-Za-z0-9_]*|file:/.+|github-actions");
   private static final Set<String> RESERVED_ENV = Set.of("PATH", "HOME", "LANG");
   private static final Pattern SECRET_REFERENCE = Pattern.compile("env:[A-Za-z_][A-Za-z0-9_]*|file:/.+");
+  private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]");
   private static final Pattern HOST_KEY_FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}=?");
 
   private final Map<String, Integer> lines;
@@ -230,14 +231,13 @@ final class SpecValidator {
         switch (scheme) {
           case "sftp" -> sftpTarget(uri, target, base);
           case "s3" -> s3Target(uri, target, base);
+          case "https", "http" -> webDavTarget(uri, target, base);
           default -> {
             if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
               error(at, "\"" + url + "\" needs an absolute path, e.g. file:///srv/releases/");
             }
-            onlyFor(target.key(), base + "/key", "sftp");
-            onlyFor(target.password(), base + "/password", "sftp");
-            onlyFor(target.knownHosts(), base + "/knownHosts", "sftp");
-            onlyFor(target.hostKey(), base + "/hostKey", "sftp");
+            onlyFor(target.password(), base + "/password", "sftp:// and https://");
+            sftpOnly(target, base);
             s3Only(target, base);
           }
         }
@@ -305,23 +305,47 @@ final class SpecValidator {
     }
     secretReference(target.accessKeyId(), base + "/accessKeyId");
     secretReference(target.secretAccessKey(), base + "/secretAccessKey");
-    onlyFor(target.key(), base + "/key", "sftp");
-    onlyFor(target.password(), base + "/password", "sftp");
-    onlyFor(target.knownHosts(), base + "/knownHosts", "sftp");
-    onlyFor(target.hostKey(), base + "/hostKey", "sftp");
+    onlyFor(target.password(), base + "/password", "sftp:// and https://");
+    sftpOnly(target, base);
+  }
+
+  private void webDavTarget(URI uri, UploadSpec target, String base) {
+    if (uri.getHost() == null || uri.getHost().isBlank()) {
+      error(base + "/url", "\"" + uri + "\" has no host");
+    } else if (uri.getScheme().equalsIgnoreCase("http") && !LOOPBACK_HOSTS.contains(uri.getHost())) {
+      error(base + "/url", "plain http:// would send the password in clear; use https:// (http:// only on loopback)");
+    }
+    if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
+      error(base + "/url", "no password in the URL; give password: env:NAME instead");
+    }
+    if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+      error(base + "/url", "\"" + uri + "\" needs a path, e.g. https://deployer@repo.example.org/releases/");
+    }
+    if (target.password() != null && uri.getUserInfo() == null) {
+      error(base + "/password", "a password needs a user: put it in the URL, https://USER@host/path/");
+    }
+    secretReference(target.password(), base + "/password");
+    sftpOnly(target, base);
+    s3Only(target, base);
+  }
+
+  private void sftpOnly(UploadSpec target, String base) {
+    onlyFor(target.key(), base + "/key", "sftp://");
+    onlyFor(target.knownHosts(), base + "/knownHosts", "sftp://");
+    onlyFor(target.hostKey(), base + "/hostKey", "sftp://");
   }
 
   private void s3Only(UploadSpec target, String base) {
-    onlyFor(target.endpoint(), base + "/endpoint", "s3");
-    onlyFor(target.region(), base + "/region", "s3");
-    onlyFor(target.pathStyle(), base + "/pathStyle", "s3");
-    onlyFor(target.accessKeyId(), base + "/accessKeyId", "s3");
-    onlyFor(target.secretAccessKey(), base + "/secretAccessKey", "s3");
+    onlyFor(target.endpoint(), base + "/endpoint", "s3://");
+    onlyFor(target.region(), base + "/region", "s3://");
+    onlyFor(target.pathStyle(), base + "/pathStyle", "s3://");
+    onlyFor(target.accessKeyId(), base + "/accessKeyId", "s3://");
+    onlyFor(target.secretAccessKey(), base + "/secretAccessKey", "s3://");
   }
 
-  private void onlyFor(Object value, String at, String scheme) {
+  private void onlyFor(Object value, String at, String schemes) {
     if (value != null) {
-      error(at, "only " + scheme + ":// targets use it; remove it here");
+      error(at, "only " + schemes + " targets use it; remove it here");
     }
   }
 

@@ -5,9 +5,10 @@ package dev.durablerelease.spec;
  * upload worker.
  *
  * @param url where the release's files go: {@code file:///srv/releases/{project}/{version}/},
- *     {@code sftp://user@host:22/srv/releases/{version}/} or {@code s3://bucket/prefix/{version}/}
+ *     {@code sftp://user@host:22/srv/releases/{version}/}, {@code s3://bucket/prefix/{version}/} or a WebDAV folder,
+ *     {@code https://user@host/releases/{version}/}
  * @param key sftp: the private key, {@code file:/PATH} (OpenSSH or PEM format)
- * @param password sftp: the password, {@code env:NAME} or {@code file:/PATH} (instead of or as well as a key)
+ * @param password sftp (instead of or as well as a key), https (basic auth): {@code env:NAME} or {@code file:/PATH}
  * @param knownHosts sftp: absolute path of a known_hosts file that lists the server's host key
  * @param hostKey sftp: the server's host key fingerprint, {@code SHA256:...} (as {@code ssh-keygen -lf} prints it)
  * @param endpoint s3: the endpoint of an S3-compatible store, e.g. {@code http://minio:9000}

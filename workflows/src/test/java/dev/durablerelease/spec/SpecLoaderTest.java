@@ -112,7 +112,7 @@ class SpecLoaderTest {
     assertThat(commit.message()).contains("full commit id");
     SpecError ftp = errors.stream().filter(e -> e.field().equals("upload[0].url")).findFirst().orElseThrow();
     assertThat(ftp.line()).isEqualTo(7);
-    assertThat(ftp.message()).contains("unsupported target").contains("file://, s3://, sftp://");
+    assertThat(ftp.message()).contains("unsupported target").contains("file://, http://, https://, s3://, sftp://");
   }
 
   @Test
@@ -133,16 +133,20 @@ class SpecLoaderTest {
             knownHosts: /etc/ssh/ssh_known_hosts
           - url: file:///srv/releases/
             region: eu-west-1
+          - url: http://deployer@repo.example.org/releases/
+            password: env:DAV_PASSWORD
         """);
     assertThat(errors).extracting(SpecError::field).containsExactlyInAnyOrder(
         "upload[0].key", "upload[0].password", "upload[0].knownHosts", "upload[1].hostKey",
-        "upload[2].accessKeyId", "upload[2].knownHosts", "upload[3].region");
+        "upload[2].accessKeyId", "upload[2].knownHosts", "upload[3].region", "upload[4].url");
     assertThat(errors).filteredOn(e -> e.field().equals("upload[0].password")).singleElement()
         .satisfies(e -> assertThat(e.message()).contains("env:NAME").doesNotContain("hunter2"));
     assertThat(errors).filteredOn(e -> e.field().equals("upload[0].knownHosts")).singleElement()
         .satisfies(e -> assertThat(e.message()).contains("unknown host key is never accepted"));
     assertThat(errors).filteredOn(e -> e.field().equals("upload[3].region")).singleElement()
         .satisfies(e -> assertThat(e.message()).contains("only s3:// targets"));
+    assertThat(errors).filteredOn(e -> e.field().equals("upload[4].url")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("plain http:// would send the password in clear"));
 
     ReleaseSpec spec = SpecLoader.load("""
         project: hello
@@ -157,9 +161,11 @@ class SpecLoaderTest {
             pathStyle: true
             accessKeyId: env:AWS_KEY
             secretAccessKey: file:/run/secrets/aws
+          - url: https://deployer@repo.example.org/releases/{version}
+            password: env:DAV_PASSWORD
         """, "release.yaml", new SpecLoader.Overrides(null, null));
-    assertThat(spec.upload()).extracting(UploadSpec::url)
-        .containsExactly("sftp://release@127.0.0.1:2222/srv/1.0.0/", "s3://releases/hello/");
+    assertThat(spec.upload()).extracting(UploadSpec::url).containsExactly("sftp://release@127.0.0.1:2222/srv/1.0.0/",
+        "s3://releases/hello/", "https://deployer@repo.example.org/releases/1.0.0/");
     assertThat(spec.upload().get(1).pathStyle()).isTrue();
   }
 
