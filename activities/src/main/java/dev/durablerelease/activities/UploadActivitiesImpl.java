@@ -14,9 +14,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Publication on the {@code release-upload} queue. */
 public class UploadActivitiesImpl implements UploadActivities {
+  private static final Logger log = LoggerFactory.getLogger(UploadActivitiesImpl.class);
+
   private final WorkerContext context;
   private final Map<String, String> env;
 
@@ -50,17 +54,14 @@ public class UploadActivitiesImpl implements UploadActivities {
     });
   }
 
-  private static void closeAll(List<PublishTarget> targets) throws IOException {
-    IOException failure = null;
+  /** Closes every connection; a failure to close one does not undo or hide what the upload did. */
+  private static void closeAll(List<PublishTarget> targets) {
     for (PublishTarget target : targets) {
       try {
         target.close();
-      } catch (IOException e) {
-        failure = failure == null ? e : failure;
+      } catch (IOException | RuntimeException e) {
+        log.warn("closing {} failed: {}", target.url(), e.toString());
       }
-    }
-    if (failure != null) {
-      throw failure;
     }
   }
 }

@@ -152,22 +152,22 @@ final class SftpTarget implements PublishTarget {
 
   @Override
   public void deleteFolder(String path) throws IOException {
-    String folder = base + path.replaceAll("/+$", "");
-    if (size(path.replaceAll("/+$", "")) < 0) {
+    String folder = path.replaceAll("/+$", "");
+    if (size(folder) < 0) {
       return;
     }
-    for (SftpClient.DirEntry entry : sftp.readDir(folder)) {
-      String name = entry.getFilename();
-      if (name.equals(".") || name.equals("..")) {
+    for (SftpClient.DirEntry entry : sftp.readDir(base + folder)) {
+      String child = folder + "/" + entry.getFilename();
+      if (entry.getFilename().equals(".") || entry.getFilename().equals("..")) {
         continue;
       }
       if (entry.getAttributes().isDirectory()) {
-        deleteFolder(path.replaceAll("/+$", "") + "/" + name);
+        deleteFolder(child);
       } else {
-        sftp.remove(folder + "/" + name);
+        sftp.remove(base + child);
       }
     }
-    sftp.rmdir(folder);
+    sftp.rmdir(base + folder);
   }
 
   private void makeFolders(String folder) throws IOException {

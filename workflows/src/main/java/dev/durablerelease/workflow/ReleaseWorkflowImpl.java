@@ -247,7 +247,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
 
     end(ReleaseState.SUCCEEDED, (dryRun ? "dry run of " : "released ") + project + " " + version);
-    log.info("released {} {} from {}", project, version, checkout.tag());
+    log.info("{} {} {} from {}", dryRun ? "dry run of" : "released", project, version, checkout.tag());
     return new ReleaseResult(project, version, checkout.tag(), checkout.commit(), files, logs,
         manifest.releaseJson(), manifest.checksums(), published, checklist.snapshot(), List.copyOf(operatorEvents));
   }
