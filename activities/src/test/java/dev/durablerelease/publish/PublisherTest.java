@@ -145,13 +145,22 @@ class PublisherTest {
   }
 
   @Test
-  void aWrongKeyIsRefusedAndSaysSo() throws Exception {
+  void aWrongKeyOrPasswordIsRefusedAndSaysSo() throws Exception {
     Path otherKey = SftpServer.writeKey(SftpServer.newKey(), tmp.resolve("other_key"));
     UploadSpec spec = new UploadSpec(sftpUrl(), "file:" + otherKey, null, knownHosts.toString(), null, null, null,
         null, null, null);
     StageFailure refused = catchFailure(() -> Targets.open(spec, ENV).close());
     assertThat(refused.type()).isEqualTo(Failures.TARGET_REFUSED);
     assertThat(refused.getMessage()).contains("refused to log in release with the key file:" + otherKey);
+
+    Map<String, String> env = Map.of("SFTP_PASSWORD", "not-the-password");
+    UploadSpec withPassword = new UploadSpec(sftpUrl(), null, "env:SFTP_PASSWORD", knownHosts.toString(), null, null,
+        null, null, null, null);
+    StageFailure wrongPassword = catchFailure(() -> Targets.open(withPassword, env).close());
+    assertThat(wrongPassword.type()).isEqualTo(Failures.TARGET_REFUSED);
+    assertThat(wrongPassword.getMessage()).contains("with the password env:SFTP_PASSWORD")
+        .doesNotContain("not-the-password");
+    Targets.open(withPassword, Map.of("SFTP_PASSWORD", SftpServer.PASSWORD)).close();
   }
 
   @Test
@@ -164,9 +173,16 @@ class PublisherTest {
         .contains("ssh-keyscan -p " + sftp.port());
 
     String otherFingerprint;
+    Path otherKnownHosts = tmp.resolve("other_known_hosts");
     try (SftpServer other = SftpServer.start(tmp.resolve("other-root"))) {
       otherFingerprint = other.hostKeyFingerprint();
+      other.writeKnownHosts(otherKnownHosts, sftp.port());
     }
+    StageFailure listedOther = catchFailure(() -> Targets.open(new UploadSpec(sftpUrl(), "file:" + clientKey, null,
+        otherKnownHosts.toString(), null, null, null, null, null, null), ENV).close());
+    assertThat(listedOther.getMessage()).contains("host key mismatch")
+        .contains("presented " + sftp.hostKeyFingerprint()).contains("lists " + otherFingerprint);
+
     StageFailure changed = catchFailure(() -> Targets.open(new UploadSpec(sftpUrl(), "file:" + clientKey, null,
         null, otherFingerprint, null, null, null, null, null), ENV).close());
     assertThat(changed.type()).isEqualTo(Failures.TARGET_REFUSED);

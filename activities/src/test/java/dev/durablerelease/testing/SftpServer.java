@@ -20,10 +20,12 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
  * A real SFTP server (Apache MINA SSHD) on loopback, serving a test's folder as its file system root: user
- * {@link #USER} logs in with the key {@link #writeClientKey} writes, and the server's host key is fixed for its life.
+ * {@link #USER} logs in with the key {@link #writeClientKey} writes (or {@link #PASSWORD}), and the server's host key is
+ * fixed for its life.
  */
 public final class SftpServer implements AutoCloseable {
   public static final String USER = "release";
+  public static final String PASSWORD = "sftp-password-for-tests";
 
   private final SshServer server;
   private final Path root;
@@ -47,7 +49,7 @@ public final class SftpServer implements AutoCloseable {
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     server.setPublickeyAuthenticator((user, key, session) -> USER.equals(user)
         && KeyUtils.compareKeys(key, clientKey.getPublic()));
-    server.setPasswordAuthenticator(null);
+    server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
     server.setKeyboardInteractiveAuthenticator(null);
     server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
     server.setFileSystemFactory(new VirtualFileSystemFactory(root));
