@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * What was published where: for each (target, path) the digest published there, as a record in the artifact store
- * ({@code ledger/<sha256 of the target URL>/<path>}). Records are created once and never replaced, so the first
+ * ({@code ledger/<sha256 of the target URL without its user>/<path>}). Records are created once and never replaced, so the first
  * publication of a path wins and every later run is checked against it.
  */
 public final class PublishLedger {
@@ -53,9 +53,11 @@ public final class PublishLedger {
     }
   }
 
+  /** The place, not the account: a target URL with another user in it names the same files. */
   private static String key(String target, String path) {
+    String place = target.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^@/]*@", "$1");
     String name = path.matches("[A-Za-z0-9._-]+") && !path.matches("\\.+") ? path
         : Digests.sha256Hex(path.getBytes(StandardCharsets.UTF_8));
-    return "ledger/" + Digests.sha256Hex(target.getBytes(StandardCharsets.UTF_8)) + "/" + name;
+    return "ledger/" + Digests.sha256Hex(place.getBytes(StandardCharsets.UTF_8)) + "/" + name;
   }
 }

@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
@@ -53,6 +55,9 @@ final class SftpTarget implements PublishTarget {
     HostKeyCheck hostKeys = new HostKeyCheck(spec.url(), uri.getHost(), port, spec.hostKey(),
         spec.knownHosts() == null ? null : Path.of(spec.knownHosts()));
     SshClient client = SshClient.setUpDefaultClient();
+    // only what the spec says: no ~/.ssh/config rewriting the host, no ~/.ssh/id_* keys of the worker's user
+    client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+    client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     client.setServerKeyVerifier(hostKeys);
     client.start();
     try {
