@@ -74,6 +74,8 @@ class ReleaseCliTest {
     CliRun dry = CliRun.of(env, dryRun.toArray(String[]::new));
     assertThat(dry.exitCode()).as(dry.toString()).isZero();
     assertThat(dry.out()).contains("release release-hello-1.0.0-dry-run started").contains("dry run of hello 1.0.0")
+        .containsPattern("upload .*dry run: \\d+ file\\(s\\) staged, verified and removed on 1 target\\(s\\); nothing"
+            + " published")
         .contains("dry run: nothing was published").doesNotContain("published to");
     assertThat(target).isEmptyDirectory();
 
