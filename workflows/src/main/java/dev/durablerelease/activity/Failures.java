@@ -27,10 +27,12 @@ public final class Failures {
   public static final String SIGNATURE_INVALID = "SignatureInvalid";
   /** A target already holds a different file under a release path. */
   public static final String PUBLISH_CONFLICT = "PublishConflict";
+  /** Vendored components declared in the spec or a merged SPDX document do not match the archive's files. */
+  public static final String SBOM_MISMATCH = "SbomMismatch";
 
   public static final List<String> NON_RETRYABLE = List.of(
       INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
-      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT);
+      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, SBOM_MISMATCH);
 
   private Failures() {}
 }
