@@ -49,7 +49,8 @@ public final class ArchiveReader {
     try (TarArchiveInputStream tar = new TarArchiveInputStream(decompressed, "UTF-8")) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
-        if (entry.isFile()) {
+        // isFile() alone also holds for symlinks and hard links, which have no content of their own
+        if (entry.isFile() && !entry.isSymbolicLink() && !entry.isLink()) {
           visitor.visit(entry.getName(), entry.getSize(), tar);
         }
       }

@@ -126,7 +126,8 @@ class SignedReleaseTest {
     List<ArtifactRef> signed = result.artifacts().stream()
         .filter(a -> a.kind() != ArtifactKind.SIGNATURE).toList();
     assertThat(signed).extracting(ArtifactRef::name).containsExactlyInAnyOrder("hello-1.0.0.tar.gz",
-        "hello-1.0.0.tar.gz.spdx.json", "hello-1.0.0-docs-html.tar.gz", "hello-1.0.0-docs-html.tar.gz.spdx.json",
+        "hello-1.0.0.tar.gz.spdx.json", "hello-1.0.0.tar.gz.cdx.json", "hello-1.0.0-docs-html.tar.gz",
+        "hello-1.0.0-docs-html.tar.gz.spdx.json", "hello-1.0.0-docs-html.tar.gz.cdx.json",
         "provenance.intoto.json");
     SigstoreVerifier verifier =
         new SigstoreVerifier(TrustedRootProvider.from(tmp.resolve("trust/trusted_root.json")));
@@ -144,7 +145,7 @@ class SignedReleaseTest {
     assertThat(provenance.get("predicateType").asText()).isEqualTo("https://slsa.dev/provenance/v1");
     Map<String, String> subjects = new java.util.TreeMap<>();
     provenance.get("subject").forEach(s -> subjects.put(s.get("name").asText(), s.get("digest").get("sha256").asText()));
-    assertThat(subjects).hasSize(4).allSatisfy((name, digest) -> assertThat(files.get(name).sha256()).isEqualTo(digest));
+    assertThat(subjects).hasSize(6).allSatisfy((name, digest) -> assertThat(files.get(name).sha256()).isEqualTo(digest));
     JsonNode run = provenance.get("predicate").get("runDetails");
     assertThat(run.get("metadata").get("invocationId").asText()).startsWith("release-hello-signed/");
     assertThat(run.get("builder").get("id").asText()).isEqualTo("urn:durable-release:worker:test-worker");
