@@ -1,5 +1,6 @@
 package dev.durablerelease.archive;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,8 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  * at a time, without unpacking it. The format is chosen by the file name.
  */
 public final class ArchiveReader {
+  private static final int BUFFER = 1 << 16;
+
   private ArchiveReader() {}
 
   /** Receives each regular file with a stream of its content (valid only during the call). */
@@ -35,9 +38,9 @@ public final class ArchiveReader {
   /** Visits the regular files (not directories or symlinks) of an archive, in archive order. */
   public static void forEachFile(String archiveName, InputStream archive, FileVisitor visitor) throws IOException {
     if (archiveName.endsWith(".tar.gz") || archiveName.endsWith(".tgz")) {
-      readTar(new GzipCompressorInputStream(archive), visitor);
+      readTar(new GzipCompressorInputStream(new BufferedInputStream(archive, BUFFER)), visitor);
     } else if (archiveName.endsWith(".tar.xz")) {
-      readTar(new XZCompressorInputStream(archive), visitor);
+      readTar(new XZCompressorInputStream(new BufferedInputStream(archive, BUFFER)), visitor);
     } else if (archiveName.endsWith(".zip")) {
       readZip(archive, visitor);
     } else {
@@ -46,7 +49,8 @@ public final class ArchiveReader {
   }
 
   private static void readTar(InputStream decompressed, FileVisitor visitor) throws IOException {
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(decompressed, "UTF-8")) {
+    // tar reads 512-byte records: buffered, so that each record is not a call into the decompressor
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(decompressed, BUFFER), "UTF-8")) {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         // isFile() alone also holds for symlinks and hard links, which have no content of their own

@@ -24,13 +24,15 @@ import java.util.function.Predicate;
 
 /**
  * Hashes every regular file of an archive with SHA-1 and SHA-256 in a single read of the archive. The calling thread
- * decompresses and hands each file's bytes, in chunks, to a pool that hashes files side by side; the bytes read but
- * not yet hashed are capped, so memory grows with the number of files, never with their sizes.
+ * decompresses and hands the bytes to a pool that hashes side by side: small files in batches (a hand-off per file
+ * would cost more than hashing it), a large file as a stream of chunks. The bytes read but not yet hashed are capped,
+ * so memory grows with the number of files, never with their sizes.
  */
 final class ArchiveHasher {
   private static final int CHUNK = 1 << 20;
+  private static final int BATCH_BYTES = 1 << 20;
+  private static final int BATCH_FILES = 256;
   private static final int IN_FLIGHT = 32 << 20;
-  /** Files whose content is kept (a merged SPDX document) must be small. */
   private static final int MAX_KEPT = 16 << 20;
   private static final byte[] END = new byte[0];
 
@@ -40,7 +42,19 @@ final class ArchiveHasher {
    */
   record Result(List<FileDigest> files, Map<String, byte[]> kept) {}
 
-  private ArchiveHasher() {}
+  /** A file read whole, waiting in a batch. */
+  private record SmallFile(String path, byte[] content) {}
+
+  private final ExecutorService pool;
+  private final Semaphore budget = new Semaphore(IN_FLIGHT);
+  private final List<Future<List<FileDigest>>> pending = new ArrayList<>();
+  private final Map<String, byte[]> kept = new HashMap<>();
+  private List<SmallFile> batch = new ArrayList<>();
+  private int batchBytes;
+
+  private ArchiveHasher(ExecutorService pool) {
+    this.pool = pool;
+  }
 
   static Result hash(String archiveName, InputStream archive, Predicate<String> keep) throws IOException {
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -49,42 +63,15 @@ final class ArchiveHasher {
       t.setDaemon(true);
       return t;
     });
-    Semaphore budget = new Semaphore(IN_FLIGHT);
-    List<Future<FileDigest>> pending = new ArrayList<>();
-    Map<String, byte[]> kept = new HashMap<>();
     try {
-      ArchiveReader.forEachFile(archiveName, archive, (path, size, in) -> {
-        BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
-        pending.add(pool.submit(() -> digest(path, chunks, budget)));
-        ByteArrayOutputStream copy = keep.test(path) ? new ByteArrayOutputStream() : null;
-        byte[] chunk;
-        do {
-          chunk = in.readNBytes(CHUNK);
-          try {
-            budget.acquire(chunk.length);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while hashing " + path);
-          }
-          chunks.add(chunk);
-          if (copy != null) {
-            if (copy.size() + chunk.length > MAX_KEPT) {
-              throw new StageFailure(Failures.SBOM_MISMATCH, path + " (sbom.merge) is larger than "
-                  + (MAX_KEPT >> 20) + " MiB: too large for an SPDX document of vendored components");
-            }
-            copy.write(chunk);
-          }
-        } while (chunk.length == CHUNK);
-        chunks.add(END);
-        if (copy != null) {
-          kept.put(path, copy.toByteArray());
-        }
-      });
-      List<FileDigest> files = new ArrayList<>(pending.size());
-      for (Future<FileDigest> f : pending) {
-        files.add(f.get());
+      ArchiveHasher hasher = new ArchiveHasher(pool);
+      ArchiveReader.forEachFile(archiveName, archive, (path, size, in) -> hasher.add(path, in, keep.test(path)));
+      hasher.flush();
+      List<FileDigest> files = new ArrayList<>();
+      for (Future<List<FileDigest>> f : hasher.pending) {
+        files.addAll(f.get());
       }
-      return new Result(files, kept);
+      return new Result(files, hasher.kept);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while hashing " + archiveName);
@@ -95,8 +82,77 @@ final class ArchiveHasher {
     }
   }
 
-  private static FileDigest digest(String path, BlockingQueue<byte[]> chunks, Semaphore budget)
-      throws InterruptedException {
+  private void add(String path, InputStream in, boolean keep) throws IOException {
+    byte[] chunk = in.readNBytes(CHUNK);
+    acquire(chunk.length, path);
+    if (chunk.length < CHUNK) {
+      batch.add(new SmallFile(path, chunk));
+      batchBytes += chunk.length;
+      if (keep) {
+        kept.put(path, chunk);
+      }
+      if (batchBytes >= BATCH_BYTES || batch.size() >= BATCH_FILES) {
+        flush();
+      }
+      return;
+    }
+    // a large file: its own task, fed chunk by chunk as they are read
+    flush();
+    BlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+    pending.add(pool.submit(() -> List.of(digest(path, chunks))));
+    ByteArrayOutputStream copy = keep ? new ByteArrayOutputStream() : null;
+    while (chunk.length > 0) {
+      chunks.add(chunk);
+      if (copy != null) {
+        if (copy.size() + chunk.length > MAX_KEPT) {
+          throw new StageFailure(Failures.SBOM_MISMATCH, path + " (sbom.merge) is larger than "
+              + (MAX_KEPT >> 20) + " MiB: too large for an SPDX document of vendored components");
+        }
+        copy.write(chunk);
+      }
+      if (chunk.length < CHUNK) {
+        break;
+      }
+      chunk = in.readNBytes(CHUNK);
+      acquire(chunk.length, path);
+    }
+    chunks.add(END);
+    if (copy != null) {
+      kept.put(path, copy.toByteArray());
+    }
+  }
+
+  private void flush() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<SmallFile> files = batch;
+    batch = new ArrayList<>();
+    batchBytes = 0;
+    pending.add(pool.submit(() -> {
+      List<FileDigest> digests = new ArrayList<>(files.size());
+      for (SmallFile f : files) {
+        MessageDigest sha1 = Digests.sha1();
+        MessageDigest sha256 = Digests.sha256();
+        sha1.update(f.content());
+        sha256.update(f.content());
+        budget.release(f.content().length);
+        digests.add(new FileDigest(f.path(), Digests.hex(sha1.digest()), Digests.hex(sha256.digest())));
+      }
+      return digests;
+    }));
+  }
+
+  private void acquire(int bytes, String path) throws InterruptedIOException {
+    try {
+      budget.acquire(bytes);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while hashing " + path);
+    }
+  }
+
+  private FileDigest digest(String path, BlockingQueue<byte[]> chunks) throws InterruptedException {
     MessageDigest sha1 = Digests.sha1();
     MessageDigest sha256 = Digests.sha256();
     byte[] chunk;

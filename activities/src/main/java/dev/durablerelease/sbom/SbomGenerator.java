@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.cyclonedx.exception.GeneratorException;
 
 /**
@@ -68,22 +70,34 @@ public final class SbomGenerator {
         ? VendoredComponents.resolve(archive.name(), top, hashed.files(), spec, hashed.kept())
         : List.of();
     SbomContent described = SbomContent.of(facts, archive, source, hashed.files(), components);
+    // CycloneDX is written on another thread while SPDX is written here: each is a pass over every file
+    CompletableFuture<byte[]> cyclonedx = spec.formats().contains(CYCLONEDX)
+        ? CompletableFuture.supplyAsync(() -> cyclonedx(described))
+        : null;
     List<SbomFile> files = new ArrayList<>();
     for (String format : spec.formats()) {
       switch (format) {
         case SPDX -> files.add(new SbomFile(archive.name() + ".spdx.json", SpdxWriter.write(described)));
-        case CYCLONEDX -> files.add(new SbomFile(archive.name() + ".cdx.json", cyclonedx(described)));
+        case CYCLONEDX -> files.add(new SbomFile(archive.name() + ".cdx.json", join(cyclonedx)));
         default -> throw new StageFailure(Failures.INVALID_SPEC, "unknown SBOM format " + format);
       }
     }
     return files;
   }
 
-  private static byte[] cyclonedx(SbomContent described) throws IOException {
+  private static byte[] cyclonedx(SbomContent described) {
     try {
       return CycloneDxWriter.write(described);
     } catch (GeneratorException e) {
-      throw new IOException("cannot write the CycloneDX document of " + described.archive().name(), e);
+      throw new IllegalStateException("cannot write the CycloneDX document of " + described.archive().name(), e);
+    }
+  }
+
+  private static byte[] join(CompletableFuture<byte[]> write) {
+    try {
+      return write.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
   }
 
