@@ -65,7 +65,8 @@ final class ArchiveHasher {
     });
     try {
       ArchiveHasher hasher = new ArchiveHasher(pool);
-      ArchiveReader.forEachFile(archiveName, archive, (path, size, in) -> hasher.add(path, in, keep.test(path)));
+      ArchiveReader.forEachFile(archiveName, archive,
+          (path, size, in) -> hasher.add(path, size, in, keep.test(path)));
       hasher.flush();
       List<FileDigest> files = new ArrayList<>();
       for (Future<List<FileDigest>> f : hasher.pending) {
@@ -82,8 +83,9 @@ final class ArchiveHasher {
     }
   }
 
-  private void add(String path, InputStream in, boolean keep) throws IOException {
-    byte[] chunk = in.readNBytes(CHUNK);
+  private void add(String path, long size, InputStream in, boolean keep) throws IOException {
+    // a small file of known size is read straight into an array of its size
+    byte[] chunk = size >= 0 && size < CHUNK ? readExactly(path, (int) size, in) : in.readNBytes(CHUNK);
     acquire(chunk.length, path);
     if (chunk.length < CHUNK) {
       batch.add(new SmallFile(path, chunk));
@@ -120,6 +122,14 @@ final class ArchiveHasher {
     if (copy != null) {
       kept.put(path, copy.toByteArray());
     }
+  }
+
+  private static byte[] readExactly(String path, int size, InputStream in) throws IOException {
+    byte[] content = new byte[size];
+    if (in.readNBytes(content, 0, size) < size) {
+      throw new IOException(path + " is shorter than its header says: the archive is truncated");
+    }
+    return content;
   }
 
   private void flush() {
