@@ -78,6 +78,38 @@ class ArchiveFormatsTest {
   }
 
   @Test
+  void fileLargerThanWhatMayWaitForHashingIsHashedWhole() throws Exception {
+    // 80 MiB: more than the 32 MiB the reader may get ahead of the hashing pool, so it must wait for it
+    int size = 80 << 20;
+    MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+    MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+      TarArchiveEntry entry = new TarArchiveEntry("hello-1.0.0/huge.bin");
+      entry.setSize(size);
+      tar.putArchiveEntry(entry);
+      byte[] block = new byte[1 << 16];
+      for (int written = 0; written < size; written += block.length) {
+        java.util.Arrays.fill(block, (byte) (written >> 16));
+        tar.write(block);
+        sha1.update(block);
+        sha256.update(block);
+      }
+      tar.closeArchiveEntry();
+    }
+    byte[] archive = bytes.toByteArray();
+    ArtifactRef ref = new ArtifactRef("hello-1.0.0.tar.gz", ArtifactKind.DOCS_ARCHIVE, hex("SHA-256", archive),
+        archive.length);
+    SbomSpec spdxOnly = new SbomSpec(List.of("spdx"), null, null);
+    JsonNode file = JSON.readTree(SbomGenerator.generate(ref, new ByteArrayInputStream(archive), spdxOnly, FACTS)
+        .get(0).content()).get("files").get(0);
+    assertThat(file.get("checksums").get(0).get("checksumValue").asText())
+        .isEqualTo(HexFormat.of().formatHex(sha1.digest()));
+    assertThat(file.get("checksums").get(1).get("checksumValue").asText())
+        .isEqualTo(HexFormat.of().formatHex(sha256.digest()));
+  }
+
+  @Test
   void archiveOfAnotherFormatIsAClearError() {
     ArtifactRef ref = new ArtifactRef("hello-1.0.0-docs.epub", ArtifactKind.DOCS_ARCHIVE, "00", 2);
     assertThatThrownBy(() -> SbomGenerator.generate(ref, new ByteArrayInputStream(new byte[2]), SPEC, FACTS))

@@ -28,7 +28,7 @@ public final class SbomBench {
     String repository = args[0];
     String ref = args[1];
     Path work = Path.of(args[2]);
-    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 7;
+    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 21;
 
     Path tree = work.resolve("tree");
     run(work, "git", "clone", "--quiet", "--no-checkout", repository, tree.toString());
