@@ -63,7 +63,7 @@ final class CycloneDxWriter {
     Dependency projectDependencies = new Dependency(content.projectId());
     List<Dependency> dependencies = new ArrayList<>();
     for (SbomContent.Vendored v : content.vendored()) {
-      dev.durablerelease.sbom.Component c = v.component();
+      VendoredComponent c = v.component();
       Component library = new Component();
       library.setType(Component.Type.LIBRARY);
       library.setBomRef(v.id());
@@ -110,7 +110,7 @@ final class CycloneDxWriter {
   }
 
   /** SPDX checksum algorithm names to CycloneDX's; null for one CycloneDX has no name for. */
-  private static Hash hash(dev.durablerelease.sbom.Component.Checksum checksum) {
+  private static Hash hash(VendoredComponent.Checksum checksum) {
     Hash.Algorithm algorithm = switch (checksum.algorithm()) {
       case "SHA1" -> Hash.Algorithm.SHA1;
       case "SHA256" -> Hash.Algorithm.SHA_256;

@@ -26,17 +26,17 @@ import java.util.UUID;
 record SbomContent(SbomGenerator.Facts facts, ArtifactRef archive, boolean source, String projectId,
     List<Vendored> vendored, List<DescribedFile> files) {
 
-  record Vendored(String id, Component component) {}
+  record Vendored(String id, VendoredComponent component) {}
 
   record DescribedFile(String id, String ownerId, FileDigest digest) {}
 
   static SbomContent of(SbomGenerator.Facts facts, ArtifactRef archive, boolean source, List<FileDigest> files,
-      List<Component> components) {
+      List<VendoredComponent> components) {
     Set<String> used = new HashSet<>(Set.of("DOCUMENT"));
     String projectId = uniqueId("PACKAGE-" + sanitize(facts.project()), facts.project(), used);
     Map<String, String> owners = new HashMap<>();
     List<Vendored> vendored = new ArrayList<>();
-    for (Component c : components) {
+    for (VendoredComponent c : components) {
       String id = uniqueId("PACKAGE-" + sanitize(c.name()), c.name() + "@" + c.version(), used);
       vendored.add(new Vendored(id, c));
       c.files().forEach(f -> owners.put(f.path(), id));

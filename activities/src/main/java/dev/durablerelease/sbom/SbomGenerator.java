@@ -21,7 +21,7 @@ import org.cyclonedx.exception.GeneratorException;
  * {@code <archive>.cdx.json}).
  */
 public final class SbomGenerator {
-  /** Formats as the spec names them, and the file suffix of each. */
+  /** Formats as the spec names them. */
   public static final String SPDX = "spdx";
   public static final String CYCLONEDX = "cyclonedx";
 
@@ -66,7 +66,7 @@ public final class SbomGenerator {
     ArchiveHasher.Result hashed = ArchiveHasher.hash(archive.name(), content, path -> mergePath != null
         && path.endsWith("/" + mergePath) && path.indexOf('/') == path.length() - mergePath.length() - 1);
     String top = topFolder(hashed.files());
-    List<Component> components = source
+    List<VendoredComponent> components = source
         ? VendoredComponents.resolve(archive.name(), top, hashed.files(), spec, hashed.kept())
         : List.of();
     SbomContent described = SbomContent.of(facts, archive, source, hashed.files(), components);

@@ -38,7 +38,7 @@ final class SpdxWriter {
     List<Map<String, Object>> relationships = new ArrayList<>();
     relationships.add(relationship("SPDXRef-DOCUMENT", "DESCRIBES", "SPDXRef-" + content.projectId()));
     for (SbomContent.Vendored v : content.vendored()) {
-      Component c = v.component();
+      VendoredComponent c = v.component();
       Map<String, Object> node = pkg(content, v.id(), c.name(), c.version(), c.license(), c.purl(), c.cpe(),
           c.downloadLocation(), c.supplier(), "SOURCE");
       if (!c.checksums().isEmpty()) {

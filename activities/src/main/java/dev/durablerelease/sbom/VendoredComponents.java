@@ -43,21 +43,21 @@ final class VendoredComponents {
    * @param topFolder the archive's top folder with its slash ({@code hello-1.0.0/}), or empty
    * @param kept the merge document's content by archive path, if the spec names one
    */
-  static List<Component> resolve(String archiveName, String topFolder, List<FileDigest> files, SbomSpec spec,
+  static List<VendoredComponent> resolve(String archiveName, String topFolder, List<FileDigest> files, SbomSpec spec,
       Map<String, byte[]> kept) {
     VendoredComponents resolver = new VendoredComponents(archiveName, topFolder, files);
-    List<Component> components = new ArrayList<>();
+    List<VendoredComponent> components = new ArrayList<>();
     for (SbomPackage p : spec.packages() == null ? List.<SbomPackage>of() : spec.packages()) {
       components.add(resolver.declared(p));
     }
     if (spec.merge() != null) {
       components.addAll(resolver.merged(spec.merge(), kept.get(topFolder + spec.merge())));
     }
-    components.sort(Comparator.comparing(Component::name).thenComparing(c -> String.valueOf(c.version())));
+    components.sort(Comparator.comparing(VendoredComponent::name).thenComparing(c -> String.valueOf(c.version())));
     return components;
   }
 
-  private Component declared(SbomPackage p) {
+  private VendoredComponent declared(SbomPackage p) {
     Map<String, FileDigest> matched = new java.util.TreeMap<>();
     for (String path : p.paths()) {
       String folder = path.endsWith("/") ? path : path + "/";
@@ -76,10 +76,10 @@ final class VendoredComponents {
     }
     List<FileDigest> files = new ArrayList<>(matched.values());
     files.sort(Comparator.comparing(FileDigest::path));
-    return new Component(p.name(), p.version(), p.license(), p.purl(), p.cpe(), null, null, List.of(), files);
+    return new VendoredComponent(p.name(), p.version(), p.license(), p.purl(), p.cpe(), null, null, List.of(), files);
   }
 
-  private List<Component> merged(String docPath, byte[] content) {
+  private List<VendoredComponent> merged(String docPath, byte[] content) {
     if (content == null) {
       throw mismatch("sbom.merge names " + docPath + " but " + archiveName + " has no such file; commit the SPDX"
           + " document there or fix sbom.merge");
@@ -125,7 +125,7 @@ final class VendoredComponents {
       }
       contained.computeIfAbsent(from, k -> new ArrayList<>()).add(matchFile(file, pkg.get("name").asText(), where));
     }
-    List<Component> result = new ArrayList<>();
+    List<VendoredComponent> result = new ArrayList<>();
     packages.forEach((id, p) -> {
       List<FileDigest> files = new ArrayList<>(contained.getOrDefault(id, List.of()));
       files.sort(Comparator.comparing(FileDigest::path));
@@ -138,12 +138,12 @@ final class VendoredComponents {
           default -> { }
         }
       }
-      List<Component.Checksum> checksums = new ArrayList<>();
+      List<VendoredComponent.Checksum> checksums = new ArrayList<>();
       for (JsonNode c : p.path("checksums")) {
-        checksums.add(new Component.Checksum(c.path("algorithm").asText(), c.path("checksumValue").asText()));
+        checksums.add(new VendoredComponent.Checksum(c.path("algorithm").asText(), c.path("checksumValue").asText()));
       }
       String license = value(p, "licenseDeclared");
-      result.add(new Component(p.get("name").asText(), value(p, "versionInfo"),
+      result.add(new VendoredComponent(p.get("name").asText(), value(p, "versionInfo"),
           license != null ? license : value(p, "licenseConcluded"), purl, cpe, value(p, "downloadLocation"),
           value(p, "supplier"), checksums, files));
     });

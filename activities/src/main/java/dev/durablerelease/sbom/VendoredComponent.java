@@ -15,7 +15,7 @@ import java.util.List;
  * @param checksums digests of the upstream package as a merged document gives them (SPDX algorithm names)
  * @param files the archive files that belong to it, sorted by path
  */
-record Component(String name, String version, String license, String purl, String cpe, String downloadLocation,
+record VendoredComponent(String name, String version, String license, String purl, String cpe, String downloadLocation,
     String supplier, List<Checksum> checksums, List<FileDigest> files) {
 
   record Checksum(String algorithm, String value) {}
