@@ -102,8 +102,9 @@ class ReleaseCliTest {
     assertThat(manifest.get("commit").asText()).isEqualTo(repo.head());
     Map<String, String> listed = new TreeMap<>();
     manifest.get("artifacts").forEach(a -> listed.put(a.get("name").asText(), a.get("sha256").asText()));
-    List<String> signed = List.of("hello-1.0.0.tar.gz", "hello-1.0.0.tar.gz.spdx.json", "hello-1.0.0-docs-html.tar.gz",
-        "hello-1.0.0-docs-html.tar.gz.spdx.json", "provenance.intoto.json");
+    List<String> signed = List.of("hello-1.0.0.tar.gz", "hello-1.0.0.tar.gz.spdx.json", "hello-1.0.0.tar.gz.cdx.json",
+        "hello-1.0.0-docs-html.tar.gz", "hello-1.0.0-docs-html.tar.gz.spdx.json",
+        "hello-1.0.0-docs-html.tar.gz.cdx.json", "provenance.intoto.json");
     List<String> files = new java.util.ArrayList<>(signed);
     signed.forEach(name -> files.add(name + ".sigstore"));
     files.add("trusted_root.json");
@@ -165,6 +166,11 @@ class ReleaseCliTest {
     assertThat(sbomDigests).isEqualTo(fileDigests);
     assertThat(sbom.get("packages").get(0).get("checksums").get(0).get("checksumValue").asText())
         .isEqualTo(listed.get("hello-1.0.0.tar.gz"));
+    // the CycloneDX twins pass cyclonedx-core-java's schema validation for 1.6
+    for (String cdx : List.of("hello-1.0.0.tar.gz.cdx.json", "hello-1.0.0-docs-html.tar.gz.cdx.json")) {
+      assertThat(new org.cyclonedx.parsers.JsonParser().validate(out.resolve(cdx).toFile(),
+          org.cyclonedx.Version.VERSION_16)).as(cdx).isEmpty();
+    }
 
     // SHA256SUMS checks out with the standard tool
     Process check = new ProcessBuilder("sha256sum", "-c", "--strict", "SHA256SUMS").directory(out.toFile())
@@ -187,7 +193,8 @@ class ReleaseCliTest {
         + Pattern.quote(DevSigstore.localIdentity()))
         .containsPattern("provenance.intoto.json +signature +ok")
         .containsPattern("hello-1.0.0-docs-html.tar.gz.spdx.json +provenance subject +ok")
-        .contains("verified: 9 checks passed");
+        .containsPattern("hello-1.0.0.tar.gz.cdx.json +signature +ok")
+        .contains("verified: 13 checks passed");
 
     CliRun otherSigner = CliRun.of(env, "verify", out.toString(), "--trusted-root",
         out.resolve("trusted_root.json").toString(), "--certificate-identity-regexp", ".*@example\\.org",
@@ -201,7 +208,7 @@ class ReleaseCliTest {
     assertThat(tampered.out())
         .containsPattern("hello-1.0.0.tar.gz +signature +FAILED: Provided artifact digest does not match")
         .containsPattern("hello-1.0.0.tar.gz +provenance subject +FAILED: sha256 is ")
-        .contains("NOT verified: 2 of 9 checks failed");
+        .contains("NOT verified: 2 of 13 checks failed");
 
     CliRun noPolicy = CliRun.of(env, "verify", out.toString());
     assertThat(noPolicy.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);

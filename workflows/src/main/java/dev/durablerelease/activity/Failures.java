@@ -30,9 +30,12 @@ public final class Failures {
   /** A publication target refused our credentials, or its host key is unknown or not the expected one. */
   public static final String TARGET_REFUSED = "TargetRefused";
 
+  /** Vendored components declared in the spec or a merged SPDX document do not match the archive's files. */
+  public static final String SBOM_MISMATCH = "SbomMismatch";
+
   public static final List<String> NON_RETRYABLE = List.of(
       INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
-      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, TARGET_REFUSED);
+      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, TARGET_REFUSED, SBOM_MISMATCH);
 
   private Failures() {}
 }

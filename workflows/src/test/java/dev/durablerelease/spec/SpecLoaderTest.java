@@ -32,7 +32,8 @@ class SpecLoaderTest {
     assertThat(spec.source().name()).isEqualTo("hello-2.1.0");
     assertThat(spec.source().formats()).containsExactly("tar.gz");
     assertThat(spec.source().exclude()).isEmpty();
-    assertThat(spec.sbom().formats()).containsExactly("spdx");
+    assertThat(spec.sbom().formats()).containsExactly("spdx", "cyclonedx");
+    assertThat(spec.sbom().packages()).isEmpty();
     assertThat(spec.hasTests()).isFalse();
     assertThat(spec.hasDocs()).isFalse();
     assertThat(spec.hasUploads()).isFalse();
@@ -274,5 +275,51 @@ class SpecLoaderTest {
         .anySatisfy(m -> assertThat(m).contains("private mode needs"));
     assertThat(errors("project: hello\nrepository: /r\nversion: 1\nsign: {mode: dev, identityToken: env:T}\n"))
         .extracting(SpecError::message).singleElement().asString().contains("dev mode mints its own identity");
+  }
+
+  @Test
+  void vendoredPackagesAndProjectIdentifiersAreExpandedAndChecked() throws Exception {
+    ReleaseSpec spec = load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 2.1.0
+        sbom:
+          formats: [cyclonedx]
+          downloadUrl: https://downloads.example.org/{project}/{version}
+          purl: pkg:github/example/hello@{version}
+          cpe: cpe:2.3:a:example:hello:{version}:*:*:*:*:*:*:*
+          merge: Misc/sbom.spdx.json
+          packages:
+            - {name: zlib, version: 1.3.1, license: Zlib, purl: pkg:github/madler/zlib@v1.3.1, paths: [vendor/zlib/]}
+        """);
+    assertThat(spec.sbom().formats()).containsExactly("cyclonedx");
+    assertThat(spec.sbom().downloadUrl()).isEqualTo("https://downloads.example.org/hello/2.1.0/");
+    assertThat(spec.sbom().purl()).isEqualTo("pkg:github/example/hello@2.1.0");
+    assertThat(spec.sbom().cpe()).isEqualTo("cpe:2.3:a:example:hello:2.1.0:*:*:*:*:*:*:*");
+    assertThat(spec.sbom().packages()).singleElement()
+        .satisfies(p -> assertThat(p.paths()).containsExactly("vendor/zlib/"));
+
+    List<SpecError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 2.1.0
+        sbom:
+          downloadUrl: ftp://downloads.example.org/
+          purl: github/example/hello
+          cpe: cpe:/a:example:hello
+          merge: ../outside.spdx.json
+          packages:
+            - {name: zlib, paths: [/abs/zlib]}
+            - {name: zlib, paths: [vendor/zlib/../..]}
+            - {version: 1.0}
+            - {name: expat, purl: "pkg:libexpat"}
+        """);
+    assertThat(errors).extracting(SpecError::field).containsExactlyInAnyOrder("sbom.downloadUrl", "sbom.purl",
+        "sbom.cpe", "sbom.merge", "sbom.packages[0].paths[0]", "sbom.packages[1].name",
+        "sbom.packages[1].paths[0]", "sbom.packages[2].name", "sbom.packages[3].paths", "sbom.packages[3].purl");
+    assertThat(errors).extracting(SpecError::message)
+        .anySatisfy(m -> assertThat(m).contains("is listed twice"))
+        .anySatisfy(m -> assertThat(m).contains("is not a package URL"))
+        .anySatisfy(m -> assertThat(m).contains("is not a CPE 2.3 name"));
   }
 }
