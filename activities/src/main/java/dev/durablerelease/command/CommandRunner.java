@@ -91,6 +91,11 @@ public final class CommandRunner {
     });
   }
 
+  /** Where run folders are made. */
+  public Path runsRoot() {
+    return runsRoot;
+  }
+
   /**
    * A new folder for one command run, that only the sandbox user and this worker can reach: its {@code work}
    * subfolder is what the command may write, the rest (the log) stays the worker's.
