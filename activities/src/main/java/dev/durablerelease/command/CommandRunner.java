@@ -51,8 +51,11 @@ public final class CommandRunner {
   private final Path runsRoot;
   private volatile Optional<String> problem;
 
-  private CommandRunner(boolean sandboxed) {
+  private final String bwrap;
+
+  CommandRunner(boolean sandboxed, String bwrap) {
     this.sandboxed = sandboxed;
+    this.bwrap = bwrap;
     this.root = currentUid() == 0;
     // not under the worker's home: nobody must be able to reach the run folders, and homes are often closed
     this.runsRoot = Path.of(System.getProperty("java.io.tmpdir"), "durable-release-runs-" + currentUid());
@@ -60,12 +63,12 @@ public final class CommandRunner {
 
   /** Runs commands in bubblewrap; {@link #requireUsable()} says whether it starts on this host. */
   public static CommandRunner sandboxed() {
-    return new CommandRunner(true);
+    return new CommandRunner(true, "bwrap");
   }
 
   /** Runs commands without bubblewrap: only for hosts and projects one trusts ({@code --unsafe-no-sandbox}). */
   public static CommandRunner unsandboxed() {
-    return new CommandRunner(false);
+    return new CommandRunner(false, "bwrap");
   }
 
   /** {@value #BUBBLEWRAP} or {@value #NONE}: how this runner isolates commands. */
@@ -207,7 +210,7 @@ public final class CommandRunner {
     }
     argv.add("--");
     if (sandboxed) {
-      argv.addAll(List.of("bwrap",
+      argv.addAll(List.of(bwrap,
           "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
           "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/sbin", "/sbin", "--ro-bind", "/etc", "/etc",
           "--proc", "/proc", "--dev", "/dev",

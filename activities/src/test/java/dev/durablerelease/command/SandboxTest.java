@@ -57,6 +57,19 @@ class SandboxTest {
   }
 
   @Test
+  void aWorkerWhereBubblewrapCannotStartRefusesSayingWhy() {
+    // a host without bubblewrap, as far as the runner can tell
+    CommandRunner missing = new CommandRunner(true, "/nonexistent/bwrap");
+    org.assertj.core.api.Assertions.assertThatThrownBy(missing::requireUsable)
+        .isInstanceOf(SandboxUnavailableException.class)
+        .hasMessageContaining("this worker cannot run project code: bubblewrap does not start here")
+        .hasMessageContaining("/nonexistent/bwrap: No such file or directory")
+        .hasMessageContaining("apt-get install bubblewrap")
+        .hasMessageContaining("--unsafe-no-sandbox");
+    CommandRunner.unsandboxed().requireUsable();
+  }
+
+  @Test
   void networkIsRefusedOnLoopbackAndOutside() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       server.setSoTimeout(1000);
