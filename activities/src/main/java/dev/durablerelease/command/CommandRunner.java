@@ -101,15 +101,45 @@ public final class CommandRunner {
 
   /**
    * A new folder for one command run, that only the sandbox user and this worker can reach: its {@code work}
-   * subfolder is what the command may write, the rest (the log) stays the worker's.
+   * subfolder is what the command may write, the rest (the log) stays the worker's. Its name starts with this
+   * process's id, so that {@link #removeStaleRuns()} knows whose it is.
    */
   public Path newRunFolder(String name) throws IOException {
     String traverseOnly = "rwx--x--x";
     Files.createDirectories(runsRoot);
     Files.setPosixFilePermissions(runsRoot, PosixFilePermissions.fromString(traverseOnly));
-    Path dir = Files.createTempDirectory(runsRoot, name + "-");
+    Path dir = Files.createTempDirectory(runsRoot, ProcessHandle.current().pid() + "-" + name + "-");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(traverseOnly));
     return dir;
+  }
+
+  /** Deletes the run folders of worker processes that are gone (killed mid-command, they could not clean up). */
+  public void removeStaleRuns() throws IOException {
+    if (!Files.isDirectory(runsRoot)) {
+      return;
+    }
+    List<Path> stale;
+    try (Stream<Path> runs = Files.list(runsRoot)) {
+      stale = runs.filter(dir -> {
+        String pid = dir.getFileName().toString().replaceFirst("-.*", "");
+        return pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true);
+      }).toList();
+    }
+    for (Path dir : stale) {
+      deleteTree(dir);
+    }
+  }
+
+  /** Deletes a folder and everything in it, without following links out of it. */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   /** Receives progress while the command runs; throwing from it stops the command (e.g. the release was cancelled). */

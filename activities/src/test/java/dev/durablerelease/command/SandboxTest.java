@@ -35,9 +35,7 @@ class SandboxTest {
 
   @AfterEach
   void tearDown() throws IOException {
-    try (var walk = Files.walk(runDir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    CommandRunner.deleteTree(runDir);
   }
 
   private CommandRunner.Result run(String command, Limits limits) throws IOException {
@@ -67,6 +65,16 @@ class SandboxTest {
         .hasMessageContaining("apt-get install bubblewrap")
         .hasMessageContaining("--unsafe-no-sandbox");
     CommandRunner.unsandboxed().requireUsable();
+  }
+
+  @Test
+  void runFoldersOfDeadWorkersAreRemovedAndLiveOnesKept() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path stale = Files.createDirectories(runner.runsRoot().resolve(gone.pid() + "-testSource-1-123/work/src"));
+    runner.removeStaleRuns();
+    assertThat(stale.getParent().getParent()).doesNotExist();
+    assertThat(work).exists();
   }
 
   @Test

@@ -98,6 +98,10 @@ class WorkerRestartTest {
     first.destroyForcibly().waitFor(); // kill -9
     await("the sandboxed command to die with its worker", () -> commandProcesses(sleep).isEmpty());
     Process second = buildWorker("build-host-2");
+    // the new worker cleared the dead one's run folder
+    try (var runs = Files.list(engine.commands().runsRoot())) {
+      assertThat(runs.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(first.pid() + "-"));
+    }
 
     ReleaseResult result = WorkflowStub.fromTyped(workflow).getResult(6, TimeUnit.MINUTES, ReleaseResult.class);
     StageStatus test = result.stages().stream().filter(s -> s.stage().equals("testSource")).findFirst()

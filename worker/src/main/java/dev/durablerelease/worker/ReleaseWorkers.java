@@ -14,6 +14,8 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,6 +75,11 @@ public final class ReleaseWorkers implements AutoCloseable {
     if (served.contains(TaskQueues.BUILD) || served.contains(TaskQueues.DOCS)) {
       // refuse at start rather than take project code off the queue and fail it
       context.commands().requireUsable();
+      try {
+        context.commands().removeStaleRuns();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove the run folders of dead workers", e);
+      }
     }
     for (String queue : served) {
       WorkerOptions.Builder options = tuning.options(queue);
