@@ -124,6 +124,8 @@ class ReleaseCliTest {
     assertThat(stages.get("testSource").get("endedAt").asText()).isNotBlank();
     assertThat(stages.get("upload").get("state").asText()).isEqualTo("not_configured");
     assertThat(manifest.get("logs")).hasSize(2);
+    assertThat(manifest.get("sandboxed").asBoolean()).isTrue();
+    assertThat(stages.get("testSource").get("sandbox").asText()).isEqualTo("bubblewrap");
 
     // the archive: file list, modes, mtimes, owners
     Map<String, TarArchiveEntry> entries = new TreeMap<>();
@@ -284,6 +286,17 @@ class ReleaseCliTest {
         + " status 2").contains("no terminal to ask").contains("./release resume --spec " + spec);
     assertThat(target).doesNotExist();
     assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void unsafeNoSandboxRunsCommandsUnsandboxedAndReleaseJsonSaysSo() throws Exception {
+    env.remove("TEMPORAL_ADDRESS");
+    CliRun cli = run("--unsafe-no-sandbox", "--out", tmp.resolve("unsafe-out").toString());
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    JsonNode manifest = JSON.readTree(tmp.resolve("unsafe-out/release.json").toFile());
+    assertThat(manifest.get("sandboxed").asBoolean()).isFalse();
+    manifest.get("stages").forEach(stage -> assertThat(stage.path("sandbox").asText(null)).as(stage.toString())
+        .isEqualTo(List.of("testSource", "buildDocs").contains(stage.get("stage").asText()) ? "none" : null));
   }
 
   @Test

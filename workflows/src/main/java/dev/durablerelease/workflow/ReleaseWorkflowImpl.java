@@ -69,8 +69,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final RetryOptions RETRY_COMMAND =
       RetryOptions.newBuilder(RETRY_TRANSIENT).setMaximumAttempts(3).build();
 
-  /** Heartbeats from command stages let a dead worker's attempt move to another worker within a minute. */
-  private static final Duration COMMAND_HEARTBEAT_TIMEOUT = Duration.ofMinutes(1);
+  /** Command stages heartbeat every 5 s, so a dead worker's attempt moves to another worker within half a minute. */
+  private static final Duration COMMAND_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
   /** Time beyond the command's own limit for unpacking the archive and storing the outputs. */
   private static final Duration COMMAND_OVERHEAD = Duration.ofMinutes(10);
