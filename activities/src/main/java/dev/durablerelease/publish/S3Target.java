@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
@@ -81,14 +80,9 @@ final class S3Target implements PublishTarget {
     if (checksum != null && !checksum.contains("-")) {
       return Optional.of(HexFormat.of().formatHex(Base64.getDecoder().decode(checksum)));
     }
-    MessageDigest md = Digests.sha256();
     try (InputStream in = call(() -> s3.getObject(b -> b.bucket(bucket).key(prefix + path)))) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        md.update(buffer, 0, n);
-      }
+      return Optional.of(Digests.sha256Hex(in));
     }
-    return Optional.of(Digests.hex(md.digest()));
   }
 
   @Override

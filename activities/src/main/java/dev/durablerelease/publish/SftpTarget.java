@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -129,14 +128,9 @@ final class SftpTarget implements PublishTarget {
     if (size(path) < 0) {
       return Optional.empty();
     }
-    MessageDigest md = Digests.sha256();
     try (InputStream in = sftp.read(base + path)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        md.update(buffer, 0, n);
-      }
+      return Optional.of(Digests.sha256Hex(in));
     }
-    return Optional.of(Digests.hex(md.digest()));
   }
 
   @Override

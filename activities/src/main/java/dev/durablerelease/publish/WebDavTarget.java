@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -89,12 +88,7 @@ final class WebDavTarget implements PublishTarget {
         return Optional.empty();
       }
       expect(response, "GET", path, 200);
-      MessageDigest md = Digests.sha256();
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        md.update(buffer, 0, n);
-      }
-      return Optional.of(Digests.hex(md.digest()));
+      return Optional.of(Digests.sha256Hex(in));
     }
   }
 

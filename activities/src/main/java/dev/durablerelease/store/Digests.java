@@ -29,13 +29,17 @@ public final class Digests {
   }
 
   public static String sha256Hex(Path file) throws IOException {
-    MessageDigest md = sha256();
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buffer)) > 0) {
-        md.update(buffer, 0, n);
-      }
+      return sha256Hex(in);
+    }
+  }
+
+  /** The SHA-256 of everything left in the stream (which the caller closes). */
+  public static String sha256Hex(InputStream in) throws IOException {
+    MessageDigest md = sha256();
+    byte[] buffer = new byte[1 << 16];
+    for (int n; (n = in.read(buffer)) > 0; ) {
+      md.update(buffer, 0, n);
     }
     return hex(md.digest());
   }
