@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.ArtifactRef;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseResult;
@@ -24,42 +22,19 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Blocked releases and the operator's retry, skip, abort and approve, on Temporal's test server. */
-class OperatingReleasesTest {
-  @TempDir
-  Path tmp;
-
-  private TestWorkflowEnvironment env;
-  private WorkerContext context;
-  private SampleRepository repo;
+class OperatingReleasesTest extends SampleReleaseTestBase {
   private Path target;
 
   @BeforeEach
   void setUp() throws Exception {
-    env = ReleaseTestEnvironment.create();
-    context = Releases.localWorker(tmp, "test-worker");
-    repo = SampleRepository.create(tmp.resolve("hello"));
     target = tmp.resolve("published");
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-    repo.close();
-  }
-
-  private void startWorkers() {
-    ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
-    env.start();
   }
 
   private ReleaseSpec spec(String yaml) throws Exception {

@@ -3,7 +3,6 @@ package dev.durablerelease.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
-import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.testing.SampleRepository;
@@ -19,49 +18,29 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DefaultDataConverter;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Payloads stay small (digests and references, never file contents): no workflow input, activity input or result,
  * update argument, query answer or heartbeat detail of a full release exceeds 64 KB.
  */
-class PayloadSizeTest {
+class PayloadSizeTest extends SampleReleaseTestBase {
   private static final int LIMIT = 64 * 1024;
-
-  @TempDir
-  Path tmp;
-
-  private TestWorkflowEnvironment env;
-  private SampleRepository repo;
 
   @BeforeEach
   void setUp() throws Exception {
-    env = ReleaseTestEnvironment.create();
-    repo = SampleRepository.create(tmp.resolve("hello"));
     // a thousand extra files, so that archive-sized lists would show if they leaked into payloads
     for (int i = 0; i < 1000; i++) {
       repo.writeFile("data/file-" + i + ".txt", "line " + i + "\n");
     }
     repo.commitAll("many files");
     repo.tag("v1.0.1");
-    WorkerContext context = Releases.localWorker(tmp, "test-worker");
-    ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
-    env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-    repo.close();
+    startWorkers();
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.durablerelease.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.durablerelease.activities.UploadActivitiesImpl;
-import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.Publication;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.activity.UploadInput;
@@ -27,7 +26,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,19 +38,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Releases published through the workflow to three real targets on loopback at once: a folder, an SFTP server (MINA
  * SSHD, key authentication, known host key) and an S3-compatible store (s3proxy).
  */
-class PublishingTest {
-  @TempDir
-  Path tmp;
-
-  private TestWorkflowEnvironment env;
-  private WorkerContext context;
-  private SampleRepository repo;
+class PublishingTest extends SampleReleaseTestBase {
   private SftpServer sftp;
   private S3ProxyServer s3;
   private Path folder;
@@ -61,9 +52,6 @@ class PublishingTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    env = ReleaseTestEnvironment.create();
-    context = Releases.localWorker(tmp, "test-worker");
-    repo = SampleRepository.create(tmp.resolve("hello"));
     folder = tmp.resolve("published");
     sftp = SftpServer.start(tmp.resolve("sftp-root"));
     clientKey = sftp.writeClientKey(tmp.resolve("id_ecdsa"));
@@ -75,9 +63,7 @@ class PublishingTest {
   }
 
   @AfterEach
-  void tearDown() throws Exception {
-    env.close();
-    repo.close();
+  void closeServers() throws Exception {
     sftp.close();
     s3.close();
   }
@@ -185,11 +171,6 @@ class PublishingTest {
       Map<String, String> onServer = digestsIn(sftp.root().resolve("srv/releases/1.0.0"));
       assertThat(onServer).isEqualTo(digests(published(result)));
     }
-  }
-
-  private void startWorkers() {
-    ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
-    env.start();
   }
 
   private ReleaseResult run(String workflowId, ReleaseRequest request) {

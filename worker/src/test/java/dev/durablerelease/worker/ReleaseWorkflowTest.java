@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.durablerelease.activities.SourceActivitiesImpl;
-import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.Archives;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
@@ -25,44 +23,15 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The workflow with real activities on their own task queues, on Temporal's in-memory test server. */
-class ReleaseWorkflowTest {
-  @TempDir
-  Path tmp;
-
-  private TestWorkflowEnvironment env;
-  private WorkerContext context;
-  private SampleRepository repo;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    env = ReleaseTestEnvironment.create();
-    context = Releases.localWorker(tmp, "test-worker");
-    repo = SampleRepository.create(tmp.resolve("hello"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-    repo.close();
-  }
-
-  private void startWorkers() {
-    ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
-    env.start();
-  }
-
+class ReleaseWorkflowTest extends SampleReleaseTestBase {
   private ReleaseSpec spec(String extra) throws Exception {
     String yaml = Files.readString(repo.dir().resolve("release.yaml")) + extra;
     return SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null));

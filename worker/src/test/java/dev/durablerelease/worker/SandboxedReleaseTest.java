@@ -4,53 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.BuildActivities;
 import dev.durablerelease.activity.DocsActivities;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.ArtifactRef;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Project code in whole releases: sandboxed, marked when it is not, stopped when the release is cancelled. */
-class SandboxedReleaseTest {
+class SandboxedReleaseTest extends SampleReleaseTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @TempDir
-  Path tmp;
-
-  private TestWorkflowEnvironment env;
-  private WorkerContext context;
-  private SampleRepository repo;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    env = ReleaseTestEnvironment.create();
-    context = Releases.localWorker(tmp, "test-worker");
-    repo = SampleRepository.create(tmp.resolve("hello"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-    repo.close();
-  }
 
   /** The sample's spec, unsigned, with another test command. */
   private ReleaseSpec spec(String testCommand) throws Exception {

@@ -7,14 +7,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.sign.IdentityPolicy;
 import dev.durablerelease.sign.SigstoreVerifier;
 import dev.durablerelease.sign.dev.DevSigstore;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.ArtifactKind;
 import dev.durablerelease.workflow.ArtifactRef;
 import dev.durablerelease.workflow.ReleaseRequest;
@@ -29,7 +27,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,40 +41,21 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
  * A signed release through the whole workflow, the token given by reference to a private Sigstore deployment (the dev
  * stack, run by the test): every file gets a verified bundle, and the token never reaches Temporal or the logs.
  */
-class SignedReleaseTest {
+class SignedReleaseTest extends SampleReleaseTestBase {
   private static final String SIGNER = "release-bot@example.org";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path tmp;
-
-  private TestWorkflowEnvironment env;
-  private WorkerContext context;
-  private SampleRepository repo;
-
   @BeforeEach
   void setUp() throws Exception {
-    env = ReleaseTestEnvironment.create();
-    context = Releases.localWorker(tmp, "test-worker");
-    repo = SampleRepository.create(tmp.resolve("hello"));
-    ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
-    env.start();
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-    repo.close();
+    startWorkers();
   }
 
   /** The sample's spec, signing with the given stack in private mode, the token in a file. */
