@@ -27,10 +27,12 @@ public final class Failures {
   public static final String SIGNATURE_INVALID = "SignatureInvalid";
   /** A target already holds a different file under a release path. */
   public static final String PUBLISH_CONFLICT = "PublishConflict";
+  /** The tag is not annotated and signed by a key or signer that tagSignature trusts. */
+  public static final String TAG_SIGNATURE_INVALID = "TagSignatureInvalid";
 
   public static final List<String> NON_RETRYABLE = List.of(
       INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
-      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT);
+      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, TAG_SIGNATURE_INVALID);
 
   private Failures() {}
 }
