@@ -22,7 +22,11 @@ public final class ParallelXzOutputStream extends BlockCompressorOutputStream {
   private final int preset;
 
   public ParallelXzOutputStream(OutputStream out, int preset) throws IOException {
-    super(out, chunkSize(preset), POOL, THREADS);
+    this(out, preset, chunkSize(preset));
+  }
+
+  ParallelXzOutputStream(OutputStream out, int preset, int chunkSize) {
+    super(out, chunkSize, POOL, THREADS);
     this.preset = preset;
   }
 
