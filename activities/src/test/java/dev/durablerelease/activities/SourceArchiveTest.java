@@ -182,6 +182,54 @@ class SourceArchiveTest {
     assertThat(zipContents(archives.get("zip"))).containsExactlyInAnyOrderEntriesOf(expected);
   }
 
+  @Test
+  void everyFormatUnpacksToTheSameFolderAndSha256sumsListsThemSortedByName() throws Exception {
+    Map<String, Path> archives = buildSample();
+    Map<String, String> first = null;
+    for (Map.Entry<String, Path> archive : archives.entrySet()) {
+      Path folder = tmp.resolve("unpacked-" + archive.getKey());
+      try (InputStream in = Files.newInputStream(archive.getValue())) {
+        dev.durablerelease.archive.ArchiveUnpacker.unpack(in, folder);
+      }
+      Map<String, String> tree = folderContents(folder);
+      assertThat(tree).containsEntry(TOP + "src/hello-link.c", "-> hello.c")
+          .containsEntry(TOP + "docs/café.md", "# Café\n|executable=false");
+      if (first == null) {
+        first = tree;
+      }
+      assertThat(tree).as(archive.getKey()).isEqualTo(first);
+    }
+
+    List<ArtifactRef> refs = new ArrayList<>();
+    for (String format : List.of("zip", "tar.xz", "tar.gz")) {
+      Path file = archives.get(format);
+      refs.add(new ArtifactRef(file.getFileName().toString(), dev.durablerelease.workflow.ArtifactKind.SOURCE_ARCHIVE,
+          Digests.sha256Hex(Files.readAllBytes(file)), Files.size(file)));
+    }
+    Path out = tmp.resolve("out");
+    Files.write(out.resolve("SHA256SUMS"), dev.durablerelease.manifest.ManifestWriter.sha256sums(refs));
+    assertThat(Files.readAllLines(out.resolve("SHA256SUMS"))).extracting(l -> l.substring(66))
+        .containsExactly("hello-1.0.0.tar.gz", "hello-1.0.0.tar.xz", "hello-1.0.0.zip");
+    assertThat(run(out, "sha256sum", "-c", "--strict", "SHA256SUMS")).contains("hello-1.0.0.zip: OK");
+  }
+
+  private static Map<String, String> folderContents(Path folder) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (var walk = Files.walk(folder)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        String name = folder.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          files.put(name, "-> " + Files.readSymbolicLink(p));
+        } else if (Files.isRegularFile(p)) {
+          files.put(name, Files.readString(p) + "|executable=" + Files.isExecutable(p));
+        } else if (!name.isEmpty()) {
+          files.put(name + "/", "dir");
+        }
+      }
+    }
+    return files;
+  }
+
   /** Regular files and symlinks: content (or target) and the exec bit; git archive's 0664 vs our 0644 aside. */
   private static Map<String, String> tarContents(InputStream tarStream) throws IOException {
     Map<String, String> files = new TreeMap<>();
