@@ -51,7 +51,7 @@ public final class ArchiveWriter {
     List<Sink> sinks = new ArrayList<>();
     try {
       for (Map.Entry<String, Path> output : outputs.entrySet()) {
-        sinks.add(open(output.getKey(), output.getValue()));
+        sinks.add(open(output.getKey(), output.getValue(), tarSize(entries)));
       }
       copy(entries, mtimeEpochSeconds, sinks);
     } finally {
@@ -70,13 +70,22 @@ public final class ArchiveWriter {
     }
   }
 
-  private static Sink open(String format, Path file) throws IOException {
+  private static Sink open(String format, Path file, long tarSize) throws IOException {
     return switch (format) {
       case TAR_GZ -> new TarSink(new ParallelGzipOutputStream(Files.newOutputStream(file), GZIP_LEVEL));
-      case TAR_XZ -> new TarSink(new ParallelXzOutputStream(Files.newOutputStream(file), XZ_PRESET));
+      case TAR_XZ -> new TarSink(new ParallelXzOutputStream(Files.newOutputStream(file), XZ_PRESET, tarSize));
       case ZIP -> new ZipSink(file);
       default -> throw new IllegalArgumentException("unknown archive format " + format);
     };
+  }
+
+  /** About the size of the tar: contents padded to 512 bytes plus a header each (PAX headers left out). */
+  private static long tarSize(List<ArchiveEntry> entries) {
+    long size = 1024;
+    for (ArchiveEntry entry : entries) {
+      size += 512 + (entry.size() + 511) / 512 * 512;
+    }
+    return size;
   }
 
   private static void copy(List<ArchiveEntry> entries, long mtimeEpochSeconds, List<Sink> sinks) throws IOException {
