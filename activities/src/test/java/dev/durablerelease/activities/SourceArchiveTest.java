@@ -147,6 +147,20 @@ class SourceArchiveTest {
       assertThat(lines).filteredOn(l -> l.endsWith(" " + TOP)).hasSize(1);
       assertThat(lines).noneSatisfy(l -> assertThat(l).contains("PaxHeaders"));
     }
+    // PAX headers: a path for each name that is long (100 bytes or more) or not ASCII, nothing else (no atime, ctime)
+    List<String> needPax = new ArrayList<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(
+        new GzipCompressorInputStream(Files.newInputStream(archives.get("tar.gz"))), "UTF-8")) {
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        if (e.getName().getBytes(StandardCharsets.UTF_8).length >= 100
+            || !StandardCharsets.US_ASCII.newEncoder().canEncode(e.getName())) {
+          needPax.add("path=" + e.getName());
+        }
+      }
+    }
+    assertThat(needPax).contains("path=" + TOP + "docs/café.md",
+        "path=" + TOP + "src/" + "deeply/".repeat(20) + "nested.h");
+    assertThat(paxRecords(archives.get("tar.gz"))).containsExactlyInAnyOrderElementsOf(needPax);
     byte[] gz = Files.readAllBytes(archives.get("tar.gz"));
     assertThat(gz[3] & 0x08).as("gzip FNAME flag").isZero();
     assertThat(new byte[] {gz[4], gz[5], gz[6], gz[7]}).as("gzip MTIME").containsOnly(0);
@@ -211,6 +225,25 @@ class SourceArchiveTest {
     assertThat(Files.readAllLines(out.resolve("SHA256SUMS"))).extracting(l -> l.substring(66))
         .containsExactly("hello-1.0.0.tar.gz", "hello-1.0.0.tar.xz", "hello-1.0.0.zip");
     assertThat(run(out, "sha256sum", "-c", "--strict", "SHA256SUMS")).contains("hello-1.0.0.zip: OK");
+  }
+
+  /** The records of every PAX extended header ('x'), read from the raw tar blocks. */
+  private static List<String> paxRecords(Path tarGz) throws IOException {
+    byte[] tar;
+    try (InputStream in = new GzipCompressorInputStream(Files.newInputStream(tarGz))) {
+      tar = in.readAllBytes();
+    }
+    List<String> records = new ArrayList<>();
+    for (int at = 0; at + 512 <= tar.length && tar[at] != 0; ) {
+      long size = Long.parseLong(new String(tar, at + 124, 11, StandardCharsets.US_ASCII).trim(), 8);
+      if (tar[at + 156] == 'x') {
+        String body = new String(tar, at + 512, (int) size, StandardCharsets.UTF_8);
+        // each record is "LENGTH key=value\n"
+        body.lines().forEach(l -> records.add(l.substring(l.indexOf(' ') + 1)));
+      }
+      at += 512 + (int) ((size + 511) / 512 * 512);
+    }
+    return records;
   }
 
   private static Map<String, String> folderContents(Path folder) throws IOException {
