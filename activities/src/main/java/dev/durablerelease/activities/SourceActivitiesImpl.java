@@ -88,18 +88,16 @@ public class SourceActivitiesImpl implements SourceActivities {
           source.maxFileSizeBytes(), source.includeSubmodules() ? fetchSubmodule : null);
       List<ArtifactRef> archives = new ArrayList<>();
       int fileCount;
-      Map<String, Path> files = new LinkedHashMap<>();
+      Map<String, Path> files = new LinkedHashMap<>(); // by format, in the spec's order
       try (Repository repo = git.open(checkout.repository(), checkout.tag(), checkout.commit())) {
         List<ArchiveEntry> entries = GitTreeEntries.list(repo, checkout.commit(), source.name(), rules);
         fileCount = (int) entries.stream().filter(e -> e.type() != ArchiveEntry.Type.DIRECTORY).count();
         for (String format : source.formats()) {
-          files.put(source.name() + "." + format, StoredFiles.scratchFile(context, source.name() + "." + format));
+          files.put(format, StoredFiles.scratchFile(context, source.name() + "." + format));
         }
-        Map<String, Path> byFormat = new LinkedHashMap<>();
-        source.formats().forEach(f -> byFormat.put(f, files.get(source.name() + "." + f)));
-        ArchiveWriter.write(entries, checkout.commitTime(), byFormat);
+        ArchiveWriter.write(entries, checkout.commitTime(), files);
         for (Map.Entry<String, Path> file : files.entrySet()) {
-          archives.add(store.put(file.getValue(), file.getKey(), ArtifactKind.SOURCE_ARCHIVE));
+          archives.add(store.put(file.getValue(), source.name() + "." + file.getKey(), ArtifactKind.SOURCE_ARCHIVE));
         }
       } finally {
         for (Repository sub : submodules) {

@@ -145,8 +145,8 @@ public final class GitTreeEntries {
           + " source.submodules: include to archive it at that commit, or vendor its files");
     }
     String url = submoduleUrl(repo, commit, path);
-    try (Repository sub = rules.submodules().open(path, url, id);
-        RevWalk walk = new RevWalk(sub)) {
+    Repository sub = rules.submodules().open(path, url, id); // stays open: the entries read from it later
+    try (RevWalk walk = new RevWalk(sub)) {
       entries.add(ArchiveEntry.directory(top + path));
       walk(sub, walk.parseCommit(id), top, path + "/", rules, entries);
     }
