@@ -8,6 +8,8 @@ import dev.durablerelease.archive.ArchiveUnpacker;
 import dev.durablerelease.archive.DirectoryEntries;
 import dev.durablerelease.archive.TarGzWriter;
 import dev.durablerelease.command.CommandRunner;
+import dev.durablerelease.command.Limits;
+import dev.durablerelease.command.SandboxUnavailableException;
 import dev.durablerelease.spec.Durations;
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.workflow.ArtifactKind;
@@ -19,17 +21,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A project command on a fresh unpack of the built archive (never on a checkout, so tests see exactly what ships):
- * unpack, run with heartbeats, store the log, archive the declared outputs.
+ * unpack, run sandboxed with heartbeats, store the log, archive the declared outputs. Each run has a folder of its
+ * own, deleted afterwards, so a docs run never sees a test run's files.
  */
 final class CommandStage {
   private final WorkerContext context;
-  private final CommandRunner runner = new CommandRunner();
 
   CommandStage(WorkerContext context) {
     this.context = context;
@@ -38,19 +38,27 @@ final class CommandStage {
   CommandReport run(CommandInput input) {
     return StageActivity.reusable(context, input.stage(), input, input.resume(), CommandReport.class, stage -> {
       ActivityExecutionContext activity = Activity.getExecutionContext();
-      ArtifactStore store = context.store();
-      Path runDir = freshRunDir(activity, stage.attempt());
+      CommandRunner runner = context.commands();
       try {
-        Path src = runDir.resolve("src");
+        runner.requireUsable();
+      } catch (SandboxUnavailableException e) {
+        throw new StageFailure(Failures.COMMAND_FAILED, context.identity() + ": " + e.getMessage());
+      }
+      ArtifactStore store = context.store();
+      Path runDir = runner.newRunFolder(runName(activity, stage.attempt()));
+      try {
+        Path work = Files.createDirectory(runDir.resolve("work"));
+        Path src = work.resolve("src");
         try (InputStream archive = store.open(input.archive().sha256())) {
           ArchiveUnpacker.unpackTarGz(archive, src);
         }
         Path top = src.resolve(input.topFolder());
-        Path home = Files.createDirectories(runDir.resolve("home"));
+        Path home = Files.createDirectories(work.resolve("home"));
         Path log = runDir.resolve(input.stage() + ".log");
-        CommandRunner.Result result = runner.run(input.command(), top, home, input.env(),
-            Durations.parse(input.timeout()), log,
-            (elapsed, tail) -> activity.heartbeat(new CommandProgress(elapsed, tail)));
+        Limits limits = Limits.forTime(Durations.parse(input.timeout()));
+        CommandRunner.Result result = runner.run(
+            new CommandRunner.Command(input.command(), work, top, home, input.env(), limits, log),
+            (elapsed, tail, bytes) -> activity.heartbeat(new CommandProgress(elapsed, tail, bytes)));
         ArtifactRef logRef = store.put(log, input.topFolder() + "-" + input.stage() + ".log", ArtifactKind.LOG);
         if (!result.succeeded()) {
           throw new StageFailure(Failures.COMMAND_FAILED, failureMessage(input, result, log, logRef));
@@ -59,7 +67,7 @@ final class CommandStage {
         for (String output : input.outputs()) {
           outputs.addAll(archiveOutput(input, top, output, runDir));
         }
-        return new CommandReport(logRef, outputs, result.millis(), stage.finished());
+        return new CommandReport(logRef, outputs, result.millis(), stage.finished().withSandbox(runner.isolation()));
       } finally {
         deleteTree(runDir);
       }
@@ -69,7 +77,10 @@ final class CommandStage {
   private List<ArtifactRef> archiveOutput(CommandInput input, Path top, String output, Path runDir)
       throws IOException {
     Path folder = top.resolve(output).normalize();
-    if (!folder.startsWith(top) || !Files.isDirectory(folder)) {
+    // the command may have left symlinks anywhere in its folder: archive only what really lies inside it, or a
+    // link to the worker's own files would publish them
+    Path work = runDir.resolve("work").toRealPath();
+    if (!folder.startsWith(top) || !Files.isDirectory(folder) || !folder.toRealPath().startsWith(work)) {
       throw new StageFailure(Failures.COMMAND_FAILED, "docs output folder " + output + " was not produced by `"
           + input.command() + "`; fix docs.outputs or the command");
     }
@@ -77,7 +88,7 @@ final class CommandStage {
     List<ArtifactRef> refs = new ArrayList<>();
     for (String format : input.formats()) {
       Path file = runDir.resolve(base + "." + format);
-      TarGzWriter.write(DirectoryEntries.list(folder, base), input.commitTime(), Files.newOutputStream(file));
+      TarGzWriter.write(DirectoryEntries.list(folder.toRealPath(), base), input.commitTime(), Files.newOutputStream(file));
       refs.add(context.store().put(file, file.getFileName().toString(), ArtifactKind.DOCS_ARCHIVE));
     }
     return refs;
@@ -86,28 +97,19 @@ final class CommandStage {
   private static String failureMessage(CommandInput input, CommandRunner.Result result, Path log, ArtifactRef logRef)
       throws IOException {
     String what = result.timedOut()
-        ? "was killed at its time limit of " + input.timeout()
-        : "exited with status " + result.exitCode() + " after " + result.millis() / 1000.0 + " s";
+        ? "was killed at " + result.limit()
+        : "exited with status " + result.exitCode() + " after " + result.millis() / 1000.0 + " s"
+            + (result.limit() != null ? ", stopped by " + result.limit() : "");
     return input.stage() + ": `" + input.command() + "` " + what + "; log " + logRef.name() + " (sha256:"
         + logRef.sha256() + "), last lines:\n" + CommandRunner.tail(log, 20);
   }
 
-  private Path freshRunDir(ActivityExecutionContext activity, int attempt) throws IOException {
-    String id = (activity.getInfo().getWorkflowId() + "-" + activity.getInfo().getActivityId() + "-" + attempt)
+  private static String runName(ActivityExecutionContext activity, int attempt) {
+    return (activity.getInfo().getWorkflowId() + "-" + activity.getInfo().getActivityId() + "-" + attempt)
         .replaceAll("[^A-Za-z0-9._-]", "_");
-    Path dir = context.workDir().resolve("runs").resolve(id);
-    deleteTree(dir);
-    return Files.createDirectories(dir);
   }
 
   static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    CommandRunner.deleteTree(dir);
   }
 }

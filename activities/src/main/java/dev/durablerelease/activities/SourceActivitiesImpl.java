@@ -19,7 +19,7 @@ import dev.durablerelease.git.GitCache;
 import dev.durablerelease.git.TagSignatures;
 import dev.durablerelease.manifest.ManifestWriter;
 import dev.durablerelease.provenance.ProvenanceWriter;
-import dev.durablerelease.sbom.SpdxWriter;
+import dev.durablerelease.sbom.SbomGenerator;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecException;
 import dev.durablerelease.spec.SpecLoader;
@@ -31,7 +31,6 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -115,20 +114,13 @@ public class SourceActivitiesImpl implements SourceActivities {
   public Sboms generateSbom(SbomInput input) {
     return StageActivity.reusable(context, "generateSbom", input, input.checkout().resume(), Sboms.class, stage -> {
       ReleaseSpec spec = input.checkout().spec();
+      SbomGenerator.Facts facts = SbomGenerator.Facts.of(spec, input.checkout().commitTime(), EngineVersion.get());
       List<ArtifactRef> sboms = new ArrayList<>();
       for (ArtifactRef archive : input.archives()) {
-        String purpose = archive.kind() == ArtifactKind.SOURCE_ARCHIVE ? "SOURCE" : "ARCHIVE";
-        SpdxWriter.Facts facts = new SpdxWriter.Facts(spec.project(), spec.version(), spec.sbom().supplier(),
-            spec.sbom().license(), input.checkout().commitTime(), EngineVersion.get(), purpose);
-        String name = archive.name() + ".spdx.json";
-        Path tmp = StoredFiles.scratchFile(context, name);
-        try {
-          try (InputStream in = store.open(archive.sha256()); OutputStream out = Files.newOutputStream(tmp)) {
-            SpdxWriter.write(archive, in, facts, out);
+        try (InputStream in = store.open(archive.sha256())) {
+          for (SbomGenerator.SbomFile sbom : SbomGenerator.generate(archive, in, spec.sbom(), facts)) {
+            sboms.add(StoredFiles.put(context, sbom.name(), sbom.content(), ArtifactKind.SBOM));
           }
-          sboms.add(store.put(tmp, name, ArtifactKind.SBOM));
-        } finally {
-          Files.deleteIfExists(tmp);
         }
       }
       return new Sboms(sboms, stage.finished());

@@ -60,7 +60,9 @@ public final class StageActivity {
       if (reuse) {
         java.util.Optional<T> earlier = records.find(key, type);
         if (earlier.isPresent()) {
-          return type.cast(earlier.get().withRun(stage.finished(true)));
+          // how the earlier run isolated project code stays part of what the result is
+          StageRun run = stage.finished(true).withSandbox(earlier.get().run().sandbox());
+          return type.cast(earlier.get().withRun(run));
         }
       }
       T result = body.run(stage);

@@ -3,31 +3,65 @@ package dev.durablerelease.activities;
 import dev.durablerelease.activity.Publication;
 import dev.durablerelease.activity.UploadActivities;
 import dev.durablerelease.activity.UploadInput;
-import dev.durablerelease.publish.FileTarget;
+import dev.durablerelease.publish.PublishLedger;
+import dev.durablerelease.publish.PublishTarget;
+import dev.durablerelease.publish.Publisher;
+import dev.durablerelease.publish.Targets;
 import dev.durablerelease.spec.UploadSpec;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Publication on the {@code release-upload} queue. */
 public class UploadActivitiesImpl implements UploadActivities {
+  private static final Logger log = LoggerFactory.getLogger(UploadActivitiesImpl.class);
+
   private final WorkerContext context;
+  private final Map<String, String> env;
 
   public UploadActivitiesImpl(WorkerContext context) {
+    this(context, System.getenv());
+  }
+
+  /** @param env the environment {@code env:} references in the spec are read from */
+  public UploadActivitiesImpl(WorkerContext context, Map<String, String> env) {
     this.context = context;
+    this.env = env;
   }
 
   @Override
   public Publication upload(UploadInput input) {
     return StageActivity.run(context, stage -> {
-      String runId = Activity.getExecutionContext().getInfo().getRunId();
-      int written = 0;
-      List<String> targets = new ArrayList<>();
-      for (UploadSpec target : input.targets()) {
-        written += new FileTarget(target.url()).publish(context.store(), input.files(), runId);
-        targets.add(target.url());
+      ActivityExecutionContext activity = Activity.getExecutionContext();
+      String runId = activity.getInfo().getRunId();
+      List<PublishTarget> targets = new ArrayList<>();
+      try {
+        for (UploadSpec target : input.targets()) {
+          targets.add(Targets.open(target, env));
+        }
+        Publisher.Outcome outcome = new Publisher(context.store(), new PublishLedger(context.store()), runId,
+            () -> activity.heartbeat(null)).publish(targets, input.files(), input.dryRun());
+        return new Publication(input.targets().stream().map(UploadSpec::url).toList(), outcome.written(),
+            stage.finished(), input.dryRun(), outcome.alreadyPublished(), outcome.resumed(), outcome.wouldPublish());
+      } finally {
+        closeAll(targets);
       }
-      return new Publication(targets, written, stage.finished());
     });
+  }
+
+  /** Closes every connection; a failure to close one does not undo or hide what the upload did. */
+  private static void closeAll(List<PublishTarget> targets) {
+    for (PublishTarget target : targets) {
+      try {
+        target.close();
+      } catch (IOException | RuntimeException e) {
+        log.warn("closing {} failed: {}", target.url(), e.toString());
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.ManifestInput;
+import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.workflow.ArtifactKind;
 import dev.durablerelease.workflow.ArtifactRef;
 import dev.durablerelease.workflow.StageStatus;
@@ -36,7 +37,8 @@ public final class ManifestWriter {
         .toList();
     ReleaseManifest manifest = new ReleaseManifest(ReleaseManifest.SCHEMA, c.spec().project(), c.spec().version(),
         c.repository(), c.tag(), c.commit(), c.tree(), Instant.ofEpochSecond(c.commitTime()).toString(),
-        c.specDigest(), workflowId, runId, artifacts, logs, stages, input.targets(), input.operatorEvents());
+        c.specDigest(), workflowId, runId, artifacts, logs, stages, input.targets(), input.operatorEvents(),
+        stages.stream().noneMatch(s -> CommandRunner.NONE.equals(s.sandbox())));
     return JSON.writeValueAsBytes(manifest);
   }
 
@@ -61,7 +63,7 @@ public final class ManifestWriter {
 
   private static ReleaseManifest.StageEntry entry(StageStatus s) {
     return new ReleaseManifest.StageEntry(s.stage(), s.state().name().toLowerCase(java.util.Locale.ROOT),
-        s.attempts(), iso(s.startedAt()), iso(s.endedAt()), s.worker(), s.detail());
+        s.attempts(), iso(s.startedAt()), iso(s.endedAt()), s.worker(), s.detail(), s.sandbox());
   }
 
   private static String iso(long epochMillis) {

@@ -23,6 +23,7 @@ import java.util.List;
  * @param stages the stages that produced them
  * @param targets where the release is published
  * @param operatorEvents operators' decisions before the manifest was written (retries, skips)
+ * @param sandboxed false when a stage ran project code (tests, docs) without a sandbox ({@code --unsafe-no-sandbox})
  */
 public record ReleaseManifest(
     String schema,
@@ -40,7 +41,8 @@ public record ReleaseManifest(
     List<Artifact> logs,
     List<StageEntry> stages,
     List<String> targets,
-    List<OperatorEvent> operatorEvents) {
+    List<OperatorEvent> operatorEvents,
+    boolean sandboxed) {
 
   public static final String SCHEMA = "https://durablerelease.dev/release/v1";
 
@@ -57,7 +59,8 @@ public record ReleaseManifest(
    *
    * @param startedAt ISO-8601 or null when it did not run
    * @param endedAt ISO-8601 or null when it did not run
+   * @param sandbox for stages that ran project code: {@code bubblewrap}, or {@code none} when unsandboxed
    */
   public record StageEntry(String stage, String state, int attempts, String startedAt, String endedAt, String worker,
-      String detail) {}
+      String detail, @JsonInclude(JsonInclude.Include.NON_NULL) String sandbox) {}
 }

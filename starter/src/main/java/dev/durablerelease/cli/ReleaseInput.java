@@ -30,8 +30,17 @@ class ReleaseInput {
       description = "refuse the release unless the tag resolves to this commit")
   String expectedCommit;
 
+  @Option(names = "--dry-run",
+      description = "run every stage and stage the files on each target, verified, but publish nothing")
+  boolean dryRun;
+
   /** Loads and validates the spec (every problem at once), before anything is started. */
   ReleaseRequest request() throws SpecException, IOException {
+    ReleaseRequest request = loadRequest();
+    return dryRun ? request.asDryRun() : request;
+  }
+
+  private ReleaseRequest loadRequest() throws SpecException, IOException {
     String repo = repository == null ? null : absoluteIfPath(repository, Path.of(""));
     if (spec == null) {
       if (repo == null || version == null) {

@@ -84,7 +84,8 @@ final class ReleaseRunner {
       ReleaseResult released = result.get();
       List<String> exported = outDir == null ? List.of() : export(store, released, outDir);
       long reused = released.stages().stream().filter(s -> s.state() == StageState.REUSED).count();
-      out.printf("released %s %s (tag %s, commit %s) in %.1f s%s%n", released.project(), released.version(),
+      out.printf("%s %s %s (tag %s, commit %s) in %.1f s%s%n", request.dryRun() ? "dry run of" : "released",
+          released.project(), released.version(),
           released.tag(), released.commit(), (System.nanoTime() - start) / 1e9,
           reused > 0 ? ", reusing " + reused + " finished stage(s): " + reusedStages(released) : "");
       if (outDir != null) {
@@ -92,6 +93,9 @@ final class ReleaseRunner {
       }
       for (String target : released.published()) {
         out.println("published to " + target);
+      }
+      if (request.dryRun()) {
+        out.println("dry run: nothing was published");
       }
       out.flush();
       return ExitCodes.OK;

@@ -12,10 +12,13 @@ import io.temporal.client.WorkflowOptions;
 final class ReleaseStarter {
   private ReleaseStarter() {}
 
-  /** The workflow id: {@code release-<project>-<version>}, with the repository's name when the spec is not known yet. */
+  /**
+   * The workflow id: {@code release-<project>-<version>}, with the repository's name when the spec is not known yet;
+   * a dry run has its own ({@code …-dry-run}), so that it never stands in the way of the real release.
+   */
   static String workflowId(ReleaseRequest request) {
     String project = request.spec() != null ? request.spec().project() : repositoryName(request.repository());
-    return ReleaseWorkflow.workflowId(project, request.version());
+    return ReleaseWorkflow.workflowId(project, request.version()) + (request.dryRun() ? "-dry-run" : "");
   }
 
   static WorkflowExecution start(WorkflowClient client, ReleaseRequest request) {
@@ -25,9 +28,10 @@ final class ReleaseStarter {
     WorkflowOptions options = WorkflowOptions.newBuilder()
         .setTaskQueue(TaskQueues.WORKFLOWS)
         .setWorkflowId(workflowId(request))
-        // a release that succeeded is never run again under the same id; a failed one may be
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
-        .setStaticSummary(project + " " + request.version() + " from " + tag)
+        // a release that succeeded is never run again under the same id; a failed one, or a dry run, may be
+        .setWorkflowIdReusePolicy(request.dryRun() ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+            : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
+        .setStaticSummary((request.dryRun() ? "dry run of " : "") + project + " " + request.version() + " from " + tag)
         .build();
     ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class, options);
     return WorkflowClient.start(workflow::run, request);

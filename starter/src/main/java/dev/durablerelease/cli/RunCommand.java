@@ -31,6 +31,9 @@ class RunCommand implements Callable<Integer> {
   @Mixin
   StoreOptions storeOptions;
 
+  @Mixin
+  SandboxOption sandbox;
+
   @Option(names = "--out", paramLabel = "DIR",
       description = "copy the release's files (archives, SBOMs, SHA256SUMS, release.json) into DIR")
   Path out;
@@ -44,7 +47,7 @@ class RunCommand implements Callable<Integer> {
   }
 
   int run(ReleaseRequest request) throws Exception {
-    WorkerContext context = storeOptions.context(root.env());
+    WorkerContext context = sandbox.apply(storeOptions.context(root.env()));
     try (TemporalSession session = TemporalSession.open(TemporalConnection.fromEnvironment(root.env()), context)) {
       command.commandLine().getOut().println("using " + session.describe());
       ReleaseRunner runner = new ReleaseRunner(session.client(), command.commandLine().getOut(),

@@ -29,6 +29,9 @@ class WorkerCommand implements Callable<Integer> {
   @Mixin
   StoreOptions storeOptions;
 
+  @Mixin
+  SandboxOption sandbox;
+
   @Option(names = "--queues", split = ",", paramLabel = "QUEUE",
       description = "queues to serve: workflows, source, build, docs, sign, upload (default: all)")
   List<String> queues;
@@ -54,7 +57,7 @@ class WorkerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    WorkerContext context = storeOptions.context(root.env());
+    WorkerContext context = sandbox.apply(storeOptions.context(root.env()));
     WorkflowServiceStubs stubs = connection.connect();
     if (served.contains(TaskQueues.WORKFLOWS)) {
       try {

@@ -124,9 +124,10 @@ class MultiHostReleaseTest {
 
     // what a release is made of is the same bytes however its stages were spread; signatures, provenance and the
     // manifest name their own run, so they differ by design
-    Predicate<Path> deterministic = p -> p.toString().endsWith(".tar.gz") || p.toString().endsWith(".spdx.json");
+    Predicate<Path> deterministic = p -> p.toString().endsWith(".tar.gz") || p.toString().endsWith(".spdx.json")
+        || p.toString().endsWith(".cdx.json");
     Map<String, String> multiFiles = digests(tmp.resolve("published-multi"), deterministic);
-    assertThat(multiFiles).containsKeys("hello-1.0.0.tar.gz", "hello-1.0.0.tar.gz.spdx.json",
+    assertThat(multiFiles).containsKeys("hello-1.0.0.tar.gz", "hello-1.0.0.tar.gz.spdx.json", "hello-1.0.0.tar.gz.cdx.json",
         "hello-1.0.0-docs-html.tar.gz");
     assertThat(multiFiles).isEqualTo(digests(tmp.resolve("published-single"), deterministic));
 

@@ -62,6 +62,31 @@ class ReleaseCliTest {
   }
 
   @Test
+  void aDryRunStagesOnTheTargetButPublishesNothingAndDoesNotStandInTheWayOfTheRelease() throws Exception {
+    Path target = tmp.resolve("published");
+    Path spec = Files.writeString(tmp.resolve("release.yaml"), Files.readString(repo.dir().resolve("release.yaml"))
+        + "upload: [{url: \"" + target.toUri() + "\"}]\n");
+    List<String> args = List.of("run", "--spec", spec.toString(), "--repository", repo.url(), "--store",
+        tmp.resolve("store").toString(), "--work-dir", tmp.resolve("cli-work").toString());
+
+    List<String> dryRun = new java.util.ArrayList<>(args);
+    dryRun.add("--dry-run");
+    CliRun dry = CliRun.of(env, dryRun.toArray(String[]::new));
+    assertThat(dry.exitCode()).as(dry.toString()).isZero();
+    assertThat(dry.out()).contains("release release-hello-1.0.0-dry-run started").contains("dry run of hello 1.0.0")
+        .containsPattern("upload .*dry run: \\d+ file\\(s\\) staged, verified and removed on 1 target\\(s\\); nothing"
+            + " published")
+        .contains("dry run: nothing was published").doesNotContain("published to");
+    assertThat(target).isEmptyDirectory();
+
+    CliRun real = CliRun.of(env, args.toArray(String[]::new));
+    assertThat(real.exitCode()).as(real.toString()).isZero();
+    assertThat(real.out()).contains("released hello 1.0.0").contains("published to " + target.toUri());
+    assertThat(target.resolve("hello-1.0.0.tar.gz")).exists();
+    assertThat(target.resolve("release.json")).exists();
+  }
+
+  @Test
   void releaseOfTheSampleLeavesArchivesSbomsChecksumsAndAManifest() throws Exception {
     Path out = tmp.resolve("out");
     CliRun cli = run("--out", out.toString(), "--expected-commit", repo.head());
@@ -77,8 +102,9 @@ class ReleaseCliTest {
     assertThat(manifest.get("commit").asText()).isEqualTo(repo.head());
     Map<String, String> listed = new TreeMap<>();
     manifest.get("artifacts").forEach(a -> listed.put(a.get("name").asText(), a.get("sha256").asText()));
-    List<String> signed = List.of("hello-1.0.0.tar.gz", "hello-1.0.0.tar.gz.spdx.json", "hello-1.0.0-docs-html.tar.gz",
-        "hello-1.0.0-docs-html.tar.gz.spdx.json", "provenance.intoto.json");
+    List<String> signed = List.of("hello-1.0.0.tar.gz", "hello-1.0.0.tar.gz.spdx.json", "hello-1.0.0.tar.gz.cdx.json",
+        "hello-1.0.0-docs-html.tar.gz", "hello-1.0.0-docs-html.tar.gz.spdx.json",
+        "hello-1.0.0-docs-html.tar.gz.cdx.json", "provenance.intoto.json");
     List<String> files = new java.util.ArrayList<>(signed);
     signed.forEach(name -> files.add(name + ".sigstore"));
     files.add("trusted_root.json");
@@ -98,6 +124,8 @@ class ReleaseCliTest {
     assertThat(stages.get("testSource").get("endedAt").asText()).isNotBlank();
     assertThat(stages.get("upload").get("state").asText()).isEqualTo("not_configured");
     assertThat(manifest.get("logs")).hasSize(2);
+    assertThat(manifest.get("sandboxed").asBoolean()).isTrue();
+    assertThat(stages.get("testSource").get("sandbox").asText()).isEqualTo("bubblewrap");
 
     // the archive: file list, modes, mtimes, owners
     Map<String, TarArchiveEntry> entries = new TreeMap<>();
@@ -140,6 +168,11 @@ class ReleaseCliTest {
     assertThat(sbomDigests).isEqualTo(fileDigests);
     assertThat(sbom.get("packages").get(0).get("checksums").get(0).get("checksumValue").asText())
         .isEqualTo(listed.get("hello-1.0.0.tar.gz"));
+    // the CycloneDX twins pass cyclonedx-core-java's schema validation for 1.6
+    for (String cdx : List.of("hello-1.0.0.tar.gz.cdx.json", "hello-1.0.0-docs-html.tar.gz.cdx.json")) {
+      assertThat(new org.cyclonedx.parsers.JsonParser().validate(out.resolve(cdx).toFile(),
+          org.cyclonedx.Version.VERSION_16)).as(cdx).isEmpty();
+    }
 
     // SHA256SUMS checks out with the standard tool
     Process check = new ProcessBuilder("sha256sum", "-c", "--strict", "SHA256SUMS").directory(out.toFile())
@@ -162,7 +195,8 @@ class ReleaseCliTest {
         + Pattern.quote(DevSigstore.localIdentity()))
         .containsPattern("provenance.intoto.json +signature +ok")
         .containsPattern("hello-1.0.0-docs-html.tar.gz.spdx.json +provenance subject +ok")
-        .contains("verified: 9 checks passed");
+        .containsPattern("hello-1.0.0.tar.gz.cdx.json +signature +ok")
+        .contains("verified: 13 checks passed");
 
     CliRun otherSigner = CliRun.of(env, "verify", out.toString(), "--trusted-root",
         out.resolve("trusted_root.json").toString(), "--certificate-identity-regexp", ".*@example\\.org",
@@ -176,7 +210,7 @@ class ReleaseCliTest {
     assertThat(tampered.out())
         .containsPattern("hello-1.0.0.tar.gz +signature +FAILED: Provided artifact digest does not match")
         .containsPattern("hello-1.0.0.tar.gz +provenance subject +FAILED: sha256 is ")
-        .contains("NOT verified: 2 of 9 checks failed");
+        .contains("NOT verified: 2 of 13 checks failed");
 
     CliRun noPolicy = CliRun.of(env, "verify", out.toString());
     assertThat(noPolicy.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -252,6 +286,17 @@ class ReleaseCliTest {
         + " status 2").contains("no terminal to ask").contains("./release resume --spec " + spec);
     assertThat(target).doesNotExist();
     assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void unsafeNoSandboxRunsCommandsUnsandboxedAndReleaseJsonSaysSo() throws Exception {
+    env.remove("TEMPORAL_ADDRESS");
+    CliRun cli = run("--unsafe-no-sandbox", "--out", tmp.resolve("unsafe-out").toString());
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    JsonNode manifest = JSON.readTree(tmp.resolve("unsafe-out/release.json").toFile());
+    assertThat(manifest.get("sandboxed").asBoolean()).isFalse();
+    manifest.get("stages").forEach(stage -> assertThat(stage.path("sandbox").asText(null)).as(stage.toString())
+        .isEqualTo(List.of("testSource", "buildDocs").contains(stage.get("stage").asText()) ? "none" : null));
   }
 
   @Test

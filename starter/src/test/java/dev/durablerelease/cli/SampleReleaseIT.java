@@ -36,7 +36,7 @@ class SampleReleaseIT {
     assertThat(manifest.get("commit").asText()).isEqualTo("ac49676ef2b63d3f689c760c06ef09567a3eafb0");
     assertThat(tmp.resolve("release/hello-1.0.0.tar.gz")).exists();
     assertThat(tmp.resolve("release/SHA256SUMS")).exists();
-    assertThat(output).contains("done      sign").contains("5 bundle(s), verified as " + DevSigstore.localIdentity());
+    assertThat(output).contains("done      sign").contains("7 bundle(s), verified as " + DevSigstore.localIdentity());
   }
 
   /** sigstore-js, a verifier written apart from sigstore-java, judges the sample's bundles offline. */
@@ -50,7 +50,7 @@ class SampleReleaseIT {
 
     String accepted = sigstoreJs(release, DevSigstore.localIdentity(), 0);
     assertThat(accepted).contains("verified hello-1.0.0.tar.gz").contains("verified provenance.intoto.json")
-        .contains("sigstore-js: 5 of 5 bundles verified");
+        .contains("sigstore-js: 7 of 7 bundles verified");
 
     String otherSigner = sigstoreJs(release, "someone@example.org", 1);
     assertThat(otherSigner).contains("REJECTED hello-1.0.0.tar.gz: UNTRUSTED_SIGNER_ERROR");
@@ -58,7 +58,8 @@ class SampleReleaseIT {
     Files.writeString(release.resolve("hello-1.0.0.tar.gz"), "tampered", StandardOpenOption.APPEND);
     String tampered = sigstoreJs(release, DevSigstore.localIdentity(), 1);
     assertThat(tampered).contains("REJECTED hello-1.0.0.tar.gz: SIGNATURE_ERROR")
-        .contains("verified hello-1.0.0.tar.gz.spdx.json").contains("sigstore-js: 4 of 5 bundles verified");
+        .contains("verified hello-1.0.0.tar.gz.spdx.json").contains("verified hello-1.0.0.tar.gz.cdx.json")
+        .contains("sigstore-js: 6 of 7 bundles verified");
   }
 
   private static String sigstoreJs(Path release, String identity, int expectedExit) throws Exception {

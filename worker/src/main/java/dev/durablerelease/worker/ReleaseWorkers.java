@@ -14,6 +14,8 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,23 +72,40 @@ public final class ReleaseWorkers implements AutoCloseable {
   private static ReleaseWorkers register(WorkerFactory factory, WorkerContext context, List<String> queues,
       WorkerTuning tuning, boolean sticky) {
     Set<String> served = new LinkedHashSet<>(queues);
+    if (served.contains(TaskQueues.BUILD) || served.contains(TaskQueues.DOCS)) {
+      // refuse at start rather than take project code off the queue and fail it
+      context.commands().requireUsable();
+      try {
+        context.commands().removeStaleRuns();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove the run folders of dead workers", e);
+      }
+    }
     for (String queue : served) {
       WorkerOptions.Builder options = tuning.options(queue);
       if (!sticky) {
         options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
       }
       Worker worker = factory.newWorker(queue, options.build());
-      switch (queue) {
-        case TaskQueues.WORKFLOWS -> worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
-        case TaskQueues.SOURCE -> worker.registerActivitiesImplementations(new SourceActivitiesImpl(context));
-        case TaskQueues.BUILD -> worker.registerActivitiesImplementations(new BuildActivitiesImpl(context));
-        case TaskQueues.DOCS -> worker.registerActivitiesImplementations(new DocsActivitiesImpl(context));
-        case TaskQueues.SIGN -> worker.registerActivitiesImplementations(new SignActivitiesImpl(context));
-        case TaskQueues.UPLOAD -> worker.registerActivitiesImplementations(new UploadActivitiesImpl(context));
-        default -> throw new IllegalArgumentException("unknown task queue " + queue);
+      if (queue.equals(TaskQueues.WORKFLOWS)) {
+        worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
+      } else {
+        worker.registerActivitiesImplementations(activities(queue, context));
       }
     }
     return new ReleaseWorkers(factory, served);
+  }
+
+  /** The activities a worker registers on an activity queue: only build and docs run project code. */
+  static Object activities(String queue, WorkerContext context) {
+    return switch (queue) {
+      case TaskQueues.SOURCE -> new SourceActivitiesImpl(context);
+      case TaskQueues.BUILD -> new BuildActivitiesImpl(context);
+      case TaskQueues.DOCS -> new DocsActivitiesImpl(context);
+      case TaskQueues.SIGN -> new SignActivitiesImpl(context);
+      case TaskQueues.UPLOAD -> new UploadActivitiesImpl(context);
+      default -> throw new IllegalArgumentException("unknown task queue " + queue);
+    };
   }
 
   /** Temporal's Java test server (embedded or dev-server) reports no server version; real clusters do. */

@@ -2,6 +2,7 @@ package dev.durablerelease.worker;
 
 import dev.durablerelease.activity.TaskQueues;
 import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 
 /**
  * How much one worker process takes on at once. The defaults come from bench/scale.sh (50 releases at once on 2
@@ -24,6 +25,8 @@ public record WorkerTuning(int commandSlots, int activitySlots, int workflowTask
       builder.setMaxConcurrentWorkflowTaskExecutionSize(workflowTaskSlots);
     } else if (queue.equals(TaskQueues.BUILD) || queue.equals(TaskQueues.DOCS)) {
       builder.setMaxConcurrentActivityExecutionSize(commandSlots);
+      // a command learns of its cancellation from a heartbeat's reply: send them often enough to stop it promptly
+      builder.setMaxHeartbeatThrottleInterval(Duration.ofSeconds(5));
     } else {
       builder.setMaxConcurrentActivityExecutionSize(activitySlots);
     }

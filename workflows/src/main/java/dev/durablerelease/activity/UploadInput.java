@@ -9,5 +9,11 @@ import java.util.List;
  *
  * @param targets the spec's targets
  * @param files the files, in publication order (manifest files last)
+ * @param dryRun stage and verify on every target, then remove the staged files instead of publishing them
  */
-public record UploadInput(List<UploadSpec> targets, List<ArtifactRef> files) {}
+public record UploadInput(List<UploadSpec> targets, List<ArtifactRef> files, boolean dryRun) {
+
+  public UploadInput(List<UploadSpec> targets, List<ArtifactRef> files) {
+    this(targets, files, false);
+  }
+}

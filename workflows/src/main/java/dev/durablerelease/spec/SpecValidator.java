@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
 final class SpecValidator {
   static final List<String> SOURCE_FORMATS = List.of("tar.gz", "tar.xz", "zip");
   static final List<String> DOCS_FORMATS = List.of("tar.gz");
-  static final List<String> SBOM_FORMATS = List.of("spdx");
+  static final List<String> SBOM_FORMATS = List.of("spdx", "cyclonedx");
   static final Set<String> REPOSITORY_SCHEMES = Set.of("file", "http", "https", "ssh", "git");
-  static final Set<String> UPLOAD_SCHEMES = Set.of("file");
+  static final Set<String> UPLOAD_SCHEMES = Set.of("file", "sftp", "s3", "https", "http");
   static final String DEFAULT_TIMEOUT = "30m";
   static final Duration MAX_TIMEOUT = Duration.ofDays(30);
 
@@ -32,6 +32,9 @@ final class SpecValidator {
   private static final Pattern TOKEN_REFERENCE =
       Pattern.compile("env:[A-Za-z_][A-Za-z0-9_]*|file:/.+|github-actions");
   private static final Set<String> RESERVED_ENV = Set.of("PATH", "HOME", "LANG");
+  private static final Pattern SECRET_REFERENCE = Pattern.compile("env:[A-Za-z_][A-Za-z0-9_]*|file:/.+");
+  private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]");
+  private static final Pattern HOST_KEY_FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}=?");
 
   private final Map<String, Integer> lines;
   private final List<SpecError> errors = new ArrayList<>();
@@ -176,8 +179,67 @@ final class SpecValidator {
 
   private SbomSpec sbom(SbomSpec raw) {
     SbomSpec s = raw == null ? new SbomSpec(null, null, null) : raw;
-    List<String> formats = formats(s.formats(), List.of("spdx"), SBOM_FORMATS, "/sbom/formats");
-    return new SbomSpec(formats, s.supplier(), s.license());
+    List<String> formats = formats(s.formats(), SBOM_FORMATS, SBOM_FORMATS, "/sbom/formats");
+    String purl = purl(expand(s.purl(), "/sbom/purl"), "/sbom/purl");
+    String cpe = cpe(expand(s.cpe(), "/sbom/cpe"), "/sbom/cpe");
+    String downloadUrl = expand(s.downloadUrl(), "/sbom/downloadUrl");
+    if (downloadUrl != null) {
+      if (!downloadUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
+        error("/sbom/downloadUrl", "\"" + downloadUrl + "\" must be an http(s) URL of the release folder, e.g."
+            + " https://downloads.example.org/{project}/{version}/");
+      } else if (!downloadUrl.endsWith("/")) {
+        downloadUrl = downloadUrl + "/";
+      }
+    }
+    if (s.merge() != null && !treePath(s.merge())) {
+      error("/sbom/merge", "\"" + s.merge() + "\" must be a path inside the tree, e.g. Misc/sbom.spdx.json");
+    }
+    List<SbomPackage> packages = new ArrayList<>();
+    List<SbomPackage> given = s.packages() == null ? List.of() : s.packages();
+    for (int i = 0; i < given.size(); i++) {
+      String at = "/sbom/packages/" + i;
+      SbomPackage p = given.get(i);
+      if (p == null || p.name() == null || p.name().isBlank()) {
+        error(at + "/name", "missing; name the vendored component, e.g. zlib");
+        continue;
+      }
+      if (packages.stream().anyMatch(q -> q.name().equals(p.name()))) {
+        error(at + "/name", "\"" + p.name() + "\" is listed twice");
+      }
+      List<String> paths = p.paths() == null ? List.of() : List.copyOf(p.paths());
+      if (paths.isEmpty()) {
+        error(at + "/paths", "missing; list the files or folders of " + p.name() + " in the tree, e.g. [vendor/"
+            + p.name() + "/]");
+      }
+      for (int j = 0; j < paths.size(); j++) {
+        if (paths.get(j) == null || !treePath(paths.get(j))) {
+          error(at + "/paths/" + j, "\"" + paths.get(j) + "\" must be a relative path inside the tree");
+        }
+      }
+      packages.add(new SbomPackage(p.name(), p.version(), p.license(), purl(p.purl(), at + "/purl"),
+          cpe(p.cpe(), at + "/cpe"), paths));
+    }
+    return new SbomSpec(formats, s.supplier(), s.license(), packages, s.merge(), downloadUrl, purl, cpe);
+  }
+
+  private String purl(String purl, String at) {
+    if (purl != null && !purl.matches("pkg:[A-Za-z][A-Za-z0-9.+-]*/\\S+")) {
+      error(at, "\"" + purl + "\" is not a package URL; write pkg:TYPE/NAMESPACE/NAME@VERSION");
+    }
+    return purl;
+  }
+
+  private String cpe(String cpe, String at) {
+    if (cpe != null && !cpe.matches("cpe:2\\.3:[aho*-](:[^:\\s]+){10}")) {
+      error(at, "\"" + cpe + "\" is not a CPE 2.3 name; write cpe:2.3:a:VENDOR:PRODUCT:VERSION:*:*:*:*:*:*:*");
+    }
+    return cpe;
+  }
+
+  /** A relative path that stays inside the tree. */
+  private static boolean treePath(String path) {
+    return !path.isBlank() && !path.startsWith("/") && !path.contains("\\")
+        && !Arrays.asList(path.split("/")).contains("..");
   }
 
   private SignSpec sign(SignSpec raw) {
@@ -240,7 +302,8 @@ final class SpecValidator {
     }
     List<UploadSpec> result = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
-      String at = "/upload/" + i + "/url";
+      String base = "/upload/" + i;
+      String at = base + "/url";
       UploadSpec target = raw.get(i);
       String url = target == null ? null : expand(target.url(), at);
       if (url == null || url.isBlank()) {
@@ -253,16 +316,135 @@ final class SpecValidator {
         if (!UPLOAD_SCHEMES.contains(scheme)) {
           error(at, "unsupported target \"" + url + "\"; supported: " + sortedList(UPLOAD_SCHEMES).stream()
               .map(s -> s + "://").collect(Collectors.joining(", ")));
-        } else if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
-          error(at, "\"" + url + "\" needs an absolute path, e.g. file:///srv/releases/");
-        } else {
-          result.add(new UploadSpec(url.endsWith("/") ? url : url + "/"));
+          continue;
+        }
+        int before = errors.size();
+        switch (scheme) {
+          case "sftp" -> sftpTarget(uri, target, base);
+          case "s3" -> s3Target(uri, target, base);
+          case "https", "http" -> webDavTarget(uri, target, base);
+          default -> {
+            if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+              error(at, "\"" + url + "\" needs an absolute path, e.g. file:///srv/releases/");
+            }
+            onlyFor(target.password(), base + "/password", "sftp:// and https://");
+            sftpOnly(target, base);
+            s3Only(target, base);
+          }
+        }
+        if (errors.size() == before) {
+          result.add(target.withUrl(url.endsWith("/") ? url : url + "/"));
         }
       } catch (URISyntaxException e) {
         error(at, "\"" + url + "\" is not a valid URL: " + e.getReason());
       }
     }
     return result;
+  }
+
+  private void sftpTarget(URI uri, UploadSpec target, String base) {
+    if (uri.getHost() == null || uri.getUserInfo() == null || uri.getUserInfo().isBlank()) {
+      error(base + "/url", "\"" + uri + "\" needs a user and a host, e.g. sftp://release@downloads.example.org:22"
+          + "/srv/releases/");
+    } else if (uri.getUserInfo().contains(":")) {
+      error(base + "/url", "no password in the URL; give password: env:NAME (or a key) instead");
+    }
+    if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+      error(base + "/url", "\"" + uri + "\" needs an absolute path on the server, e.g. sftp://release@host/srv/releases/");
+    }
+    if (target.key() == null && target.password() == null) {
+      error(base + "/key", "missing; give the private key as file:/PATH (or password: env:NAME)");
+    }
+    if (target.key() != null && !target.key().matches("file:/.+")) {
+      error(base + "/key", "must be file:/ABSOLUTE/PATH of the private key on the upload worker");
+    }
+    secretReference(target.password(), base + "/password");
+    if ((target.knownHosts() == null) == (target.hostKey() == null)) {
+      error(base + "/knownHosts", "give exactly one of knownHosts (a known_hosts file) or hostKey (SHA256:...);"
+          + " an unknown host key is never accepted");
+    }
+    if (target.knownHosts() != null && !target.knownHosts().startsWith("/")) {
+      error(base + "/knownHosts", "\"" + target.knownHosts() + "\" must be an absolute path on the upload worker");
+    }
+    if (target.hostKey() != null && !HOST_KEY_FINGERPRINT.matcher(target.hostKey()).matches()) {
+      error(base + "/hostKey", "\"" + target.hostKey() + "\" is not a SHA-256 fingerprint; write it as"
+          + " ssh-keygen -lf prints it, e.g. SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s");
+    }
+    s3Only(target, base);
+  }
+
+  private void s3Target(URI uri, UploadSpec target, String base) {
+    if (uri.getHost() == null || uri.getHost().isBlank()) {
+      error(base + "/url", "\"" + uri + "\" names no bucket; write s3://BUCKET/PREFIX/");
+    }
+    if (target.endpoint() != null) {
+      try {
+        URI endpoint = new URI(target.endpoint());
+        if (!Set.of("http", "https").contains(String.valueOf(endpoint.getScheme())) || endpoint.getHost() == null) {
+          error(base + "/endpoint", "\"" + target.endpoint() + "\" is not an http(s) URL, e.g. http://minio:9000");
+        }
+      } catch (URISyntaxException e) {
+        error(base + "/endpoint", "\"" + target.endpoint() + "\" is not a valid URL: " + e.getReason());
+      }
+    }
+    if (target.region() != null && !target.region().matches("[a-z0-9-]+")) {
+      error(base + "/region", "\"" + target.region() + "\" is not a region name, e.g. eu-west-1");
+    }
+    if ((target.accessKeyId() == null) != (target.secretAccessKey() == null)) {
+      error(base + "/accessKeyId", "give both accessKeyId and secretAccessKey, or neither (the AWS SDK's default"
+          + " credentials: environment, profile, instance role)");
+    }
+    secretReference(target.accessKeyId(), base + "/accessKeyId");
+    secretReference(target.secretAccessKey(), base + "/secretAccessKey");
+    onlyFor(target.password(), base + "/password", "sftp:// and https://");
+    sftpOnly(target, base);
+  }
+
+  private void webDavTarget(URI uri, UploadSpec target, String base) {
+    if (uri.getHost() == null || uri.getHost().isBlank()) {
+      error(base + "/url", "\"" + uri + "\" has no host");
+    } else if (uri.getScheme().equalsIgnoreCase("http") && !LOOPBACK_HOSTS.contains(uri.getHost())) {
+      error(base + "/url", "plain http:// would send the password in clear; use https:// (http:// only on loopback)");
+    }
+    if (uri.getUserInfo() != null && uri.getUserInfo().contains(":")) {
+      error(base + "/url", "no password in the URL; give password: env:NAME instead");
+    }
+    if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+      error(base + "/url", "\"" + uri + "\" needs a path, e.g. https://deployer@repo.example.org/releases/");
+    }
+    if (target.password() != null && uri.getUserInfo() == null) {
+      error(base + "/password", "a password needs a user: put it in the URL, https://USER@host/path/");
+    }
+    secretReference(target.password(), base + "/password");
+    sftpOnly(target, base);
+    s3Only(target, base);
+  }
+
+  private void sftpOnly(UploadSpec target, String base) {
+    onlyFor(target.key(), base + "/key", "sftp://");
+    onlyFor(target.knownHosts(), base + "/knownHosts", "sftp://");
+    onlyFor(target.hostKey(), base + "/hostKey", "sftp://");
+  }
+
+  private void s3Only(UploadSpec target, String base) {
+    onlyFor(target.endpoint(), base + "/endpoint", "s3://");
+    onlyFor(target.region(), base + "/region", "s3://");
+    onlyFor(target.pathStyle(), base + "/pathStyle", "s3://");
+    onlyFor(target.accessKeyId(), base + "/accessKeyId", "s3://");
+    onlyFor(target.secretAccessKey(), base + "/secretAccessKey", "s3://");
+  }
+
+  private void onlyFor(Object value, String at, String schemes) {
+    if (value != null) {
+      error(at, "only " + schemes + " targets use it; remove it here");
+    }
+  }
+
+  private void secretReference(String value, String at) {
+    if (value != null && !SECRET_REFERENCE.matcher(value).matches()) {
+      // the value is not repeated: a pasted secret must not end up in error messages and logs
+      error(at, "must be a reference, not the secret: env:NAME or file:/ABSOLUTE/PATH, read on the upload worker");
+    }
   }
 
   private List<String> formats(List<String> given, List<String> defaults, List<String> known, String at) {

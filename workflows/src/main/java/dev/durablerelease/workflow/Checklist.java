@@ -26,7 +26,7 @@ final class Checklist {
   void succeed(Stage stage, long now, StageRun run, String detail) {
     StageState state = run.reused() ? StageState.REUSED : StageState.SUCCEEDED;
     update(stage, s -> new StageStatus(s.stage(), state, Math.max(s.attempts(), run.attempt()), s.startedAt(), now,
-        run.worker(), run.millis(), detail));
+        run.worker(), run.millis(), detail, run.sandbox()));
   }
 
   void block(Stage stage, long now, String reason) {
@@ -77,7 +77,7 @@ final class Checklist {
 
   private void end(Stage stage, StageState state, long now, String detail) {
     update(stage, s -> new StageStatus(s.stage(), state, s.attempts(), s.startedAt(), now, s.worker(),
-        s.activityMillis(), detail));
+        s.activityMillis(), detail, s.sandbox()));
   }
 
   private void update(Stage stage, UnaryOperator<StageStatus> change) {

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param spec the release spec, or null to read it from the tagged commit
  * @param resume reuse each stage an earlier run of this release finished with identical inputs (from the store)
  * @param unknownFields fields the engine does not know (a typo in hand-written input); the release refuses them
+ * @param dryRun run every stage, staging and verifying on the targets, but publish nothing
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ReleaseRequest(
@@ -29,15 +30,21 @@ public record ReleaseRequest(
     String expectedCommit,
     ReleaseSpec spec,
     boolean resume,
-    @JsonAnySetter @JsonAnyGetter Map<String, Object> unknownFields) {
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> unknownFields,
+    boolean dryRun) {
 
   public ReleaseRequest(String repository, String version, String tag, String expectedCommit, ReleaseSpec spec) {
-    this(repository, version, tag, expectedCommit, spec, false, Map.of());
+    this(repository, version, tag, expectedCommit, spec, false, Map.of(), false);
   }
 
   /** The same request, asking to reuse the stages an earlier run finished. */
   public ReleaseRequest resuming() {
-    return new ReleaseRequest(repository, version, tag, expectedCommit, spec, true, unknownFields);
+    return new ReleaseRequest(repository, version, tag, expectedCommit, spec, true, unknownFields, dryRun);
+  }
+
+  /** The same request as a dry run: nothing is published. */
+  public ReleaseRequest asDryRun() {
+    return new ReleaseRequest(repository, version, tag, expectedCommit, spec, resume, unknownFields, true);
   }
 
   /** A request for a spec our CLI has already loaded and validated. */

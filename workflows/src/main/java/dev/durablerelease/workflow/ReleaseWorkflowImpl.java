@@ -69,8 +69,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final RetryOptions RETRY_COMMAND =
       RetryOptions.newBuilder(RETRY_TRANSIENT).setMaximumAttempts(3).build();
 
-  /** Heartbeats from command stages let a dead worker's attempt move to another worker within a minute. */
-  private static final Duration COMMAND_HEARTBEAT_TIMEOUT = Duration.ofMinutes(1);
+  /** Command stages heartbeat every 5 s, so a dead worker's attempt moves to another worker within half a minute. */
+  private static final Duration COMMAND_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
   /** Time beyond the command's own limit for unpacking the archive and storing the outputs. */
   private static final Duration COMMAND_OVERHEAD = Duration.ofMinutes(10);
@@ -89,10 +89,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       .setRetryOptions(RETRY_TRANSIENT)
       .build();
 
-  // uploads of large releases over slow links
+  // uploads of large releases over slow links; the upload heartbeats as bytes go out, so a dead worker is noticed
   private static final ActivityOptions UPLOAD_OPTIONS = ActivityOptions.newBuilder()
       .setTaskQueue(TaskQueues.UPLOAD)
       .setStartToCloseTimeout(Duration.ofHours(2))
+      .setHeartbeatTimeout(Duration.ofMinutes(5))
       .setRetryOptions(RETRY_TRANSIENT)
       .build();
 
@@ -103,6 +104,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private ReleaseSpec spec;
   private String project;
   private String version;
+  /** A dry run stages and verifies on the targets but publishes nothing. */
+  private boolean dryRun;
   /** Set once the release has ended; until then the state follows from what is blocked or awaited. */
   private ReleaseState endState;
   private boolean awaitingApproval;
@@ -116,6 +119,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   public ReleaseResult run(ReleaseRequest request) {
     CheckoutInput checkoutInput = checkoutInput(request);
     version = checkoutInput.version();
+    dryRun = request.dryRun();
     spec = request.spec();
     project = spec != null ? spec.project() : null;
     showProgress();
@@ -237,13 +241,13 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       publishOrder.add(manifest.releaseJson());
       Publication publication = stage(Stage.UPLOAD,
           options(UPLOAD_OPTIONS, "upload " + publishOrder.size() + " files to " + targets.size() + " target(s)"),
-          UploadActivities.class, a -> a.upload(new UploadInput(spec.upload(), publishOrder)),
-          p -> p.filesWritten() + " file(s) written to " + p.targets().size() + " target(s)");
-      published = publication.targets();
+          UploadActivities.class, a -> a.upload(new UploadInput(spec.upload(), publishOrder, dryRun)),
+          Publication::describe);
+      published = publication.dryRun() ? List.of() : publication.targets();
     }
 
-    end(ReleaseState.SUCCEEDED, "released " + project + " " + version);
-    log.info("released {} {} from {}", project, version, checkout.tag());
+    end(ReleaseState.SUCCEEDED, (dryRun ? "dry run of " : "released ") + project + " " + version);
+    log.info("{} {} {} from {}", dryRun ? "dry run of" : "released", project, version, checkout.tag());
     return new ReleaseResult(project, version, checkout.tag(), checkout.commit(), files, logs,
         manifest.releaseJson(), manifest.checksums(), published, checklist.snapshot(), List.copyOf(operatorEvents));
   }
@@ -550,7 +554,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (request.unknownFields() != null && !request.unknownFields().isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "unknown field(s) in the workflow input: " + String.join(", ", request.unknownFields().keySet())
-              + "; known fields: repository, version, tag, expectedCommit, spec, resume",
+              + "; known fields: repository, version, tag, expectedCommit, spec, resume, dryRun",
           Failures.INVALID_SPEC);
     }
     ReleaseSpec spec = request.spec();

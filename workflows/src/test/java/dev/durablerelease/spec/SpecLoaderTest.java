@@ -35,7 +35,8 @@ class SpecLoaderTest {
     assertThat(spec.source().includeSubmodules()).isFalse();
     assertThat(spec.source().maxFileSizeBytes()).isEqualTo(2L << 30);
     assertThat(spec.requiresTagSignature()).isFalse();
-    assertThat(spec.sbom().formats()).containsExactly("spdx");
+    assertThat(spec.sbom().formats()).containsExactly("spdx", "cyclonedx");
+    assertThat(spec.sbom().packages()).isEmpty();
     assertThat(spec.hasTests()).isFalse();
     assertThat(spec.hasDocs()).isFalse();
     assertThat(spec.hasUploads()).isFalse();
@@ -133,7 +134,7 @@ class SpecLoaderTest {
         docs:
           command: make docs
         upload:
-          - url: sftp://releases@host/srv/
+          - url: ftp://releases@host/srv/
           - url: file:relative/path
         expectedCommit: 51b7f2a
         """);
@@ -146,9 +147,63 @@ class SpecLoaderTest {
     SpecError commit = errors.stream().filter(e -> e.field().equals("expectedCommit")).findFirst().orElseThrow();
     assertThat(commit.line()).isEqualTo(9);
     assertThat(commit.message()).contains("full commit id");
-    SpecError sftp = errors.stream().filter(e -> e.field().equals("upload[0].url")).findFirst().orElseThrow();
-    assertThat(sftp.line()).isEqualTo(7);
-    assertThat(sftp.message()).contains("unsupported target").contains("file://");
+    SpecError ftp = errors.stream().filter(e -> e.field().equals("upload[0].url")).findFirst().orElseThrow();
+    assertThat(ftp.line()).isEqualTo(7);
+    assertThat(ftp.message()).contains("unsupported target").contains("file://, http://, https://, s3://, sftp://");
+  }
+
+  @Test
+  void publicationTargetsNeedTheirFieldsAndTakeSecretsOnlyAsReferences() throws Exception {
+    List<SpecError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        upload:
+          - url: sftp://release@downloads.example.org/srv/{version}/
+            key: /home/release/.ssh/id_ed25519
+            password: hunter2
+          - url: sftp://release@downloads.example.org/srv/
+            key: file:/keys/id_ed25519
+            hostKey: SHA256:short
+          - url: s3://releases/{project}/
+            accessKeyId: env:AWS_KEY
+            knownHosts: /etc/ssh/ssh_known_hosts
+          - url: file:///srv/releases/
+            region: eu-west-1
+          - url: http://deployer@repo.example.org/releases/
+            password: env:DAV_PASSWORD
+        """);
+    assertThat(errors).extracting(SpecError::field).containsExactlyInAnyOrder(
+        "upload[0].key", "upload[0].password", "upload[0].knownHosts", "upload[1].hostKey",
+        "upload[2].accessKeyId", "upload[2].knownHosts", "upload[3].region", "upload[4].url");
+    assertThat(errors).filteredOn(e -> e.field().equals("upload[0].password")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("env:NAME").doesNotContain("hunter2"));
+    assertThat(errors).filteredOn(e -> e.field().equals("upload[0].knownHosts")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("unknown host key is never accepted"));
+    assertThat(errors).filteredOn(e -> e.field().equals("upload[3].region")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("only s3:// targets"));
+    assertThat(errors).filteredOn(e -> e.field().equals("upload[4].url")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("plain http:// would send the password in clear"));
+
+    ReleaseSpec spec = SpecLoader.load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        upload:
+          - url: sftp://release@127.0.0.1:2222/srv/{version}
+            key: file:/keys/id_ed25519
+            knownHosts: /etc/ssh/ssh_known_hosts
+          - url: s3://releases/{project}
+            endpoint: http://127.0.0.1:9000
+            pathStyle: true
+            accessKeyId: env:AWS_KEY
+            secretAccessKey: file:/run/secrets/aws
+          - url: https://deployer@repo.example.org/releases/{version}
+            password: env:DAV_PASSWORD
+        """, "release.yaml", new SpecLoader.Overrides(null, null));
+    assertThat(spec.upload()).extracting(UploadSpec::url).containsExactly("sftp://release@127.0.0.1:2222/srv/1.0.0/",
+        "s3://releases/hello/", "https://deployer@repo.example.org/releases/1.0.0/");
+    assertThat(spec.upload().get(1).pathStyle()).isTrue();
   }
 
   @Test
@@ -256,5 +311,51 @@ class SpecLoaderTest {
         .anySatisfy(m -> assertThat(m).contains("private mode needs"));
     assertThat(errors("project: hello\nrepository: /r\nversion: 1\nsign: {mode: dev, identityToken: env:T}\n"))
         .extracting(SpecError::message).singleElement().asString().contains("dev mode mints its own identity");
+  }
+
+  @Test
+  void vendoredPackagesAndProjectIdentifiersAreExpandedAndChecked() throws Exception {
+    ReleaseSpec spec = load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 2.1.0
+        sbom:
+          formats: [cyclonedx]
+          downloadUrl: https://downloads.example.org/{project}/{version}
+          purl: pkg:github/example/hello@{version}
+          cpe: cpe:2.3:a:example:hello:{version}:*:*:*:*:*:*:*
+          merge: Misc/sbom.spdx.json
+          packages:
+            - {name: zlib, version: 1.3.1, license: Zlib, purl: pkg:github/madler/zlib@v1.3.1, paths: [vendor/zlib/]}
+        """);
+    assertThat(spec.sbom().formats()).containsExactly("cyclonedx");
+    assertThat(spec.sbom().downloadUrl()).isEqualTo("https://downloads.example.org/hello/2.1.0/");
+    assertThat(spec.sbom().purl()).isEqualTo("pkg:github/example/hello@2.1.0");
+    assertThat(spec.sbom().cpe()).isEqualTo("cpe:2.3:a:example:hello:2.1.0:*:*:*:*:*:*:*");
+    assertThat(spec.sbom().packages()).singleElement()
+        .satisfies(p -> assertThat(p.paths()).containsExactly("vendor/zlib/"));
+
+    List<SpecError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 2.1.0
+        sbom:
+          downloadUrl: ftp://downloads.example.org/
+          purl: github/example/hello
+          cpe: cpe:/a:example:hello
+          merge: ../outside.spdx.json
+          packages:
+            - {name: zlib, paths: [/abs/zlib]}
+            - {name: zlib, paths: [vendor/zlib/../..]}
+            - {version: 1.0}
+            - {name: expat, purl: "pkg:libexpat"}
+        """);
+    assertThat(errors).extracting(SpecError::field).containsExactlyInAnyOrder("sbom.downloadUrl", "sbom.purl",
+        "sbom.cpe", "sbom.merge", "sbom.packages[0].paths[0]", "sbom.packages[1].name",
+        "sbom.packages[1].paths[0]", "sbom.packages[2].name", "sbom.packages[3].paths", "sbom.packages[3].purl");
+    assertThat(errors).extracting(SpecError::message)
+        .anySatisfy(m -> assertThat(m).contains("is listed twice"))
+        .anySatisfy(m -> assertThat(m).contains("is not a package URL"))
+        .anySatisfy(m -> assertThat(m).contains("is not a CPE 2.3 name"));
   }
 }

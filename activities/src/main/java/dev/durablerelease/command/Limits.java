@@ -1,0 +1,48 @@
+package dev.durablerelease.command;
+
+import java.time.Duration;
+
+/**
+ * What a project command may use. The time limit kills the whole process tree; the others are rlimits set by
+ * {@code prlimit} (per process, except {@code processes}, which counts every process of the sandbox user) and the
+ * size of the private {@code /tmp}.
+ *
+ * @param time wall-clock limit
+ * @param cpu CPU time of any one process
+ * @param fileBytes largest file a process may write
+ * @param memoryBytes address space of any one process
+ * @param processes processes the sandbox user may have at once (enforced when the worker runs as root and drops to
+ *     nobody; rlimits do not count processes for root)
+ * @param tmpBytes size of the private {@code /tmp}
+ */
+public record Limits(Duration time, Duration cpu, long fileBytes, long memoryBytes, int processes, long tmpBytes) {
+  private static final long MIB = 1024 * 1024;
+
+  /**
+   * The limits of a command with this wall-clock limit: CPU twice that (a command may keep two cores busy), files up
+   * to 1 GiB, 4 GiB of address space per process (a JVM with default settings fits), 256 processes, 256 MiB of /tmp.
+   */
+  public static Limits forTime(Duration time) {
+    return new Limits(time, time.multipliedBy(2).plusSeconds(10), 1024 * MIB, 4096 * MIB, 256, 256 * MIB);
+  }
+
+  public Limits withCpu(Duration newCpu) {
+    return new Limits(time, newCpu, fileBytes, memoryBytes, processes, tmpBytes);
+  }
+
+  public Limits withFileBytes(long bytes) {
+    return new Limits(time, cpu, bytes, memoryBytes, processes, tmpBytes);
+  }
+
+  public Limits withMemoryBytes(long bytes) {
+    return new Limits(time, cpu, fileBytes, bytes, processes, tmpBytes);
+  }
+
+  public Limits withProcesses(int count) {
+    return new Limits(time, cpu, fileBytes, memoryBytes, count, tmpBytes);
+  }
+
+  static String mib(long bytes) {
+    return bytes % MIB == 0 ? bytes / MIB + " MiB" : bytes + " bytes";
+  }
+}

@@ -1,0 +1,84 @@
+package dev.durablerelease.publish;
+
+import java.net.SocketAddress;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.sshd.client.config.hosts.KnownHostEntry;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.digest.BuiltinDigests;
+
+/**
+ * Accepts an SFTP server only when its host key is the pinned fingerprint, or one a known_hosts file lists for that
+ * host and port; never an unknown key. Remembers why it refused, so the failure can say so.
+ */
+final class HostKeyCheck implements ServerKeyVerifier {
+  private final String target;
+  private final String host;
+  private final int port;
+  private final String pinned;
+  private final Path knownHosts;
+  private volatile String refusal;
+
+  /** @param pinned a {@code SHA256:} fingerprint, or null to use {@code knownHosts} */
+  HostKeyCheck(String target, String host, int port, String pinned, Path knownHosts) {
+    this.target = target;
+    this.host = host;
+    this.port = port;
+    this.pinned = pinned;
+    this.knownHosts = knownHosts;
+  }
+
+  @Override
+  public boolean verifyServerKey(ClientSession session, SocketAddress remoteAddress, PublicKey serverKey) {
+    try {
+      refusal = problem(session, serverKey);
+    } catch (Exception e) {
+      refusal = target + ": cannot read known_hosts " + knownHosts + ": " + e.getMessage();
+    }
+    return refusal == null;
+  }
+
+  /** Why the server's key was refused, or null. */
+  String refusal() {
+    return refusal;
+  }
+
+  private String problem(ClientSession session, PublicKey serverKey) throws Exception {
+    String presented = KeyUtils.getFingerPrint(BuiltinDigests.sha256, serverKey);
+    String server = port == 22 ? host : "[" + host + "]:" + port;
+    if (pinned != null) {
+      return presented.equals(pinned) ? null : target + ": host key mismatch: " + server + " presented " + presented
+          + " but the spec pins hostKey " + pinned + "; if the server's key was changed on purpose, update hostKey,"
+          + " otherwise someone may be intercepting the connection";
+    }
+    List<String> listed = new ArrayList<>();
+    for (KnownHostEntry entry : KnownHostEntry.readKnownHostEntries(knownHosts)) {
+      if (entry.getKeyEntry() == null || !entry.isHostMatch(host, port)) {
+        continue;
+      }
+      PublicKey expected = entry.getKeyEntry().resolvePublicKey(session, Map.of(), PublicKeyEntryResolver.IGNORING);
+      if (expected == null) {
+        continue;
+      }
+      if (KeyUtils.compareKeys(expected, serverKey)) {
+        return "@revoked".equals(entry.getMarker()) ? target + ": host key " + presented + " of " + server
+            + " is marked @revoked in " + knownHosts : null;
+      }
+      listed.add(KeyUtils.getFingerPrint(BuiltinDigests.sha256, expected));
+    }
+    if (listed.isEmpty()) {
+      return target + ": unknown host key: " + server + " presented " + presented + ", which " + knownHosts
+          + " does not list; check the fingerprint with the server's administrator, then add the key"
+          + " (ssh-keyscan -p " + port + " " + host + " >> " + knownHosts + ") or pin it with hostKey: " + presented;
+    }
+    return target + ": host key mismatch: " + server + " presented " + presented + " but " + knownHosts + " lists "
+        + String.join(", ", listed) + " for it; if the server's key was changed on purpose, update known_hosts,"
+        + " otherwise someone may be intercepting the connection";
+  }
+}

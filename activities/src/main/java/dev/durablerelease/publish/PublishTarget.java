@@ -1,0 +1,38 @@
+package dev.durablerelease.publish;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * A place release files are published to, seen as a folder: every path is relative to the target's URL and uses
+ * {@code /}. The {@link Publisher} stages files under a {@code .staging-<run>/} folder there, verifies them and then
+ * moves them into place; a target only has to provide these few operations.
+ */
+public interface PublishTarget extends Closeable {
+
+  /** The bytes of one file, opened again for each try. */
+  @FunctionalInterface
+  interface Content {
+    InputStream open() throws IOException;
+  }
+
+  /** The target's URL, ending in {@code /}. */
+  String url();
+
+  /** The size of the file at {@code path}, or -1 when there is none. */
+  long size(String path) throws IOException;
+
+  /** The SHA-256 of the file at {@code path} as the target holds it (read back, or its checksum), if there is one. */
+  Optional<String> sha256(String path) throws IOException;
+
+  /** Writes a file of {@code size} bytes with digest {@code sha256}, replacing what an earlier try left there. */
+  void write(String path, long size, String sha256, Content content) throws IOException;
+
+  /** Moves a staged file to its public path: a rename where the target has one, else copy then delete. */
+  void move(String from, String to) throws IOException;
+
+  /** Removes a staging folder and everything in it; nothing happens when there is none. */
+  void deleteFolder(String path) throws IOException;
+}

@@ -1,0 +1,153 @@
+package dev.durablerelease.publish;
+
+import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.Failures;
+import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.workflow.ArtifactRef;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a release's files to its targets so that a reader never sees half a release and a re-run is always safe:
+ * <ol>
+ *   <li>check every (target, file) against the live target and the {@link PublishLedger}: the same digest is already
+ *       done, another digest stops everything before anything is sent;
+ *   <li>stage every missing file on every target under {@code .staging-<run>/} and verify it (size and SHA-256 as the
+ *       target holds it); a file an earlier attempt of this run staged and verified is not sent again;
+ *   <li>move the staged files into place in the given order (manifest last), record each in the ledger, and remove
+ *       the staging folder. A dry run stops after step 2 and removes what it staged.
+ * </ol>
+ */
+public final class Publisher {
+  private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+  private static final int MAX_CONFLICTS_SHOWN = 5;
+
+  /**
+   * What a publication did.
+   *
+   * @param written files moved into place
+   * @param alreadyPublished files a target already held with the same digest
+   * @param resumed files found staged and verified by an earlier attempt, not sent again
+   * @param wouldPublish on a dry run, the URL of each file a real run would publish
+   */
+  public record Outcome(int written, int alreadyPublished, int resumed, List<String> wouldPublish) {}
+
+  /** The files one target still needs, and those it already has. */
+  private record Plan(PublishTarget target, List<ArtifactRef> missing, List<ArtifactRef> present) {}
+
+  private final ArtifactStore store;
+  private final PublishLedger ledger;
+  private final String run;
+  private final Runnable progress;
+
+  /**
+   * @param run the workflow run: it names the staging folder, so retries of one run find what they staged
+   * @param progress called often while files go out (the activity heartbeats), so a dead worker is noticed early
+   */
+  public Publisher(ArtifactStore store, PublishLedger ledger, String run, Runnable progress) {
+    this.store = store;
+    this.ledger = ledger;
+    this.run = run;
+    this.progress = progress;
+  }
+
+  public Outcome publish(List<PublishTarget> targets, List<ArtifactRef> files, boolean dryRun) throws IOException {
+    List<Plan> plans = new ArrayList<>();
+    List<String> conflicts = new ArrayList<>();
+    for (PublishTarget target : targets) {
+      plans.add(plan(target, files, conflicts));
+    }
+    if (!conflicts.isEmpty()) {
+      conflicts.forEach(conflict -> log.warn("publish conflict: {}", conflict));
+      // the reason is shown in the status and kept in the history: a few lines say enough, the log has them all
+      List<String> shown = conflicts.subList(0, Math.min(MAX_CONFLICTS_SHOWN, conflicts.size()));
+      throw new StageFailure(Failures.PUBLISH_CONFLICT, "nothing was published: " + String.join("; ", shown)
+          + (conflicts.size() > shown.size() ? "; and " + (conflicts.size() - shown.size()) + " more (see the upload"
+          + " worker's log)" : "") + ". A published file is never overwritten: release a new version, or remove the"
+          + " file from the target by hand if it was never announced");
+    }
+    String staging = ".staging-" + run + "/";
+    int resumed = 0;
+    for (Plan plan : plans) {
+      for (ArtifactRef file : plan.missing()) {
+        resumed += stage(plan.target(), staging + file.name(), file) ? 0 : 1;
+      }
+    }
+    List<String> wouldPublish = new ArrayList<>();
+    int written = 0;
+    int present = 0;
+    for (Plan plan : plans) {
+      PublishTarget target = plan.target();
+      present += plan.present().size();
+      if (dryRun) {
+        plan.missing().forEach(file -> wouldPublish.add(target.url() + file.name()));
+        target.deleteFolder(staging);
+        continue;
+      }
+      for (ArtifactRef file : plan.present()) {
+        ledger.record(target.url(), file, run); // published by a run that ended before it could record it
+      }
+      for (ArtifactRef file : plan.missing()) {
+        progress.run();
+        target.move(staging + file.name(), file.name());
+        ledger.record(target.url(), file, run);
+        written++;
+      }
+      target.deleteFolder(staging);
+      log.info("published {} file(s) to {} ({} already there)", plan.missing().size(), target.url(),
+          plan.present().size());
+    }
+    return new Outcome(written, present, resumed, wouldPublish);
+  }
+
+  private Plan plan(PublishTarget target, List<ArtifactRef> files, List<String> conflicts) throws IOException {
+    List<ArtifactRef> missing = new ArrayList<>();
+    List<ArtifactRef> present = new ArrayList<>();
+    for (ArtifactRef file : files) {
+      progress.run();
+      Optional<String> live = target.sha256(file.name());
+      Optional<PublishLedger.Entry> recorded = ledger.find(target.url(), file.name());
+      if (live.isPresent() && !live.get().equals(file.sha256())) {
+        conflicts.add(target.url() + file.name() + " already holds sha256:" + live.get() + " but this release has"
+            + " sha256:" + file.sha256());
+      } else if (recorded.isPresent() && !recorded.get().sha256().equals(file.sha256())) {
+        conflicts.add(target.url() + file.name() + " was published with sha256:" + recorded.get().sha256()
+            + " (publish ledger, run " + recorded.get().run() + ")" + (live.isEmpty() ? " and is gone now" : "")
+            + " but this release has sha256:" + file.sha256());
+      } else if (live.isPresent()) {
+        present.add(file);
+      } else {
+        missing.add(file);
+      }
+    }
+    return new Plan(target, missing, present);
+  }
+
+  /** Stages one file unless it is there already; returns whether it was sent. */
+  private boolean stage(PublishTarget target, String path, ArtifactRef file) throws IOException {
+    if (target.size(path) == file.size() && target.sha256(path).orElse("").equals(file.sha256())) {
+      return false;
+    }
+    progress.run();
+    target.write(path, file.size(), file.sha256(), () -> new FilterInputStream(store.open(file.sha256())) {
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        progress.run();
+        return super.read(buffer, offset, length);
+      }
+    });
+    long size = target.size(path);
+    String sha256 = target.sha256(path).orElse("none");
+    if (size != file.size() || !sha256.equals(file.sha256())) {
+      // a damaged transfer: the next attempt sends it again
+      throw new IOException(target.url() + path + " was staged as " + size + " bytes with sha256:" + sha256
+          + ", expected " + file.size() + " bytes with sha256:" + file.sha256());
+    }
+    return true;
+  }
+}

@@ -1,0 +1,179 @@
+package dev.durablerelease.publish;
+
+import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.Failures;
+import dev.durablerelease.spec.UploadSpec;
+import dev.durablerelease.store.Digests;
+import dev.durablerelease.store.Stores;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * An {@code s3://bucket/prefix/} target (AWS or an S3-compatible store), over the AWS SDK v2. Uploads carry their
+ * SHA-256, so the store refuses damaged bytes; S3 has no rename, so a staged object is copied into place, then deleted.
+ * The SDK retries throttling and 5xx answers with backoff; what is left after that is retried by Temporal.
+ */
+final class S3Target implements PublishTarget {
+  private final String url;
+  private final S3Client s3;
+  private final String bucket;
+  private final String prefix;
+
+  private S3Target(String url, S3Client s3, String bucket, String prefix) {
+    this.url = url;
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = prefix;
+  }
+
+  static S3Target open(UploadSpec spec, Map<String, String> env) {
+    URI uri = URI.create(spec.url());
+    AwsCredentialsProvider credentials = spec.accessKeyId() == null
+        ? DefaultCredentialsProvider.builder().build()
+        : StaticCredentialsProvider.create(AwsBasicCredentials.create(
+            References.resolve(spec.accessKeyId(), "accessKeyId", env),
+            References.resolve(spec.secretAccessKey(), "secretAccessKey", env)));
+    S3Client s3 = Stores.s3Client(spec.endpoint(), spec.region(), Boolean.TRUE.equals(spec.pathStyle()), credentials);
+    String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/+", "");
+    return new S3Target(spec.url(), s3, uri.getHost(), path);
+  }
+
+  @Override
+  public String url() {
+    return url;
+  }
+
+  @Override
+  public long size(String path) throws IOException {
+    HeadObjectResponse head = head(path, false);
+    return head == null ? -1 : head.contentLength();
+  }
+
+  @Override
+  public Optional<String> sha256(String path) throws IOException {
+    HeadObjectResponse head = head(path, true);
+    if (head == null) {
+      return Optional.empty();
+    }
+    // a whole-object SHA-256 checksum the store keeps is as good as reading the object back
+    String checksum = head.checksumSHA256();
+    if (checksum != null && !checksum.contains("-")) {
+      return Optional.of(HexFormat.of().formatHex(Base64.getDecoder().decode(checksum)));
+    }
+    MessageDigest md = Digests.sha256();
+    try (InputStream in = call(() -> s3.getObject(b -> b.bucket(bucket).key(prefix + path)))) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        md.update(buffer, 0, n);
+      }
+    }
+    return Optional.of(Digests.hex(md.digest()));
+  }
+
+  @Override
+  public void write(String path, long size, String sha256, Content content) throws IOException {
+    String checksum = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256));
+    call(() -> s3.putObject(b -> b.bucket(bucket).key(prefix + path).checksumAlgorithm(ChecksumAlgorithm.SHA256)
+        .checksumSHA256(checksum), RequestBody.fromContentProvider(() -> {
+          try {
+            return content.open();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }, size, "application/octet-stream")));
+  }
+
+  @Override
+  public void move(String from, String to) throws IOException {
+    call(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(prefix + from)
+        .destinationBucket(bucket).destinationKey(prefix + to).checksumAlgorithm(ChecksumAlgorithm.SHA256)));
+    call(() -> s3.deleteObject(b -> b.bucket(bucket).key(prefix + from)));
+  }
+
+  @Override
+  public void deleteFolder(String path) throws IOException {
+    String folder = prefix + (path.endsWith("/") ? path : path + "/");
+    for (S3Object object : call(() -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(folder)).contents()
+        .stream().toList())) {
+      call(() -> s3.deleteObject(b -> b.bucket(bucket).key(object.key())));
+    }
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+
+  private HeadObjectResponse head(String path, boolean checksum) throws IOException {
+    try {
+      return call(() -> s3.headObject(b -> {
+        b.bucket(bucket).key(prefix + path);
+        if (checksum) {
+          b.checksumMode(ChecksumMode.ENABLED);
+        }
+      }));
+    } catch (NoSuchKeyException e) {
+      return null;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Runs one S3 call: refused credentials and a missing bucket are non-retryable failures that say so; other store
+   * and network errors are retryable I/O errors.
+   */
+  private <T> T call(Supplier<T> request) throws IOException {
+    try {
+      return request.get();
+    } catch (NoSuchKeyException e) {
+      throw e;
+    } catch (S3Exception e) {
+      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+      if (e.statusCode() == 403 || "InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)) {
+        throw new StageFailure(Failures.TARGET_REFUSED, url + ": the store refused the credentials (" + code
+            + "); check accessKeyId/secretAccessKey, or the worker's AWS credentials, and the bucket policy");
+      }
+      if ("NoSuchBucket".equals(code)) {
+        throw new StageFailure(Failures.TARGET_REFUSED, url + ": bucket " + bucket + " does not exist; create it"
+            + " or fix the URL");
+      }
+      if (e.statusCode() == 404) {
+        throw e;
+      }
+      throw new IOException(url + ": " + e.getMessage(), e);
+    } catch (SdkClientException e) {
+      if (String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
+        throw new StageFailure(Failures.TARGET_REFUSED, url + ": no AWS credentials on this upload worker ("
+            + e.getMessage() + "); give accessKeyId/secretAccessKey references or set up the default chain");
+      }
+      throw new IOException(url + ": " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.durablerelease.sbom;
+
+import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.Failures;
+import dev.durablerelease.archive.ArchiveReader;
+import dev.durablerelease.spec.ReleaseSpec;
+import dev.durablerelease.spec.SbomSpec;
+import dev.durablerelease.workflow.ArtifactKind;
+import dev.durablerelease.workflow.ArtifactRef;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.cyclonedx.exception.GeneratorException;
+
+/**
+ * The {@code generateSbom} stage for one archive: reads it once, hashing every file, finds the vendored components
+ * (source archives only), and writes one SBOM per configured format ({@code <archive>.spdx.json},
+ * {@code <archive>.cdx.json}).
+ */
+public final class SbomGenerator {
+  /** Formats as the spec names them. */
+  public static final String SPDX = "spdx";
+  public static final String CYCLONEDX = "cyclonedx";
+
+  /**
+   * What the documents say about the project.
+   *
+   * @param project project name
+   * @param version version
+   * @param supplier organisation, or null
+   * @param license declared licence expression, or null
+   * @param downloadUrl public folder of the release files (ends with '/'), or null
+   * @param purl the project's package URL, or null
+   * @param cpe the project's CPE 2.3 name, or null
+   * @param commitTime epoch seconds; the documents' only timestamp
+   * @param toolVersion our version, named in the creators
+   */
+  public record Facts(String project, String version, String supplier, String license, String downloadUrl,
+      String purl, String cpe, long commitTime, String toolVersion) {
+
+    public static Facts of(ReleaseSpec spec, long commitTime, String toolVersion) {
+      SbomSpec s = spec.sbom();
+      return new Facts(spec.project(), spec.version(), s.supplier(), s.license(), s.downloadUrl(), s.purl(), s.cpe(),
+          commitTime, toolVersion);
+    }
+  }
+
+  /** One SBOM file. */
+  public record SbomFile(String name, byte[] content) {}
+
+  private SbomGenerator() {}
+
+  /** The SBOMs of one archive, in the spec's format order; {@code content} is read to its end. */
+  public static List<SbomFile> generate(ArtifactRef archive, InputStream content, SbomSpec spec, Facts facts)
+      throws IOException {
+    if (!ArchiveReader.canRead(archive.name())) {
+      throw new StageFailure(Failures.INVALID_SPEC, "cannot describe " + archive.name() + ": SBOMs are made for"
+          + " .tar.gz, .tgz, .tar.xz and .zip archives; choose one of these formats");
+    }
+    boolean source = archive.kind() == ArtifactKind.SOURCE_ARCHIVE;
+    String mergePath = source ? spec.merge() : null;
+    // the merge document is tree-relative: in the archive it sits under the top folder
+    ArchiveHasher.Result hashed = ArchiveHasher.hash(archive.name(), content, path -> mergePath != null
+        && path.endsWith("/" + mergePath) && path.indexOf('/') == path.length() - mergePath.length() - 1);
+    String top = topFolder(hashed.files());
+    List<VendoredComponent> components = source
+        ? VendoredComponents.resolve(archive.name(), top, hashed.files(), spec, hashed.kept())
+        : List.of();
+    SbomContent described = SbomContent.of(facts, archive, source, hashed.files(), components);
+    // CycloneDX is written on another thread while SPDX is written here: each is a pass over every file
+    CompletableFuture<byte[]> cyclonedx = spec.formats().contains(CYCLONEDX)
+        ? CompletableFuture.supplyAsync(() -> cyclonedx(described))
+        : null;
+    List<SbomFile> files = new ArrayList<>();
+    for (String format : spec.formats()) {
+      switch (format) {
+        case SPDX -> files.add(new SbomFile(archive.name() + ".spdx.json", SpdxWriter.write(described)));
+        case CYCLONEDX -> files.add(new SbomFile(archive.name() + ".cdx.json", join(cyclonedx)));
+        default -> throw new StageFailure(Failures.INVALID_SPEC, "unknown SBOM format " + format);
+      }
+    }
+    return files;
+  }
+
+  private static byte[] cyclonedx(SbomContent described) {
+    try {
+      return CycloneDxWriter.write(described);
+    } catch (GeneratorException e) {
+      throw new IllegalStateException("cannot write the CycloneDX document of " + described.archive().name(), e);
+    }
+  }
+
+  private static byte[] join(CompletableFuture<byte[]> write) {
+    try {
+      return write.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /** The folder every file of the archive is in ({@code hello-1.0.0/}), or empty if there is none. */
+  static String topFolder(List<FileDigest> files) {
+    if (files.isEmpty() || files.get(0).path().indexOf('/') < 0) {
+      return "";
+    }
+    String top = files.get(0).path().substring(0, files.get(0).path().indexOf('/') + 1);
+    return files.stream().allMatch(f -> f.path().startsWith(top)) ? top : "";
+  }
+}

@@ -1,0 +1,233 @@
+package dev.durablerelease.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Escape attempts, each a real command in bubblewrap, each refused. */
+class SandboxTest {
+  private final CommandRunner runner = CommandRunner.sandboxed();
+  private Path runDir;
+  private Path work;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    runner.requireUsable();
+    runDir = runner.newRunFolder("sandbox-test");
+    work = Files.createDirectory(runDir.resolve("work"));
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    CommandRunner.deleteTree(runDir);
+  }
+
+  private CommandRunner.Result run(String command, Limits limits) throws IOException {
+    return runner.run(new CommandRunner.Command(command, work, work, work, Map.of(), limits, log()), (e, t, b) -> { });
+  }
+
+  private CommandRunner.Result run(String command) throws IOException {
+    return run(command, Limits.forTime(Duration.ofSeconds(30)));
+  }
+
+  private Path log() {
+    return runDir.resolve("command.log");
+  }
+
+  private String output() throws IOException {
+    return Files.readString(log());
+  }
+
+  @Test
+  void aWorkerWhereBubblewrapCannotStartRefusesSayingWhy() {
+    // a host without bubblewrap, as far as the runner can tell
+    CommandRunner missing = new CommandRunner(true, "/nonexistent/bwrap");
+    org.assertj.core.api.Assertions.assertThatThrownBy(missing::requireUsable)
+        .isInstanceOf(SandboxUnavailableException.class)
+        .hasMessageContaining("this worker cannot run project code: bubblewrap does not start here")
+        .hasMessageContaining("/nonexistent/bwrap: No such file or directory")
+        .hasMessageContaining("apt-get install bubblewrap")
+        .hasMessageContaining("--unsafe-no-sandbox");
+    CommandRunner.unsandboxed().requireUsable();
+  }
+
+  @Test
+  void runFoldersOfDeadWorkersAreRemovedAndLiveOnesKept() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path stale = Files.createDirectories(runner.runsRoot().resolve(gone.pid() + "-testSource-1-123/work/src"));
+    runner.removeStaleRuns();
+    assertThat(stale.getParent().getParent()).doesNotExist();
+    assertThat(work).exists();
+  }
+
+  @Test
+  void networkIsRefusedOnLoopbackAndOutside() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(1000);
+      CommandRunner.Result result = run("bash -c 'echo hi > /dev/tcp/127.0.0.1/" + server.getLocalPort() + "'; "
+          + "bash -c 'echo hi > /dev/tcp/1.1.1.1/80'; tail -n +3 /proc/net/dev | cut -d: -f1 | sed 's/^ */if=/'");
+      assertThat(output()).contains("/dev/tcp/127.0.0.1/" + server.getLocalPort() + ": Connection refused")
+          .contains("/dev/tcp/1.1.1.1/80: Network is unreachable");
+      assertThat(output().lines().filter(l -> l.startsWith("if="))).as("network interfaces").containsExactly("if=lo");
+      assertThat(result.succeeded()).isTrue();
+      boolean accepted;
+      try (var socket = server.accept()) {
+        accepted = true;
+      } catch (SocketTimeoutException e) {
+        accepted = false;
+      }
+      assertThat(accepted).as("the listening port outside the sandbox got a connection").isFalse();
+    }
+  }
+
+  @Test
+  void writingOutsideTheWorkFolderIsRefused() throws Exception {
+    // a folder anyone may write to, so that only the sandbox stands in the way
+    Path outside = Files.createTempDirectory(Path.of("/tmp"), "sandbox-outside-");
+    try {
+      Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rwxrwxrwx"));
+      String hostTmpName = "sandbox-escape-" + ThreadLocalRandom.current().nextLong(1L << 40);
+      run("echo x > " + outside + "/escaped; echo x > /usr/escaped; echo x > /etc/escaped; echo x > /tmp/"
+          + hostTmpName + "; echo x > inside");
+      assertThat(output()).contains("/usr/escaped: Read-only file system").contains("/etc/escaped: Read-only");
+      try (var files = Files.list(outside)) {
+        assertThat(files).isEmpty();
+      }
+      assertThat(Path.of("/usr/escaped")).doesNotExist();
+      assertThat(Path.of("/etc/escaped")).doesNotExist();
+      assertThat(Path.of("/tmp", hostTmpName)).as("the sandbox's /tmp is its own").doesNotExist();
+      assertThat(work.resolve("inside")).hasContent("x");
+    } finally {
+      Files.deleteIfExists(outside.resolve("escaped"));
+      Files.delete(outside);
+    }
+  }
+
+  @Test
+  void aFileInTheWorkersHomeCannotBeRead() throws Exception {
+    Path home = Path.of(System.getProperty("user.home"));
+    Path secret = home.resolve(".sandbox-test-secret-" + ThreadLocalRandom.current().nextLong(1L << 40));
+    Files.writeString(secret, "worker-secret-value");
+    try {
+      Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-r--r--"));
+      run("cat " + secret + "; ls -a " + home + "; echo HOME=$HOME");
+      assertThat(output()).doesNotContain("worker-secret-value")
+          .contains(secret + ": No such file or directory")
+          .contains("ls: cannot access '" + home + "': No such file or directory").contains("HOME=/build");
+    } finally {
+      Files.delete(secret);
+    }
+  }
+
+  @Test
+  void environmentHoldsOnlyTheAllowedVariables() throws Exception {
+    runner.run(new CommandRunner.Command("env", work, work, work, Map.of("CFLAGS", "-O1"),
+        Limits.forTime(Duration.ofSeconds(30)), log()), (e, t, b) -> { });
+    assertThat(output().lines()).containsExactlyInAnyOrder("CFLAGS=-O1", "HOME=/build",
+        "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "PWD=/build");
+  }
+
+  @Test
+  void aForkBombIsHeldAtTheProcessLimitAndKilledAtTheTimeLimit() throws Exception {
+    assumeTrue(isRoot(), "the process limit applies to the sandbox user nobody, used when the worker is root");
+    String marker = marker();
+    CommandRunner.Result result = run("bomb() { bomb | bomb & }; bomb; sleep " + marker + "; wait",
+        Limits.forTime(Duration.ofSeconds(3)).withProcesses(64));
+    assertThat(result.timedOut()).isTrue();
+    assertThat(output()).contains("Cannot fork");
+    assertThat(survivors(marker)).isEmpty();
+  }
+
+  @Test
+  void aMemoryHogIsStoppedByTheMemoryLimit() throws Exception {
+    // tail keeps the current line in memory, and /dev/zero has no line ends
+    CommandRunner.Result result = run("tail /dev/zero",
+        Limits.forTime(Duration.ofSeconds(30)).withMemoryBytes(128L * 1024 * 1024));
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.millis()).isLessThan(10_000);
+    assertThat(result.limit()).isEqualTo("the memory limit of 128 MiB per process (the log shows memory running out)");
+  }
+
+  @Test
+  void cpuAndFileSizeLimitsSayWhichLimitStoppedTheCommand() throws Exception {
+    CommandRunner.Result spin = run("while :; do :; done",
+        Limits.forTime(Duration.ofSeconds(30)).withCpu(Duration.ofSeconds(1)));
+    assertThat(spin.exitCode()).isEqualTo(128 + 24);
+    assertThat(spin.limit()).isEqualTo("the CPU time limit of 1 s per process");
+
+    CommandRunner.Result big = run("head -c 2000000 /dev/zero > big",
+        Limits.forTime(Duration.ofSeconds(30)).withFileBytes(1024 * 1024));
+    assertThat(big.limit()).isEqualTo("the file size limit of 1 MiB");
+    assertThat(Files.size(work.resolve("big"))).isEqualTo(1024 * 1024);
+  }
+
+  @Test
+  void aCommandIgnoringSigtermIsKilledAtTheTimeLimitWithItsBackgroundChildren() throws Exception {
+    String marker = marker();
+    AtomicBoolean seenRunning = new AtomicBoolean();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    CompletableFuture<Void> watch = CompletableFuture.runAsync(() -> {
+      while (!seenRunning.get() && System.nanoTime() < deadline) {
+        seenRunning.set(survivors(marker).size() >= 3);
+        Thread.onSpinWait();
+      }
+    });
+    CommandRunner.Result result = run("trap '' TERM; (trap '' TERM; sleep " + marker + ") & "
+        + "setsid sleep " + marker + " & sleep " + marker, Limits.forTime(Duration.ofSeconds(2)));
+    watch.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(seenRunning).as("the command's processes were seen running").isTrue();
+    assertThat(result.timedOut()).isTrue();
+    assertThat(result.limit()).isEqualTo("the time limit of 2 s");
+    assertThat(result.millis()).isBetween(2000L, 4000L);
+    assertThat(survivors(marker)).isEmpty();
+  }
+
+  @Test
+  void cancellingThroughProgressKillsTheTree() throws Exception {
+    String marker = marker();
+    long start = System.nanoTime();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run(new CommandRunner.Command(
+        "echo started; sleep " + marker, work, work, work, Map.of(), Limits.forTime(Duration.ofMinutes(1)), log()),
+        (elapsed, tail, bytes) -> {
+          assertThat(tail).isEqualTo("started");
+          assertThat(bytes).isEqualTo(8);
+          throw new IllegalStateException("cancelled");
+        })).hasMessage("cancelled");
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(15_000);
+    assertThat(survivors(marker)).isEmpty();
+  }
+
+  /** A sleep duration unique to one test, so its processes can be found by their command line. */
+  private static String marker() {
+    return "300." + ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L);
+  }
+
+  /** Live processes with the marker in their command line (killed ones that linger as zombies have none). */
+  static List<ProcessHandle> survivors(String marker) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+        .filter(p -> !p.equals(ProcessHandle.current()))
+        .toList();
+  }
+
+  private static boolean isRoot() throws IOException {
+    return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.durablerelease.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.store.LocalArtifactStore;
+import dev.durablerelease.workflow.ArtifactKind;
+import dev.durablerelease.workflow.ArtifactRef;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PublishLedgerTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void theFirstPublicationOfAPlaceWinsWhicheverAccountWroteIt() throws Exception {
+    PublishLedger ledger = new PublishLedger(new LocalArtifactStore(tmp));
+    ArtifactRef published = new ArtifactRef("hello-1.0.0.tar.gz", ArtifactKind.SOURCE_ARCHIVE, "a".repeat(64), 10);
+    ledger.record("sftp://alice@downloads.example.org/srv/1.0.0/", published, "run-1");
+
+    assertThat(ledger.find("sftp://bob@downloads.example.org/srv/1.0.0/", "hello-1.0.0.tar.gz")).hasValueSatisfying(
+        entry -> assertThat(entry.sha256()).isEqualTo("a".repeat(64)));
+    assertThat(ledger.find("sftp://alice@downloads.example.org/srv/1.0.1/", "hello-1.0.0.tar.gz")).isEmpty();
+    ledger.record("sftp://bob@downloads.example.org/srv/1.0.0/", published, "run-2"); // the same bytes: kept
+    ArtifactRef other = new ArtifactRef("hello-1.0.0.tar.gz", ArtifactKind.SOURCE_ARCHIVE, "b".repeat(64), 10);
+    assertThatThrownBy(() -> ledger.record("sftp://alice@downloads.example.org/srv/1.0.0/", other, "run-3"))
+        .isInstanceOf(StageFailure.class).hasMessageContaining("by run run-1");
+  }
+}

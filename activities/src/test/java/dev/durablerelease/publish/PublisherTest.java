@@ -1,0 +1,272 @@
+package dev.durablerelease.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.Failures;
+import dev.durablerelease.spec.UploadSpec;
+import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.store.LocalArtifactStore;
+import dev.durablerelease.testing.DroppingProxy;
+import dev.durablerelease.testing.S3ProxyServer;
+import dev.durablerelease.testing.SftpServer;
+import dev.durablerelease.testing.WebDavServer;
+import dev.durablerelease.workflow.ArtifactKind;
+import dev.durablerelease.workflow.ArtifactRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Publication to real targets on loopback: an SFTP server, an S3-compatible store and a folder. */
+class PublisherTest {
+  private static final Map<String, String> ENV = Map.of("S3_KEY", S3ProxyServer.ACCESS_KEY,
+      "S3_SECRET", S3ProxyServer.SECRET_KEY, "DAV_PASSWORD", "dav-secret");
+
+  @TempDir
+  Path tmp;
+
+  private ArtifactStore store;
+  private SftpServer sftp;
+  private S3ProxyServer s3;
+  private Path clientKey;
+  private Path knownHosts;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    store = new LocalArtifactStore(tmp.resolve("store"));
+    sftp = SftpServer.start(tmp.resolve("sftp-root"));
+    clientKey = sftp.writeClientKey(tmp.resolve("id_ecdsa"));
+    knownHosts = sftp.writeKnownHosts(tmp.resolve("known_hosts"), sftp.port());
+    s3 = S3ProxyServer.start(Files.createDirectories(tmp.resolve("s3")));
+    s3.client().createBucket(b -> b.bucket("releases"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    sftp.close();
+    s3.close();
+  }
+
+  @Test
+  void conflictingFileOnAnyTargetStopsThePublicationBeforeAnythingIsPublished() throws Exception {
+    List<ArtifactRef> first = List.of(file("a.tar.gz", 1000, 1), file("b.tar.gz", 1000, 2));
+    publish(first, "run-1", false, fileSpec(), s3Spec());
+
+    // b changed, c is new: nothing of this release may appear anywhere
+    ArtifactRef changed = file("b.tar.gz", 1000, 3);
+    List<ArtifactRef> second = List.of(first.get(0), changed, file("c.tar.gz", 1000, 4));
+    StageFailure conflict = catchFailure(() -> publish(second, "run-2", false, fileSpec(), s3Spec()));
+    assertThat(conflict.type()).isEqualTo(Failures.PUBLISH_CONFLICT);
+    assertThat(conflict.getMessage()).startsWith("nothing was published")
+        .contains("b.tar.gz already holds sha256:" + first.get(1).sha256())
+        .contains("this release has sha256:" + changed.sha256())
+        .doesNotContain("a.tar.gz");
+    assertThat(tmp.resolve("folder/c.tar.gz")).doesNotExist();
+    assertThat(Files.readAllBytes(tmp.resolve("folder/b.tar.gz"))).isEqualTo(bytes(1000, 2));
+    assertThat(s3.objectFile("releases", "hello/c.tar.gz")).doesNotExist();
+
+    // the ledger remembers what was published even when someone removed the file from the target
+    Files.delete(tmp.resolve("folder/b.tar.gz"));
+    StageFailure fromLedger = catchFailure(() -> publish(second, "run-3", false, fileSpec()));
+    assertThat(fromLedger.getMessage()).contains("b.tar.gz was published with sha256:" + first.get(1).sha256())
+        .contains("run-1").contains("is gone now");
+    assertThat(tmp.resolve("folder/c.tar.gz")).doesNotExist();
+  }
+
+  @Test
+  void connectionDroppedMidFileIsResumedByTheNextAttemptWithoutResendingStagedFiles() throws Exception {
+    List<ArtifactRef> files = List.of(file("one.tar.gz", 256 << 10, 1), file("two.tar.gz", 256 << 10, 2),
+        file("release.json", 2000, 3));
+    // the first connection carries the handshake, all of one.tar.gz and part of two.tar.gz
+    try (DroppingProxy proxy = DroppingProxy.start(sftp.port(), (256 << 10) + (100 << 10))) {
+      UploadSpec viaProxy = new UploadSpec("sftp://release@127.0.0.1:" + proxy.port() + "/srv/hello/",
+          "file:" + clientKey, null, null, sftp.hostKeyFingerprint(), null, null, null, null, null);
+      assertThatThrownBy(() -> publish(files, "run-1", false, viaProxy)).isInstanceOf(IOException.class);
+      assertThat(published(sftp.root().resolve("srv/hello"))).containsExactly(".staging-run-1");
+
+      Publisher.Outcome outcome = publish(files, "run-1", false, viaProxy);
+      assertThat(proxy.connections()).isEqualTo(2);
+      assertThat(outcome.resumed()).isEqualTo(1);
+      assertThat(outcome.written()).isEqualTo(3);
+    }
+    Path folder = sftp.root().resolve("srv/hello");
+    assertThat(published(folder)).containsExactly("one.tar.gz", "release.json", "two.tar.gz");
+    assertThat(Files.readAllBytes(folder.resolve("two.tar.gz"))).isEqualTo(bytes(256 << 10, 2));
+  }
+
+  @Test
+  void aDryRunStagesAndVerifiesButLeavesNothingBehind() throws Exception {
+    List<ArtifactRef> files = List.of(file("a.tar.gz", 5000, 1), file("release.json", 100, 2));
+    Publisher.Outcome outcome = publish(files, "run-1", true, fileSpec(), sftpSpec(), s3Spec());
+    assertThat(outcome.written()).isZero();
+    assertThat(outcome.wouldPublish()).hasSize(6).contains("s3://releases/hello/release.json");
+    assertThat(tmp.resolve("folder")).isEmptyDirectory();
+    assertThat(published(sftp.root().resolve("srv/hello"))).isEmpty();
+    assertThat(s3.client().listObjectsV2(b -> b.bucket("releases")).contents()).isEmpty();
+  }
+
+  @Test
+  void aWebDavServerThatThrottlesIsWaitedForAsItAsksAndARerunSendsNothing() throws Exception {
+    List<ArtifactRef> files = List.of(file("a.tar.gz", 5000, 1), file("release.json", 100, 2));
+    try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
+      UploadSpec spec = new UploadSpec(dav.url("releases/1.0.0/"), null, "env:DAV_PASSWORD", null, null, null, null,
+          null, null, null);
+      dav.throttleNextPuts(1);
+      long start = System.nanoTime();
+      Publisher.Outcome outcome = publish(files, "run-1", false, spec);
+      assertThat(System.nanoTime() - start).as("waited for Retry-After: 1").isGreaterThanOrEqualTo(1_000_000_000L);
+      assertThat(outcome.written()).isEqualTo(2);
+      assertThat(dav.puts()).isEqualTo(3);
+      Path folder = dav.root().resolve("releases/1.0.0");
+      assertThat(published(folder)).containsExactly("a.tar.gz", "release.json");
+      assertThat(Files.readAllBytes(folder.resolve("a.tar.gz"))).isEqualTo(bytes(5000, 1));
+
+      Publisher.Outcome again = publish(files, "run-2", false, spec);
+      assertThat(again.written()).isZero();
+      assertThat(again.alreadyPublished()).isEqualTo(2);
+      assertThat(dav.puts()).isEqualTo(3);
+
+      UploadSpec wrongPassword = new UploadSpec(spec.url(), null, "env:S3_SECRET", null, null, null, null, null, null,
+          null);
+      StageFailure refused = catchFailure(() -> publish(files, "run-3", false, wrongPassword));
+      assertThat(refused.type()).isEqualTo(Failures.TARGET_REFUSED);
+      assertThat(refused.getMessage()).contains("refused user deployer").contains("HTTP 401");
+    }
+  }
+
+  @Test
+  void aWrongKeyOrPasswordIsRefusedAndSaysSo() throws Exception {
+    Path otherKey = SftpServer.writeKey(SftpServer.newKey(), tmp.resolve("other_key"));
+    UploadSpec spec = new UploadSpec(sftpUrl(), "file:" + otherKey, null, knownHosts.toString(), null, null, null,
+        null, null, null);
+    StageFailure refused = catchFailure(() -> Targets.open(spec, ENV).close());
+    assertThat(refused.type()).isEqualTo(Failures.TARGET_REFUSED);
+    assertThat(refused.getMessage()).contains("refused to log in release with the key file:" + otherKey);
+
+    Map<String, String> env = Map.of("SFTP_PASSWORD", "not-the-password");
+    UploadSpec withPassword = new UploadSpec(sftpUrl(), null, "env:SFTP_PASSWORD", knownHosts.toString(), null, null,
+        null, null, null, null);
+    StageFailure wrongPassword = catchFailure(() -> Targets.open(withPassword, env).close());
+    assertThat(wrongPassword.type()).isEqualTo(Failures.TARGET_REFUSED);
+    assertThat(wrongPassword.getMessage()).contains("with the password env:SFTP_PASSWORD")
+        .doesNotContain("not-the-password");
+    Targets.open(withPassword, Map.of("SFTP_PASSWORD", SftpServer.PASSWORD)).close();
+  }
+
+  @Test
+  void anUnknownOrChangedHostKeyIsRefused() throws Exception {
+    Path empty = Files.writeString(tmp.resolve("empty_known_hosts"), "");
+    StageFailure unknown = catchFailure(() -> Targets.open(new UploadSpec(sftpUrl(), "file:" + clientKey, null,
+        empty.toString(), null, null, null, null, null, null), ENV).close());
+    assertThat(unknown.type()).isEqualTo(Failures.TARGET_REFUSED);
+    assertThat(unknown.getMessage()).contains("unknown host key").contains(sftp.hostKeyFingerprint())
+        .contains("ssh-keyscan -p " + sftp.port());
+
+    String otherFingerprint;
+    Path otherKnownHosts = tmp.resolve("other_known_hosts");
+    try (SftpServer other = SftpServer.start(tmp.resolve("other-root"))) {
+      otherFingerprint = other.hostKeyFingerprint();
+      other.writeKnownHosts(otherKnownHosts, sftp.port());
+    }
+    StageFailure listedOther = catchFailure(() -> Targets.open(new UploadSpec(sftpUrl(), "file:" + clientKey, null,
+        otherKnownHosts.toString(), null, null, null, null, null, null), ENV).close());
+    assertThat(listedOther.getMessage()).contains("host key mismatch")
+        .contains("presented " + sftp.hostKeyFingerprint()).contains("lists " + otherFingerprint);
+
+    StageFailure changed = catchFailure(() -> Targets.open(new UploadSpec(sftpUrl(), "file:" + clientKey, null,
+        null, otherFingerprint, null, null, null, null, null), ENV).close());
+    assertThat(changed.type()).isEqualTo(Failures.TARGET_REFUSED);
+    assertThat(changed.getMessage()).contains("host key mismatch").contains("presented " + sftp.hostKeyFingerprint())
+        .contains("pins hostKey " + otherFingerprint);
+  }
+
+  @Test
+  void aWrongS3SecretIsRefusedAndSaysSo() throws Exception {
+    Map<String, String> env = Map.of("S3_KEY", S3ProxyServer.ACCESS_KEY, "S3_SECRET", "not-the-secret");
+    try (PublishTarget target = Targets.open(s3Spec(), env)) {
+      StageFailure refused = catchFailure(() -> target.size("a.tar.gz"));
+      assertThat(refused.type()).isEqualTo(Failures.TARGET_REFUSED);
+      assertThat(refused.getMessage()).contains("refused the credentials");
+    }
+  }
+
+  private Publisher.Outcome publish(List<ArtifactRef> files, String run, boolean dryRun, UploadSpec... specs)
+      throws IOException {
+    List<PublishTarget> targets = new ArrayList<>();
+    try {
+      for (UploadSpec spec : specs) {
+        targets.add(Targets.open(spec, ENV));
+      }
+      return new Publisher(store, new PublishLedger(store), run, () -> { }).publish(targets, files, dryRun);
+    } finally {
+      for (PublishTarget target : targets) {
+        target.close();
+      }
+    }
+  }
+
+  private UploadSpec fileSpec() {
+    // as the spec loader writes it: the folder URL ends in / whether or not the folder exists yet
+    return new UploadSpec(tmp.resolve("folder").toUri().toString().replaceFirst("/?$", "/"));
+  }
+
+  private String sftpUrl() {
+    return "sftp://release@127.0.0.1:" + sftp.port() + "/srv/hello/";
+  }
+
+  private UploadSpec sftpSpec() {
+    return new UploadSpec(sftpUrl(), "file:" + clientKey, null, knownHosts.toString(), null, null, null, null, null,
+        null);
+  }
+
+  private UploadSpec s3Spec() {
+    return new UploadSpec("s3://releases/hello/", null, null, null, null, s3.endpoint().toString(), null, true,
+        "env:S3_KEY", "env:S3_SECRET");
+  }
+
+  private ArtifactRef file(String name, int size, int seed) throws IOException {
+    Path file = tmp.resolve("in-" + seed);
+    Files.write(file, bytes(size, seed));
+    return store.put(file, name, ArtifactKind.SOURCE_ARCHIVE);
+  }
+
+  private static byte[] bytes(int size, int seed) {
+    byte[] content = new byte[size];
+    new Random(seed).nextBytes(content);
+    return content;
+  }
+
+  private static List<String> published(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(folder)) {
+      return list.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private interface Call {
+    void run() throws Exception;
+  }
+
+  private static StageFailure catchFailure(Call call) {
+    try {
+      call.run();
+    } catch (StageFailure e) {
+      return e;
+    } catch (Exception e) {
+      throw new AssertionError("expected a StageFailure", e);
+    }
+    throw new AssertionError("expected a StageFailure, but it succeeded");
+  }
+}

@@ -1,0 +1,256 @@
+package dev.durablerelease.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.durablerelease.activities.UploadActivitiesImpl;
+import dev.durablerelease.activities.WorkerContext;
+import dev.durablerelease.activity.Publication;
+import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.activity.UploadInput;
+import dev.durablerelease.spec.ReleaseSpec;
+import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.store.Digests;
+import dev.durablerelease.testing.DroppingProxy;
+import dev.durablerelease.testing.S3ProxyServer;
+import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.SftpServer;
+import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.OperatorAction;
+import dev.durablerelease.workflow.ReleaseRequest;
+import dev.durablerelease.workflow.ReleaseResult;
+import dev.durablerelease.workflow.ReleaseState;
+import dev.durablerelease.workflow.ReleaseStatus;
+import dev.durablerelease.workflow.ReleaseWorkflow;
+import dev.durablerelease.workflow.StageState;
+import dev.durablerelease.workflow.StageStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Releases published through the workflow to three real targets on loopback at once: a folder, an SFTP server (MINA
+ * SSHD, key authentication, known host key) and an S3-compatible store (s3proxy).
+ */
+class PublishingTest {
+  @TempDir
+  Path tmp;
+
+  private TestWorkflowEnvironment env;
+  private WorkerContext context;
+  private SampleRepository repo;
+  private SftpServer sftp;
+  private S3ProxyServer s3;
+  private Path folder;
+  private Path clientKey;
+  private Path knownHosts;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    env = ReleaseTestEnvironment.create();
+    context = Releases.localWorker(tmp, "test-worker");
+    repo = SampleRepository.create(tmp.resolve("hello"));
+    folder = tmp.resolve("published");
+    sftp = SftpServer.start(tmp.resolve("sftp-root"));
+    clientKey = sftp.writeClientKey(tmp.resolve("id_ecdsa"));
+    knownHosts = sftp.writeKnownHosts(tmp.resolve("known_hosts"), sftp.port());
+    s3 = S3ProxyServer.start(Files.createDirectories(tmp.resolve("s3")));
+    s3.client().createBucket(b -> b.bucket("releases"));
+    Files.writeString(tmp.resolve("s3-key"), S3ProxyServer.ACCESS_KEY);
+    Files.writeString(tmp.resolve("s3-secret"), S3ProxyServer.SECRET_KEY);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    env.close();
+    repo.close();
+    sftp.close();
+    s3.close();
+  }
+
+  @Test
+  void aReleaseIsPublishedToAFolderAnSftpServerAndAnS3StoreAndARepeatedUploadPublishesNothing() throws Exception {
+    // the upload's first completion is lost (a worker dying just after publishing): Temporal runs it again
+    AtomicInteger uploads = new AtomicInteger();
+    List<Publication> publications = new ArrayList<>();
+    UploadActivitiesImpl losesFirstCompletion = new UploadActivitiesImpl(context) {
+      @Override
+      public Publication upload(UploadInput input) {
+        Publication publication = super.upload(input);
+        publications.add(publication);
+        if (uploads.incrementAndGet() == 1) {
+          throw ApplicationFailure.newFailure("worker lost after publishing", "java.io.IOException");
+        }
+        return publication;
+      }
+    };
+    ReleaseWorkers.register(env.getWorkerFactory(), context, List.of(TaskQueues.WORKFLOWS, TaskQueues.SOURCE,
+        TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN));
+    env.getWorkerFactory().newWorker(TaskQueues.UPLOAD).registerActivitiesImplementations(losesFirstCompletion);
+    env.start();
+
+    ReleaseResult result = run("release-hello-1.0.0", ReleaseRequest.of(spec(sftpUrl(sftp.port()), "knownHosts: "
+        + knownHosts)));
+
+    List<ArtifactRef> files = published(result);
+    assertThat(result.published()).containsExactly(folder.toUri().toString(), sftpUrl(sftp.port()),
+        "s3://releases/hello/1.0.0/");
+    Map<String, String> expected = digests(files);
+    assertThat(digestsIn(folder)).isEqualTo(expected);
+    assertThat(digestsIn(sftp.root().resolve("srv/releases/1.0.0"))).isEqualTo(expected);
+    assertThat(digestsIn(s3.objectFile("releases", "hello/1.0.0"))).isEqualTo(expected);
+
+    assertThat(publications).hasSize(2);
+    assertThat(publications.get(0).filesWritten()).isEqualTo(3 * files.size());
+    assertThat(publications.get(1).filesWritten()).isZero();
+    assertThat(publications.get(1).filesAlreadyPublished()).isEqualTo(3 * files.size());
+    assertThat(stage(result, "upload").state()).isEqualTo(StageState.SUCCEEDED);
+    assertThat(stage(result, "upload").detail()).isEqualTo("0 file(s) written to 3 target(s), "
+        + 3 * files.size() + " already there");
+  }
+
+  @Test
+  void aReleaseWhoseFilesDifferFromThePublishedOnesStopsAndPublishesNothing() throws Exception {
+    startWorkers();
+    ReleaseSpec spec = spec(sftpUrl(sftp.port()), "knownHosts: " + knownHosts);
+    run("release-hello-1.0.0", ReleaseRequest.of(spec));
+    Map<String, String> before = digestsIn(folder);
+    Map<String, String> sftpBefore = digestsIn(sftp.root().resolve("srv/releases/1.0.0"));
+    Map<String, String> s3Before = digestsIn(s3.objectFile("releases", "hello/1.0.0"));
+
+    // the tag moved to a commit with one changed file: same version, other bytes
+    repo.writeFile("README.md", "changed after the release\n").commitAll("change");
+    repo.tag(SampleRepository.TAG);
+    ReleaseWorkflow second = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0-again", spec);
+    ReleaseStatus blocked = Releases.awaitStatus(second, s -> s.state() == ReleaseState.BLOCKED);
+    assertThat(blocked.blocked()).singleElement().satisfies(b -> {
+      assertThat(b.stage()).isEqualTo("upload");
+      assertThat(b.reason()).startsWith("nothing was published: ")
+          .contains(folder.toUri() + "hello-1.0.0.tar.gz already holds sha256:" + before.get("hello-1.0.0.tar.gz"))
+          .contains("and " + (3 * before.size() - 5) + " more (see the upload worker's log)");
+    });
+    assertThat(stage(blocked.stages(), "upload").attempts()).as("a conflict is not retried").isEqualTo(1);
+    assertThat(digestsIn(folder)).isEqualTo(before);
+    assertThat(digestsIn(sftp.root().resolve("srv/releases/1.0.0"))).isEqualTo(sftpBefore);
+    assertThat(digestsIn(s3.objectFile("releases", "hello/1.0.0"))).isEqualTo(s3Before);
+    second.abort(new OperatorAction("upload", "erin", "files differ from the published release"));
+  }
+
+  @Test
+  void aDryRunStagesAndVerifiesOnEveryTargetButPublishesNothing() throws Exception {
+    startWorkers();
+    ReleaseResult result = run("release-hello-1.0.0-dry-run",
+        ReleaseRequest.of(spec(sftpUrl(sftp.port()), "knownHosts: " + knownHosts)).asDryRun());
+
+    assertThat(result.published()).isEmpty();
+    int files = published(result).size();
+    assertThat(stage(result, "upload").detail()).isEqualTo("dry run: " + 3 * files + " file(s) staged, verified and"
+        + " removed on 3 target(s); nothing published");
+    assertThat(digestsIn(folder)).isEmpty();
+    assertThat(digestsIn(sftp.root().resolve("srv/releases/1.0.0"))).isEmpty();
+    assertThat(s3.client().listObjectsV2(b -> b.bucket("releases")).contents()).isEmpty();
+  }
+
+  @Test
+  void aConnectionDroppedInTheMiddleOfAFileIsRetriedAndEndsWithTheWholeFile() throws Exception {
+    // a large file, so that the release's archive is well beyond the point where the connection drops
+    byte[] noise = new byte[384 << 10];
+    new Random(7).nextBytes(noise);
+    repo.writeFile("data.txt", java.util.HexFormat.of().formatHex(noise)).commitAll("data");
+    repo.tag(SampleRepository.TAG);
+    startWorkers();
+    try (DroppingProxy proxy = DroppingProxy.start(sftp.port(), 64 << 10)) {
+      ReleaseResult result = run("release-hello-1.0.0", ReleaseRequest.of(spec(sftpUrl(proxy.port()),
+          "hostKey: \"" + sftp.hostKeyFingerprint() + "\"")));
+
+      assertThat(proxy.connections()).isEqualTo(2);
+      assertThat(stage(result, "upload").attempts()).isEqualTo(2);
+      ArtifactRef archive = result.artifacts().stream().filter(a -> a.name().equals("hello-1.0.0.tar.gz"))
+          .findFirst().orElseThrow();
+      assertThat(archive.size()).isGreaterThan(256 << 10);
+      Map<String, String> onServer = digestsIn(sftp.root().resolve("srv/releases/1.0.0"));
+      assertThat(onServer).isEqualTo(digests(published(result)));
+    }
+  }
+
+  private void startWorkers() {
+    ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
+    env.start();
+  }
+
+  private ReleaseResult run(String workflowId, ReleaseRequest request) {
+    ReleaseWorkflow workflow = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(workflowId).build());
+    WorkflowClient.start(workflow::run, request);
+    return WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class);
+  }
+
+  /** The sample spec with three targets: a folder, the SFTP server (at {@code sftpUrl}) and the S3 store. */
+  private ReleaseSpec spec(String sftpUrl, String hostKeyCheck) throws Exception {
+    String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload:\n"
+        + "  - url: \"" + folder.toUri() + "\"\n"
+        + "  - url: \"" + sftpUrl + "\"\n"
+        + "    key: \"file:" + clientKey + "\"\n"
+        + "    " + hostKeyCheck + "\n"
+        + "  - url: s3://releases/{project}/{version}/\n"
+        + "    endpoint: \"" + s3.endpoint() + "\"\n"
+        + "    pathStyle: true\n"
+        + "    accessKeyId: \"file:" + tmp.resolve("s3-key") + "\"\n"
+        + "    secretAccessKey: \"file:" + tmp.resolve("s3-secret") + "\"\n";
+    return SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null));
+  }
+
+  private static String sftpUrl(int port) {
+    return "sftp://release@127.0.0.1:" + port + "/srv/releases/1.0.0/";
+  }
+
+  /** Every file the release publishes: its artifacts, then the manifest. */
+  private static List<ArtifactRef> published(ReleaseResult result) {
+    List<ArtifactRef> files = new ArrayList<>(result.artifacts());
+    files.add(result.checksums());
+    files.add(result.manifest());
+    return files;
+  }
+
+  private static Map<String, String> digests(List<ArtifactRef> files) {
+    Map<String, String> digests = new TreeMap<>();
+    files.forEach(f -> digests.put(f.name(), f.sha256()));
+    return digests;
+  }
+
+  /** Name to digest of everything in a folder, staging folders included (there must be none). */
+  private static Map<String, String> digestsIn(Path dir) throws Exception {
+    Map<String, String> digests = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      return digests;
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path p : list.toList()) {
+        digests.put(p.getFileName().toString(), Files.isDirectory(p) ? "folder" : Digests.sha256Hex(p));
+      }
+    }
+    return digests;
+  }
+
+  private static StageStatus stage(ReleaseResult result, String id) {
+    return stage(result.stages(), id);
+  }
+
+  private static StageStatus stage(List<StageStatus> stages, String id) {
+    return stages.stream().filter(s -> s.stage().equals(id)).findFirst().orElseThrow();
+  }
+}
