@@ -11,13 +11,15 @@ ref=${2:-HEAD}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-if git -C "$input" rev-parse --git-dir >/dev/null 2>&1; then
-  git_dir=$(cd "$input" && cd "$(git rev-parse --git-dir)" && pwd)
+# a repository is a bare one or the top of a work tree; a folder inside some other repository is a plain tree
+if [ "$(git -C "$input" rev-parse --is-bare-repository 2>/dev/null)" = true ] \
+    || [ "$(git -C "$input" rev-parse --show-toplevel 2>/dev/null)" = "$input" ]; then
+  git_dir=$(git -C "$input" rev-parse --absolute-git-dir)
 else
   git_dir="$work/tree.git"
   git init -q --bare "$git_dir"
   git --git-dir="$git_dir" --work-tree="$input" add -A
-  GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z git --git-dir="$git_dir" \
+  GIT_AUTHOR_DATE=2026-11-01T12:00:00Z GIT_COMMITTER_DATE=2026-11-01T12:00:00Z git --git-dir="$git_dir" --work-tree="$input" \
     -c user.name=bench -c user.email=bench@example.invalid commit -q -m "bench tree"
 fi
 
