@@ -101,8 +101,12 @@ public final class TagSignatures {
     try {
       PGPSignature signature = parseSignature(armored);
       PGPPublicKeyRingCollection keys = keyring(spec.gpgKeyring());
-      PGPPublicKey key = keys.getPublicKey(signature.getKeyID());
-      String signer = issuer(signature);
+      byte[] fingerprint = issuerFingerprint(signature);
+      // newer signatures may name their key by fingerprint only (key id 0)
+      PGPPublicKey key = signature.getKeyID() != 0 ? keys.getPublicKey(signature.getKeyID())
+          : fingerprint != null ? keys.getPublicKey(fingerprint) : null;
+      String signer = fingerprint != null ? hex(fingerprint)
+          : String.format(Locale.ROOT, "%016X", signature.getKeyID());
       if (key == null) {
         throw refused("tag " + tag.tag() + " is signed by OpenPGP key " + signer + ", which is not in "
             + spec.gpgKeyring() + "; it must be signed by " + expected(spec));
@@ -135,13 +139,13 @@ public final class TagSignatures {
     }
   }
 
-  private static String issuer(PGPSignature signature) {
+  private static byte[] issuerFingerprint(PGPSignature signature) {
     if (signature.getHashedSubPackets() != null
         && signature.getHashedSubPackets().getSubpacket(SignatureSubpacketTags.ISSUER_FINGERPRINT)
             instanceof IssuerFingerprint fingerprint) {
-      return hex(fingerprint.getFingerprint());
+      return fingerprint.getFingerprint();
     }
-    return String.format(Locale.ROOT, "%016X", signature.getKeyID());
+    return null;
   }
 
   /** What the spec trusts, for error messages: key fingerprints with their user ids, and SSH principals. */
