@@ -13,8 +13,10 @@ import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.archive.ArchiveEntry;
 import dev.durablerelease.archive.GitTreeEntries;
-import dev.durablerelease.archive.TarGzWriter;
+import dev.durablerelease.archive.ArchiveWriter;
+import dev.durablerelease.archive.ExcludeRules;
 import dev.durablerelease.git.GitCache;
+import dev.durablerelease.git.TagSignatures;
 import dev.durablerelease.manifest.ManifestWriter;
 import dev.durablerelease.provenance.ProvenanceWriter;
 import dev.durablerelease.sbom.SbomGenerator;
@@ -34,8 +36,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
-import org.eclipse.jgit.ignore.FastIgnoreRule;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.eclipse.jgit.lib.Repository;
 
 /** Checkout, archives, SBOMs and manifest: the stages on the {@code release-source} queue. */
@@ -61,6 +63,11 @@ public class SourceActivitiesImpl implements SourceActivities {
       GitCache.ResolvedTag tag = git.fetchTag(repository, input.tag());
       requireExpectedCommit(input.tag(), tag.commit(), input.expectedCommit(), "the workflow input");
       ReleaseSpec spec = input.spec() != null ? normalize(input.spec()) : specFromCommit(input, tag);
+      if (spec.requiresTagSignature()) {
+        try (Repository repo = git.open(repository, tag.tag(), tag.commit())) {
+          TagSignatures.verify(repo, tag, spec.tagSignature());
+        }
+      }
       return new Checkout(repository, tag.tag(), tag.commit(), tag.tree(), tag.commitTime(), spec,
           SpecLoader.digest(spec), input.resume(), stage.finished());
     });
@@ -70,21 +77,33 @@ public class SourceActivitiesImpl implements SourceActivities {
   public Archives buildSource(Checkout checkout) {
     return StageActivity.reusable(context, "buildSource", checkout, checkout.resume(), Archives.class, stage -> {
       SourceSpec source = checkout.spec().source();
+      List<Repository> submodules = new ArrayList<>();
+      GitTreeEntries.Submodules fetchSubmodule = (path, url, commit) -> {
+        Repository sub = git.openSubmodule(checkout.repository(), path, url, commit);
+        submodules.add(sub);
+        return sub;
+      };
+      GitTreeEntries.Rules rules = new GitTreeEntries.Rules(new ExcludeRules(source.exclude()),
+          source.maxFileSizeBytes(), source.includeSubmodules() ? fetchSubmodule : null);
       List<ArtifactRef> archives = new ArrayList<>();
       int fileCount;
+      Map<String, Path> files = new LinkedHashMap<>(); // by format, in the spec's order
       try (Repository repo = git.open(checkout.repository(), checkout.tag(), checkout.commit())) {
-        List<ArchiveEntry> entries =
-            GitTreeEntries.list(repo, checkout.commit(), source.name(), excluded(source.exclude()));
+        List<ArchiveEntry> entries = GitTreeEntries.list(repo, checkout.commit(), source.name(), rules);
         fileCount = (int) entries.stream().filter(e -> e.type() != ArchiveEntry.Type.DIRECTORY).count();
         for (String format : source.formats()) {
-          String name = source.name() + "." + format;
-          Path tmp = StoredFiles.scratchFile(context, name);
-          try {
-            TarGzWriter.write(entries, checkout.commitTime(), Files.newOutputStream(tmp));
-            archives.add(store.put(tmp, name, ArtifactKind.SOURCE_ARCHIVE));
-          } finally {
-            Files.deleteIfExists(tmp);
-          }
+          files.put(format, StoredFiles.scratchFile(context, source.name() + "." + format));
+        }
+        ArchiveWriter.write(entries, checkout.commitTime(), files);
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+          archives.add(store.put(file.getValue(), source.name() + "." + file.getKey(), ArtifactKind.SOURCE_ARCHIVE));
+        }
+      } finally {
+        for (Repository sub : submodules) {
+          sub.close();
+        }
+        for (Path file : files.values()) {
+          Files.deleteIfExists(file);
         }
       }
       return new Archives(archives, fileCount, stage.finished());
@@ -166,24 +185,6 @@ public class SourceActivitiesImpl implements SourceActivities {
       throw new StageFailure(Failures.COMMIT_MISMATCH, "tag " + tag + " resolves to " + actual
           + " but expectedCommit in " + where + " is " + expected + "; re-tag the reviewed commit or fix expectedCommit");
     }
-  }
-
-  /** Git-style exclusion rules; a path is left out when a rule matches it or one of its folders. */
-  static Predicate<String> excluded(List<String> patterns) {
-    List<FastIgnoreRule> rules = patterns.stream().map(FastIgnoreRule::new).toList();
-    return path -> {
-      for (FastIgnoreRule rule : rules) {
-        if (rule.isMatch(path, false)) {
-          return true;
-        }
-        for (int i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) {
-          if (rule.isMatch(path.substring(0, i), true)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
   }
 
 }

@@ -40,7 +40,8 @@ public final class ArchiveReader {
     if (archiveName.endsWith(".tar.gz") || archiveName.endsWith(".tgz")) {
       readTar(new GzipCompressorInputStream(new BufferedInputStream(archive, BUFFER)), visitor);
     } else if (archiveName.endsWith(".tar.xz")) {
-      readTar(new XZCompressorInputStream(new BufferedInputStream(archive, BUFFER)), visitor);
+      // true: buildSource writes large tars as several concatenated .xz streams
+      readTar(new XZCompressorInputStream(new BufferedInputStream(archive, BUFFER), true), visitor);
     } else if (archiveName.endsWith(".zip")) {
       readZip(archive, visitor);
     } else {

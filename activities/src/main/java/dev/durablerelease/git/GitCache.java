@@ -83,6 +83,56 @@ public final class GitCache {
     return new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
   }
 
+  /**
+   * Opens the cached repository of a submodule holding {@code commit}, fetching its branches and tags when the commit
+   * is not there yet. {@code url} may be relative to {@code superRepository}, as in {@code .gitmodules}.
+   */
+  public Repository openSubmodule(String superRepository, String path, String url, ObjectId commit)
+      throws IOException {
+    String repository = resolveUrl(superRepository, url);
+    Path dir = cacheDir(repository);
+    locked(dir, () -> {
+      try (Repository repo = openOrInit(dir); Git git = new Git(repo)) {
+        if (!repo.getObjectDatabase().has(commit)) {
+          git.fetch()
+              .setRemote(repository)
+              .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+              .setTagOpt(TagOpt.NO_TAGS)
+              .call();
+        }
+        if (!repo.getObjectDatabase().has(commit)) {
+          throw new StageFailure(Failures.BAD_TREE, "submodule " + path + " records commit " + commit.name()
+              + ", which no branch or tag of " + repository + " contains; push it or update the submodule");
+        }
+      } catch (InvalidRemoteException e) {
+        throw unavailable(repository, e);
+      } catch (GitAPIException e) {
+        throw new IOException("fetching submodule " + path + " from " + repository + ": " + e.getMessage(), e);
+      }
+      return null;
+    });
+    return new FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build();
+  }
+
+  /** A submodule URL as git resolves it: {@code ./x} and {@code ../x} are relative to the superproject's location. */
+  static String resolveUrl(String superRepository, String url) {
+    if (!url.startsWith("./") && !url.startsWith("../")) {
+      return url;
+    }
+    String base = superRepository.replaceAll("/+$", "");
+    String rest = url;
+    while (true) {
+      if (rest.startsWith("./")) {
+        rest = rest.substring(2);
+      } else if (rest.startsWith("../")) {
+        base = base.substring(0, Math.max(base.lastIndexOf('/'), 0));
+        rest = rest.substring(3);
+      } else {
+        return base + "/" + rest;
+      }
+    }
+  }
+
   /** A file of the commit's tree, if present (e.g. {@code release.yaml}). */
   public static Optional<String> readFile(Repository repo, String commit, String path) throws IOException {
     try (RevWalk walk = new RevWalk(repo)) {

@@ -32,10 +32,13 @@ public final class Failures {
 
   /** Vendored components declared in the spec or a merged SPDX document do not match the archive's files. */
   public static final String SBOM_MISMATCH = "SbomMismatch";
+  /** The tag is not annotated and signed by a key or signer that tagSignature trusts. */
+  public static final String TAG_SIGNATURE_INVALID = "TagSignatureInvalid";
 
   public static final List<String> NON_RETRYABLE = List.of(
       INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
-      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, TARGET_REFUSED, SBOM_MISMATCH);
+      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, TARGET_REFUSED, SBOM_MISMATCH,
+      TAG_SIGNATURE_INVALID);
 
   private Failures() {}
 }

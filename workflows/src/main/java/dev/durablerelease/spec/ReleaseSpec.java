@@ -21,12 +21,17 @@ public record ReleaseSpec(
     SbomSpec sbom,
     SignSpec sign,
     List<UploadSpec> upload,
-    ApprovalSpec approval) {
+    ApprovalSpec approval,
+    TagSignatureSpec tagSignature) {
 
   /** The same spec with another repository location (e.g. a relative path made absolute). */
   public ReleaseSpec withRepository(String newRepository) {
     return new ReleaseSpec(project, newRepository, version, tag, expectedCommit, source, test, docs, sbom, sign, upload,
-        approval);
+        approval, tagSignature);
+  }
+
+  public boolean requiresTagSignature() {
+    return tagSignature != null && tagSignature.enforced();
   }
 
   public boolean hasTests() {

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /** Checks a bound spec, fills in defaults and expands placeholders, collecting every error with its line. */
 final class SpecValidator {
-  static final List<String> SOURCE_FORMATS = List.of("tar.gz");
+  static final List<String> SOURCE_FORMATS = List.of("tar.gz", "tar.xz", "zip");
   static final List<String> DOCS_FORMATS = List.of("tar.gz");
   static final List<String> SBOM_FORMATS = List.of("spdx", "cyclonedx");
   static final Set<String> REPOSITORY_SCHEMES = Set.of("file", "http", "https", "ssh", "git");
@@ -64,11 +64,12 @@ final class SpecValidator {
     SignSpec sign = raw.sign() == null ? null : sign(raw.sign());
     List<UploadSpec> upload = uploads(raw.upload());
     ApprovalSpec approval = raw.approval() == null ? null : approval(raw.approval());
+    TagSignatureSpec tagSignature = raw.tagSignature() == null ? null : tagSignature(raw.tagSignature());
     if (!errors.isEmpty()) {
       throw new SpecException(origin, SpecLoader.sorted(errors));
     }
     return new ReleaseSpec(project, repository, version, tag, expectedCommit, source, test, docs, sbom, sign, upload,
-        approval);
+        approval, tagSignature);
   }
 
   private String repository(String repository) {
@@ -105,19 +106,50 @@ final class SpecValidator {
   }
 
   private SourceSpec source(SourceSpec raw) {
-    SourceSpec s = raw == null ? new SourceSpec(null, null, null) : raw;
+    SourceSpec s = raw == null ? new SourceSpec(null, null, null, null, null, null) : raw;
     String name = expand(s.name() == null ? "{project}-{version}" : s.name(), "/source/name");
     if (name != null && (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith("."))) {
       error("/source/name", "\"" + name + "\" cannot be an archive name; use a plain file name such as {project}-{version}");
     }
     List<String> formats = formats(s.formats(), List.of("tar.gz"), SOURCE_FORMATS, "/source/formats");
-    List<String> exclude = s.exclude() == null ? List.of() : List.copyOf(s.exclude());
-    for (int i = 0; i < exclude.size(); i++) {
-      if (exclude.get(i) == null || exclude.get(i).isBlank()) {
+    List<String> given = s.exclude() == null ? List.of() : s.exclude();
+    for (int i = 0; i < given.size(); i++) {
+      if (given.get(i) == null || given.get(i).isBlank()) {
         error("/source/exclude/" + i, "empty pattern");
       }
     }
-    return new SourceSpec(name, formats, exclude);
+    boolean defaultExclude = s.defaultExclude() == null || s.defaultExclude();
+    // defaults first, each pattern once: normalising an already normalised spec changes nothing
+    java.util.LinkedHashSet<String> exclude = new java.util.LinkedHashSet<>();
+    if (defaultExclude) {
+      exclude.addAll(SourceSpec.DEFAULT_EXCLUDE);
+    }
+    exclude.addAll(given);
+    String submodules = s.submodules() == null ? SourceSpec.SUBMODULES_ERROR : s.submodules();
+    if (!submodules.equals(SourceSpec.SUBMODULES_ERROR) && !submodules.equals(SourceSpec.SUBMODULES_INCLUDE)) {
+      error("/source/submodules", "\"" + submodules + "\" is not allowed; use error (a submodule stops the build) or"
+          + " include (archive it at its recorded commit)");
+    }
+    String maxFileSize = s.maxFileSize() == null ? SourceSpec.DEFAULT_MAX_FILE_SIZE : s.maxFileSize();
+    if (SourceSpec.parseSize(maxFileSize) <= 0) {
+      error("/source/maxFileSize", "\"" + maxFileSize + "\" is not a size; write e.g. 2GiB, 500MiB or a number of bytes");
+    }
+    return new SourceSpec(name, formats, List.copyOf(exclude), defaultExclude, submodules, maxFileSize);
+  }
+
+  private TagSignatureSpec tagSignature(TagSignatureSpec raw) {
+    boolean required = raw.enforced();
+    if (required && raw.gpgKeyring() == null && raw.allowedSigners() == null) {
+      error("/tagSignature", "missing gpgKeyring or allowedSigners; name the public keys (gpg --export --armor KEY >"
+          + " FILE) or the SSH allowed-signers file that release tags must be signed with");
+    }
+    for (String[] file : new String[][] {{raw.gpgKeyring(), "/tagSignature/gpgKeyring"},
+        {raw.allowedSigners(), "/tagSignature/allowedSigners"}}) {
+      if (file[0] != null && !file[0].startsWith("/")) {
+        error(file[1], "\"" + file[0] + "\" must be an absolute path on the source worker");
+      }
+    }
+    return new TagSignatureSpec(required, raw.gpgKeyring(), raw.allowedSigners());
   }
 
   private CommandSpec command(CommandSpec raw, String at) {

@@ -31,12 +31,48 @@ class SpecLoaderTest {
     assertThat(spec.tag()).isEqualTo("v2.1.0");
     assertThat(spec.source().name()).isEqualTo("hello-2.1.0");
     assertThat(spec.source().formats()).containsExactly("tar.gz");
-    assertThat(spec.source().exclude()).isEmpty();
+    assertThat(spec.source().exclude()).containsExactly(".git*", ".github/", ".azure-pipelines/");
+    assertThat(spec.source().includeSubmodules()).isFalse();
+    assertThat(spec.source().maxFileSizeBytes()).isEqualTo(2L << 30);
+    assertThat(spec.requiresTagSignature()).isFalse();
     assertThat(spec.sbom().formats()).containsExactly("spdx", "cyclonedx");
     assertThat(spec.sbom().packages()).isEmpty();
     assertThat(spec.hasTests()).isFalse();
     assertThat(spec.hasDocs()).isFalse();
     assertThat(spec.hasUploads()).isFalse();
+  }
+
+  @Test
+  void sourceAndTagSignatureFieldsAreNormalisedAndChecked() throws Exception {
+    ReleaseSpec spec = load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        source: {formats: [tar.xz, zip, tar.gz], exclude: [docs/], defaultExclude: false, submodules: include,
+                 maxFileSize: 500MiB}
+        tagSignature: {allowedSigners: /etc/release/allowed_signers}
+        """);
+    assertThat(spec.source().formats()).containsExactly("tar.xz", "zip", "tar.gz");
+    assertThat(spec.source().exclude()).containsExactly("docs/");
+    assertThat(spec.source().includeSubmodules()).isTrue();
+    assertThat(spec.source().maxFileSizeBytes()).isEqualTo(500L << 20);
+    assertThat(spec.requiresTagSignature()).isTrue();
+    assertThat(SpecLoader.normalize(spec, "again")).isEqualTo(spec);
+
+    assertThat(errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        source: {submodules: yes-please, maxFileSize: huge}
+        tagSignature: {gpgKeyring: keys.asc}
+        """)).extracting(SpecError::field)
+        .containsExactlyInAnyOrder("source.submodules", "source.maxFileSize", "tagSignature.gpgKeyring");
+    assertThat(errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        tagSignature: {required: true}
+        """)).singleElement().satisfies(e -> assertThat(e.message()).contains("gpgKeyring or allowedSigners"));
   }
 
   @Test

@@ -1,0 +1,213 @@
+package dev.durablerelease.activities;
+
+import static dev.durablerelease.testing.StageHarness.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.durablerelease.activity.Checkout;
+import dev.durablerelease.activity.CheckoutInput;
+import dev.durablerelease.activity.Failures;
+import dev.durablerelease.spec.ReleaseSpec;
+import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.StageHarness;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Config;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.GpgConfig;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CPython verify-input check: tags signed with real keys made here (RSA OpenPGP keys by gpg, signed by JGit;
+ * ed25519 SSH keys by ssh-keygen) pass; unsigned, unknown-key, bad-signature and moved tags stop checkout.
+ */
+class TagSignatureTest {
+  private static final String GOOD = "release@example.invalid";
+  private static final String OTHER = "mallory@example.invalid";
+
+  @TempDir
+  static Path keys;
+
+  private static String goodFingerprint;
+
+  @TempDir
+  Path tmp;
+
+  private SampleRepository repo;
+  private StageHarness stages;
+
+  @BeforeAll
+  static void makeKeys() throws Exception {
+    Path home = Files.createDirectory(keys.resolve("gnupg"), java.nio.file.attribute.PosixFilePermissions
+        .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    // JGit's OpenPGP signer reads secret keys from one GnuPG home per JVM, fixed when its key locator class loads
+    System.setProperty("jgit.gpg.home", home.toString());
+    for (String email : new String[] {GOOD, OTHER}) {
+      gpg("--quick-gen-key", "Release Bot <" + email + ">", "rsa2048", "sign", "never");
+    }
+    gpg("--armor", "--output", keys.resolve("release-keys.asc").toString(), "--export", GOOD);
+    goodFingerprint = gpg("--with-colons", "--list-keys", GOOD).lines().filter(l -> l.startsWith("fpr:"))
+        .findFirst().orElseThrow().split(":")[9];
+    for (String name : new String[] {"release_ed25519", "other_ed25519"}) {
+      run(Map.of(), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", keys.resolve(name).toString());
+    }
+    String publicKey = Files.readString(keys.resolve("release_ed25519.pub")).trim();
+    Files.writeString(keys.resolve("allowed_signers"), GOOD + " namespaces=\"git\" " + publicKey + "\n");
+  }
+
+  @AfterAll
+  static void stopAgent() throws Exception {
+    run(Map.of("GNUPGHOME", keys.resolve("gnupg").toString()), "gpgconf", "--kill", "gpg-agent");
+    System.clearProperty("jgit.gpg.home");
+  }
+
+  private static String gpg(String... args) throws Exception {
+    String[] command = new String[args.length + 5];
+    command[0] = "gpg";
+    command[1] = "--batch";
+    command[2] = "--pinentry-mode";
+    command[3] = "loopback";
+    command[4] = "--passphrase=";
+    System.arraycopy(args, 0, command, 5, args.length);
+    return run(Map.of("GNUPGHOME", keys.resolve("gnupg").toString()), command);
+  }
+
+  private static String run(Map<String, String> env, String... command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
+    return out;
+  }
+
+  @BeforeEach
+  void setUp() {
+    repo = SampleRepository.create(tmp.resolve("hello"));
+    stages = new StageHarness(tmp.resolve("worker"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    stages.close();
+    repo.close();
+  }
+
+  /** Signs v1.0.0 on HEAD with JGit: OpenPGP with the key of {@code email}, or SSH with the key file. */
+  private void signedTag(String format, String key) throws Exception {
+    try (Git git = Git.open(repo.dir().toFile())) {
+      Config config = new Config();
+      config.setString("gpg", null, "format", format);
+      config.setString("user", null, "signingKey", key);
+      git.tag().setName(SampleRepository.TAG).setMessage("hello 1.0.0\n").setSigned(true)
+          .setGpgConfig(new GpgConfig(config)).setSigningKey(key)
+          .setTagger(new PersonIdent("Release Bot", GOOD, SampleRepository.COMMIT_TIME, ZoneOffset.UTC))
+          .setForceUpdate(true).call();
+    }
+  }
+
+  private CheckoutInput input(String tagSignature, String expectedCommit) throws Exception {
+    String yaml = "project: hello\nversion: 1.0.0\ntagSignature: " + tagSignature + "\n";
+    ReleaseSpec spec = SpecLoader.load(yaml, "test", new SpecLoader.Overrides(repo.url(), SampleRepository.VERSION));
+    return new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, expectedCommit, spec, false);
+  }
+
+  private String gpgSpec() {
+    return "{gpgKeyring: " + keys.resolve("release-keys.asc") + "}";
+  }
+
+  private String sshSpec() {
+    return "{allowedSigners: " + keys.resolve("allowed_signers") + "}";
+  }
+
+  private ApplicationFailure refused(CheckoutInput input) {
+    ApplicationFailure f = failure(() -> stages.source().checkout(input));
+    assertThat(f.getType()).isEqualTo(Failures.TAG_SIGNATURE_INVALID);
+    assertThat(f.isNonRetryable()).isTrue();
+    return f;
+  }
+
+  @Test
+  void gpgSignedTagByATrustedKeyPasses() throws Exception {
+    signedTag("openpgp", GOOD);
+    // git itself agrees that JGit's signature is good
+    run(Map.of("GNUPGHOME", keys.resolve("gnupg").toString()), "git", "-C", repo.url(), "verify-tag",
+        SampleRepository.TAG);
+    Checkout checkout = stages.source().checkout(input(gpgSpec(), repo.head()));
+    assertThat(checkout.commit()).isEqualTo(repo.head());
+  }
+
+  @Test
+  void sshSignedTagByAnAllowedSignerPasses() throws Exception {
+    signedTag("ssh", keys.resolve("release_ed25519").toString());
+    Checkout checkout = stages.source().checkout(input(sshSpec(), null));
+    assertThat(checkout.commit()).isEqualTo(repo.head());
+  }
+
+  @Test
+  void unsignedAndLightweightTagsAreRefusedNamingTheExpectedKey() throws Exception {
+    assertThat(refused(input(gpgSpec(), null)).getOriginalMessage())
+        .contains("tag v1.0.0 is not signed").contains(goodFingerprint).contains("Release Bot <" + GOOD + ">");
+    try (Git git = Git.open(repo.dir().toFile())) {
+      git.tag().setName(SampleRepository.TAG).setAnnotated(false).setForceUpdate(true).call();
+    }
+    assertThat(refused(input(sshSpec(), null)).getOriginalMessage())
+        .contains("lightweight tag").contains("a signer of " + keys.resolve("allowed_signers") + " (" + GOOD + ")");
+  }
+
+  @Test
+  void tagsSignedByKeysNotTrustedAreRefused() throws Exception {
+    signedTag("openpgp", OTHER);
+    assertThat(refused(input(gpgSpec(), null)).getOriginalMessage())
+        .contains("which is not in " + keys.resolve("release-keys.asc")).contains(goodFingerprint);
+    signedTag("ssh", keys.resolve("other_ed25519").toString());
+    assertThat(refused(input(sshSpec(), null)).getOriginalMessage())
+        .contains("SSH signature that does not verify").contains("(" + GOOD + ")");
+    // an SSH-signed tag when only OpenPGP keys are trusted
+    assertThat(refused(input(gpgSpec(), null)).getOriginalMessage()).contains("has no allowedSigners");
+  }
+
+  @Test
+  void aTagChangedAfterSigningHasABadSignature() throws Exception {
+    signedTag("openpgp", GOOD);
+    try (Git git = Git.open(repo.dir().toFile()); ObjectInserter inserter = git.getRepository().newObjectInserter()) {
+      Repository r = git.getRepository();
+      ObjectId tagId = r.exactRef(Constants.R_TAGS + SampleRepository.TAG).getObjectId();
+      String raw = new String(r.open(tagId).getBytes(), StandardCharsets.UTF_8);
+      ObjectId forged = inserter.insert(Constants.OBJ_TAG,
+          raw.replace("hello 1.0.0\n", "hello 1.0.0 (reviewed)\n").getBytes(StandardCharsets.UTF_8));
+      inserter.flush();
+      RefUpdate update = r.updateRef(Constants.R_TAGS + SampleRepository.TAG);
+      update.setNewObjectId(forged);
+      update.setForceUpdate(true);
+      update.update();
+    }
+    assertThat(refused(input(gpgSpec(), null)).getOriginalMessage()).contains("bad OpenPGP signature");
+  }
+
+  @Test
+  void aSignedTagMovedToAnotherCommitIsRefused() throws Exception {
+    String reviewed = repo.head();
+    repo.writeFile("src/extra.c", "int extra;\n").commitAll("after review");
+    signedTag("openpgp", GOOD);
+    ApplicationFailure f = failure(() -> stages.source().checkout(input(gpgSpec(), reviewed)));
+    assertThat(f.getType()).isEqualTo(Failures.COMMIT_MISMATCH);
+    assertThat(f.getOriginalMessage()).contains("expectedCommit in the workflow input is " + reviewed);
+  }
+}
