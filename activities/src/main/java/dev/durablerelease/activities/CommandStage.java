@@ -5,8 +5,8 @@ import dev.durablerelease.activity.CommandProgress;
 import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveUnpacker;
+import dev.durablerelease.archive.ArchiveWriter;
 import dev.durablerelease.archive.DirectoryEntries;
-import dev.durablerelease.archive.TarGzWriter;
 import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.command.Limits;
 import dev.durablerelease.command.SandboxUnavailableException;
@@ -21,7 +21,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A project command on a fresh unpack of the built archive (never on a checkout, so tests see exactly what ships):
@@ -50,7 +52,7 @@ final class CommandStage {
         Path work = Files.createDirectory(runDir.resolve("work"));
         Path src = work.resolve("src");
         try (InputStream archive = store.open(input.archive().sha256())) {
-          ArchiveUnpacker.unpackTarGz(archive, src);
+          ArchiveUnpacker.unpack(archive, src);
         }
         Path top = src.resolve(input.topFolder());
         Path home = Files.createDirectories(work.resolve("home"));
@@ -85,10 +87,13 @@ final class CommandStage {
           + input.command() + "`; fix docs.outputs or the command");
     }
     String base = input.outputName() + "-" + folder.getFileName();
-    List<ArtifactRef> refs = new ArrayList<>();
+    Map<String, Path> files = new LinkedHashMap<>();
     for (String format : input.formats()) {
-      Path file = runDir.resolve(base + "." + format);
-      TarGzWriter.write(DirectoryEntries.list(folder.toRealPath(), base), input.commitTime(), Files.newOutputStream(file));
+      files.put(format, runDir.resolve(base + "." + format));
+    }
+    ArchiveWriter.write(DirectoryEntries.list(folder.toRealPath(), base), input.commitTime(), files);
+    List<ArtifactRef> refs = new ArrayList<>();
+    for (Path file : files.values()) {
       refs.add(context.store().put(file, file.getFileName().toString(), ArtifactKind.DOCS_ARCHIVE));
     }
     return refs;

@@ -26,11 +26,6 @@ public final class ArchiveUnpacker {
 
   private ArchiveUnpacker() {}
 
-  /** Unpacks any release archive; kept under its first name for its callers (see {@link #unpack}). */
-  public static void unpackTarGz(InputStream archive, Path destination) throws IOException {
-    unpack(archive, destination);
-  }
-
   /** Unpacks a {@code .tar.gz}, {@code .tar.xz} (concatenated streams too) or {@code .zip}, told apart by its bytes. */
   public static void unpack(InputStream archive, Path destination) throws IOException {
     Path root = destination.toAbsolutePath().normalize();

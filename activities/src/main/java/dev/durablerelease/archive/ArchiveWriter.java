@@ -59,17 +59,6 @@ public final class ArchiveWriter {
     }
   }
 
-  /** Writes a {@code .tar.gz} to {@code out} and closes it. */
-  public static void writeTarGz(List<ArchiveEntry> entries, long mtimeEpochSeconds, OutputStream out)
-      throws IOException {
-    List<Sink> sinks = List.of(new TarSink(new ParallelGzipOutputStream(out, GZIP_LEVEL)));
-    try {
-      copy(entries, mtimeEpochSeconds, sinks);
-    } finally {
-      closeAll(sinks);
-    }
-  }
-
   private static Sink open(String format, Path file, long tarSize) throws IOException {
     return switch (format) {
       case TAR_GZ -> new TarSink(new ParallelGzipOutputStream(Files.newOutputStream(file), GZIP_LEVEL));

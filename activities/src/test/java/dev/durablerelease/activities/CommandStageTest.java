@@ -9,14 +9,18 @@ import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.CommandInput;
 import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.Failures;
+import dev.durablerelease.archive.ArchiveUnpacker;
+import dev.durablerelease.store.Digests;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.StageHarness;
+import dev.durablerelease.workflow.ArtifactRef;
 import io.temporal.failure.ApplicationFailure;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -51,7 +55,22 @@ class CommandStageTest {
 
   private CommandInput command(String command, String timeout, Map<String, String> env, List<String> outputs) {
     return new CommandInput("testSource", archives.primary(), "hello-1.0.0", command, timeout, env, outputs,
-        List.of("tar.gz"), "hello-1.0.0-docs", checkout.commitTime(), false);
+        List.of("tar.gz", "zip"), "hello-1.0.0-docs", checkout.commitTime(), false);
+  }
+
+  /** The files of a stored archive with their digests, unpacked by the same code the test stage uses. */
+  private Map<String, String> unpackedFiles(ArtifactRef archive) throws Exception {
+    Path folder = tmp.resolve("unpacked-" + archive.name());
+    try (InputStream in = stages.context().store().open(archive.sha256())) {
+      ArchiveUnpacker.unpack(in, folder);
+    }
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(folder)) {
+      for (Path file : walk.filter(Files::isRegularFile).toList()) {
+        files.put(folder.relativize(file).toString(), Digests.sha256Hex(file));
+      }
+    }
+    return files;
   }
 
   private String log(CommandReport report) throws Exception {
@@ -119,10 +138,11 @@ class CommandStageTest {
   }
 
   @Test
-  void docsOutputsAreArchivedAndAMissingOutputIsAClearError() {
+  void docsOutputsAreArchivedAndAMissingOutputIsAClearError() throws Exception {
     CommandReport docs = stages.docs().buildDocs(command("make docs", "1m", Map.of(), List.of("docs/_build/html")));
-    assertThat(docs.outputs()).singleElement().satisfies(a -> assertThat(a.name())
-        .isEqualTo("hello-1.0.0-docs-html.tar.gz"));
+    assertThat(docs.outputs()).extracting(ArtifactRef::name)
+        .containsExactly("hello-1.0.0-docs-html.tar.gz", "hello-1.0.0-docs-html.zip");
+    assertThat(unpackedFiles(docs.outputs().get(1))).isNotEmpty().isEqualTo(unpackedFiles(docs.outputs().get(0)));
     ApplicationFailure f = failure(() -> stages.docs().buildDocs(
         command("true", "1m", Map.of(), List.of("docs/_build/html"))));
     assertThat(f.getType()).isEqualTo(Failures.COMMAND_FAILED);

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 /** Checks a bound spec, fills in defaults and expands placeholders, collecting every error with its line. */
 final class SpecValidator {
   static final List<String> SOURCE_FORMATS = List.of("tar.gz", "tar.xz", "zip");
-  static final List<String> DOCS_FORMATS = List.of("tar.gz");
+  static final List<String> DOCS_FORMATS = SOURCE_FORMATS;
   static final List<String> SBOM_FORMATS = List.of("spdx", "cyclonedx");
   static final Set<String> REPOSITORY_SCHEMES = Set.of("file", "http", "https", "ssh", "git");
   static final Set<String> UPLOAD_SCHEMES = Set.of("file", "sftp", "s3", "https", "http");
