@@ -56,7 +56,7 @@ public class SignActivitiesImpl implements SignActivities {
 
   @Override
   public Signatures sign(SignInput input) {
-    return StageActivity.run(context, stage -> {
+    return StageActivity.reusable(context, "sign", input, input.resume(), Signatures.class, stage -> {
       // the tamper window between build and sign closes here: every file first, so nothing is signed on a mismatch
       List<byte[]> digests = new ArrayList<>();
       for (ArtifactRef file : input.files()) {

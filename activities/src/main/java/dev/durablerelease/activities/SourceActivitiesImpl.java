@@ -129,7 +129,11 @@ public class SourceActivitiesImpl implements SourceActivities {
 
   @Override
   public Provenance provenance(ProvenanceInput input) {
-    return StageActivity.run(context, stage -> {
+    // keyed by what it vouches for, not by the run's checklist: a resumed release that rebuilt nothing reuses the
+    // statement (and so the bundles and manifest) it may already have published
+    Object vouchesFor = List.of(input.checkout(), input.subjects());
+    boolean resume = input.checkout().resume();
+    return StageActivity.reusable(context, "provenance", vouchesFor, resume, Provenance.class, stage -> {
       ActivityInfo info = Activity.getExecutionContext().getInfo();
       byte[] statement = ProvenanceWriter.statement(input, context.identity(), EngineVersion.get(),
           info.getWorkflowId(), info.getRunId(), Instant.now());
@@ -140,7 +144,9 @@ public class SourceActivitiesImpl implements SourceActivities {
 
   @Override
   public Manifest writeManifest(ManifestInput input) {
-    return StageActivity.run(context, stage -> {
+    Object describes = List.of(input.checkout(), input.artifacts(), input.logs(), input.targets());
+    boolean resume = input.checkout().resume();
+    return StageActivity.reusable(context, "writeManifest", describes, resume, Manifest.class, stage -> {
       ActivityInfo info = Activity.getExecutionContext().getInfo();
       ArtifactRef releaseJson = StoredFiles.put(context, ManifestWriter.RELEASE_JSON,
           ManifestWriter.releaseJson(input, info.getWorkflowId(), info.getRunId()), ArtifactKind.MANIFEST);

@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.store.Digests;
 import dev.durablerelease.workflow.ArtifactRef;
 import dev.durablerelease.workflow.OperatorAction;
+import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseSearchAttributes;
 import dev.durablerelease.workflow.ReleaseState;
@@ -25,6 +27,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +85,26 @@ class OperatingReleasesTest extends SampleReleaseTestBase {
     assertThat(target.resolve("hello-1.0.1.tar.gz")).exists();
     assertThat(env.getWorkflowClient().newUntypedWorkflowStub("release-hello-1.0.1").describe()
         .getTypedSearchAttributes().get(ReleaseSearchAttributes.STATUS)).isEqualTo("Succeeded");
+  }
+
+  @Test
+  void aResumedReleaseFindsItsOwnPublicationDoneAndPublishesNothing() throws Exception {
+    // the run is lost once it has published (say the embedded server died while the last files were moved into
+    // place): resuming must not meet its own files as conflicts, so the statement, bundles and manifest are reused
+    startWorkers();
+    ReleaseSpec spec = spec("project: hello\nversion: 1.0.0\nsign: {mode: dev}\n");
+    ReleaseResult first = result(start("release-hello-first-run", spec));
+    Files.delete(target.resolve(first.manifest().name())); // the one file the lost run had not moved yet
+
+    ReleaseResult resumed = result(Releases.start(env.getWorkflowClient(), "release-hello-resumed",
+        ReleaseRequest.of(spec).resuming()));
+    assertThat(resumed.artifacts()).isEqualTo(first.artifacts());
+    assertThat(resumed.manifest()).isEqualTo(first.manifest());
+    for (String reused : List.of("buildSource", "provenance", "sign", "writeManifest")) {
+      assertThat(stage(resumed, reused).state()).as(reused).isEqualTo(StageState.REUSED);
+    }
+    assertThat(stage(resumed, "upload").detail()).startsWith("1 file(s) written to 1 target(s)");
+    assertThat(Digests.sha256Hex(target.resolve(first.manifest().name()))).isEqualTo(first.manifest().sha256());
   }
 
   @Test

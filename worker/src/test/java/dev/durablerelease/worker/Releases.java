@@ -27,9 +27,14 @@ public final class Releases {
 
   /** Starts a release without waiting for it. */
   public static ReleaseWorkflow start(WorkflowClient client, String workflowId, ReleaseSpec spec) {
+    return start(client, workflowId, ReleaseRequest.of(spec));
+  }
+
+  /** Starts a release from a request (e.g. a resuming one) without waiting for it. */
+  public static ReleaseWorkflow start(WorkflowClient client, String workflowId, ReleaseRequest request) {
     ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(workflowId).build());
-    WorkflowClient.start(workflow::run, ReleaseRequest.of(spec));
+    WorkflowClient.start(workflow::run, request);
     return workflow;
   }
 

@@ -219,7 +219,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (spec.hasSigning()) {
       List<ArtifactRef> unsigned = List.copyOf(artifacts);
       Signatures signatures = stage(Stage.SIGN, options(SIGN_OPTIONS, "sign " + unsigned.size() + " file(s)"),
-          SignActivities.class, a -> a.sign(new SignInput(spec.sign(), unsigned)),
+          SignActivities.class, a -> a.sign(new SignInput(spec.sign(), unsigned, checkout.resume())),
           s -> s.bundles().size() + " bundle(s), verified as " + s.identity());
       artifacts.addAll(signatures.bundles());
       if (signatures.trustedRoot() != null) {
