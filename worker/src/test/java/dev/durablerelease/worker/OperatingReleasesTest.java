@@ -88,7 +88,7 @@ class OperatingReleasesTest extends SampleReleaseTestBase {
   }
 
   @Test
-  void aResumedReleaseFindsItsOwnPublicationDoneAndPublishesNothing() throws Exception {
+  void aResumedReleaseFindsWhatItsLostRunPublishedAndCompletesThePublication() throws Exception {
     // the run is lost once it has published (say the embedded server died while the last files were moved into
     // place): resuming must not meet its own files as conflicts, so the statement, bundles and manifest are reused
     startWorkers();
