@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -295,16 +296,20 @@ class SbomStageTest {
   }
 
   @Test
-  void buildSourceIndexesEveryFileSoThatTheArchiveNeedNotBeReadAndWithoutTheIndexItIsRead() throws Exception {
+  void buildSourceIndexesEveryFileSoThatTheArchivesNeedNotBeReadAndWithoutTheIndexTheyAreRead() throws Exception {
+    repo.writeFile("release.yaml", SPEC.replace("source:\n", "source:\n  formats: [tar.gz, tar.xz, zip]\n"))
+        .commitAll("three formats");
+    repo.tag(SampleRepository.TAG);
     Checkout checkout = stages.source().checkout(
         new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null, false));
     Archives archives = stages.source().buildSource(checkout);
+    assertThat(archives.archives()).extracting(ArtifactRef::name)
+        .containsExactly("hello-1.0.0.tar.gz", "hello-1.0.0.tar.xz", "hello-1.0.0.zip");
     ArtifactRef tarGz = archives.archives().get(0);
-    byte[] archiveBytes = read(stages, tarGz);
 
     // the index buildSource left: every file of the archive, with the size and digests recomputed here
     List<FileDigest> indexed = FileDigestIndex.find(stages.context().store(), tarGz.sha256()).orElseThrow();
-    Map<String, String[]> archive = digestsOf(archiveBytes);
+    Map<String, String[]> archive = digestsOf(read(stages, tarGz));
     assertThat(indexed).extracting(FileDigest::path).containsExactlyElementsOf(archive.keySet());
     for (FileDigest file : indexed) {
       assertThat(new String[] {file.sha1(), file.sha256()}).as(file.path()).containsExactly(archive.get(file.path()));
@@ -312,17 +317,22 @@ class SbomStageTest {
     assertThat(indexed).filteredOn(f -> f.path().endsWith("/data/big.bin")).singleElement()
         .extracting(FileDigest::size).isEqualTo((long) (5 << 20) / 2 + 123);
 
-    // with the index, generateSbom does not read the archive: it works with the archive's blob gone
-    Path blob = storeRoot().resolve("blobs/sha256/" + tarGz.sha256().substring(0, 2) + "/" + tarGz.sha256());
-    Path aside = Files.move(blob, tmp.resolve("aside"));
+    // with the index, generateSbom does not read the archives: it works with their blobs gone
+    Map<Path, Path> aside = new LinkedHashMap<>();
+    for (ArtifactRef ref : archives.archives()) {
+      Path blob = storeRoot().resolve("blobs/sha256/" + ref.sha256().substring(0, 2) + "/" + ref.sha256());
+      aside.put(blob, Files.move(blob, tmp.resolve(ref.name())));
+    }
     Map<String, byte[]> fromIndex = sboms(checkout, archives);
-    Files.move(aside, blob);
+    for (Map.Entry<Path, Path> moved : aside.entrySet()) {
+      Files.move(moved.getValue(), moved.getKey());
+    }
 
-    // without it (an archive built by an earlier engine), the archive is read: the same documents
+    // without it (archives built by an earlier engine), each archive is read: the same documents
     deleteIndexRecords();
     assertThat(FileDigestIndex.find(stages.context().store(), tarGz.sha256())).isEmpty();
     Map<String, byte[]> fromArchive = sboms(checkout, archives);
-    assertThat(fromIndex).containsOnlyKeys("hello-1.0.0.tar.gz.spdx.json", "hello-1.0.0.tar.gz.cdx.json");
+    assertThat(fromIndex).hasSize(6).containsKeys("hello-1.0.0.zip.spdx.json", "hello-1.0.0.tar.xz.cdx.json");
     assertThat(fromArchive.keySet()).isEqualTo(fromIndex.keySet());
     fromIndex.forEach((name, bytes) -> assertThat(fromArchive.get(name)).as(name).isEqualTo(bytes));
   }
