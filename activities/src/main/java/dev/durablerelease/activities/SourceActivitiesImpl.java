@@ -120,9 +120,6 @@ public class SourceActivitiesImpl implements SourceActivities {
    */
   private void storeFileDigests(ReleaseSpec spec, List<ArchiveEntry> entries, List<FileDigest> digests,
       List<ArtifactRef> archives) throws IOException {
-    // the kind only names the returned reference, which is not kept
-    ArtifactRef index = StoredFiles.put(context, spec.source().name() + ".files.jsonl",
-        FileDigestIndex.encode(digests), ArtifactKind.SBOM);
     String merge = spec.sbom().merge() == null ? null : spec.source().name() + "/" + spec.sbom().merge();
     for (ArchiveEntry entry : entries) {
       if (entry.isRegularFile() && entry.path().equals(merge)) {
@@ -137,9 +134,8 @@ public class SourceActivitiesImpl implements SourceActivities {
         }
       }
     }
-    for (ArtifactRef archive : archives) {
-      FileDigestIndex.link(store, archive.sha256(), index.sha256());
-    }
+    // last: an archive with an index record has everything generateSbom looks for
+    FileDigestIndex.save(store, StoredFiles.scratchFile(context, "files.jsonl"), digests, archives);
   }
 
   @Override

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.store.ArtifactStore;
-import java.io.ByteArrayOutputStream;
+import dev.durablerelease.workflow.ArtifactKind;
+import dev.durablerelease.workflow.ArtifactRef;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,19 +31,26 @@ public final class FileDigestIndex {
 
   private FileDigestIndex() {}
 
-  /** The index blob's content. */
-  public static byte[] encode(List<FileDigest> files) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (SequenceWriter lines = JSON.writerFor(FileDigest.class).withRootValueSeparator("\n").writeValues(out)) {
-      lines.writeAll(files);
+  /**
+   * Stores the index of the files of {@code archives} (every format of one build holds the same files) and points each
+   * archive at it. {@code scratch} is a file to write the index to before it is stored; it is deleted.
+   */
+  public static void save(ArtifactStore store, Path scratch, List<FileDigest> files, List<ArtifactRef> archives)
+      throws IOException {
+    ArtifactRef index;
+    try {
+      try (OutputStream out = Files.newOutputStream(scratch);
+          SequenceWriter lines = JSON.writerFor(FileDigest.class).withRootValueSeparator("\n").writeValues(out)) {
+        lines.writeAll(files);
+      }
+      // the kind only names the returned reference, which is not kept
+      index = store.put(scratch, scratch.getFileName().toString(), ArtifactKind.SBOM);
+    } finally {
+      Files.deleteIfExists(scratch);
     }
-    out.write('\n');
-    return out.toByteArray();
-  }
-
-  /** Points the archive with this digest at the stored index blob of its files. */
-  public static void link(ArtifactStore store, String archiveSha256, String indexSha256) throws IOException {
-    store.writeRecord(key(archiveSha256), JSON.writeValueAsBytes(new Pointer(indexSha256)));
+    for (ArtifactRef archive : archives) {
+      store.writeRecord(key(archive.sha256()), JSON.writeValueAsBytes(new Pointer(index.sha256())));
+    }
   }
 
   /** The files of the archive with this digest, if buildSource indexed them and the index is still stored. */
