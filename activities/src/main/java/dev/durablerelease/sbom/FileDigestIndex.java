@@ -1,8 +1,10 @@
 package dev.durablerelease.sbom;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.workflow.ArtifactKind;
@@ -23,7 +25,10 @@ import java.util.Optional;
  * archive without a record (a docs archive, or one built by an earlier engine) is read instead.
  */
 public final class FileDigestIndex {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Fields a later engine may add are skipped: workers of two versions can share a store. */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
   private static final ObjectReader LINES = JSON.readerFor(FileDigest.class);
 
   /** The record of one archive: which blob lists its files. */
