@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The generateSbom stage on one archive of REPO at REF (SPDX + CycloneDX, every file hashed with SHA-1 and SHA-256)
-# against `git ls-files -z | xargs -0 sha256sum` over the same tree checked out: medians of alternating runs.
-# Prints `sbom ratio: X.XX` (target <= 1.0).
+# The generateSbom stage on one tar.gz of REPO at REF as a release runs it (SPDX + CycloneDX from the file digests
+# buildSource took while writing the archive) against `git ls-files -z | xargs -0 sha256sum` over the same tree
+# checked out: medians of alternating runs. Also prints the stage without the index (reading the archive) and what
+# taking the digests adds to buildSource. Prints `sbom ratio: X.XX` (target <= 1.0).
 # Usage: bench/sbom.sh REPO REF [RUNS]   (default 21 runs after one warm-up)
 source "$(dirname "$0")/common.sh"
 if [ $# -lt 2 ]; then

@@ -15,10 +15,12 @@ import dev.durablerelease.archive.ArchiveEntry;
 import dev.durablerelease.archive.GitTreeEntries;
 import dev.durablerelease.archive.ArchiveWriter;
 import dev.durablerelease.archive.ExcludeRules;
+import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.git.GitCache;
 import dev.durablerelease.git.TagSignatures;
 import dev.durablerelease.manifest.ManifestWriter;
 import dev.durablerelease.provenance.ProvenanceWriter;
+import dev.durablerelease.sbom.FileDigestIndex;
 import dev.durablerelease.sbom.SbomGenerator;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecException;
@@ -33,6 +35,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,10 +97,11 @@ public class SourceActivitiesImpl implements SourceActivities {
         for (String format : source.formats()) {
           files.put(format, StoredFiles.scratchFile(context, source.name() + "." + format));
         }
-        ArchiveWriter.write(entries, checkout.commitTime(), files);
+        List<FileDigest> digests = ArchiveWriter.write(entries, checkout.commitTime(), files);
         for (Map.Entry<String, Path> file : files.entrySet()) {
           archives.add(store.put(file.getValue(), source.name() + "." + file.getKey(), ArtifactKind.SOURCE_ARCHIVE));
         }
+        storeFileDigests(checkout.spec(), entries, digests, archives);
       } finally {
         for (Repository sub : submodules) {
           sub.close();
@@ -110,6 +114,30 @@ public class SourceActivitiesImpl implements SourceActivities {
     });
   }
 
+  /**
+   * Leaves generateSbom what it needs to describe the archives without reading them: the digests of their files and,
+   * as a blob of its own (found by its digest in the index), the SPDX document the spec merges.
+   */
+  private void storeFileDigests(ReleaseSpec spec, List<ArchiveEntry> entries, List<FileDigest> digests,
+      List<ArtifactRef> archives) throws IOException {
+    String merge = spec.sbom().merge() == null ? null : spec.source().name() + "/" + spec.sbom().merge();
+    for (ArchiveEntry entry : entries) {
+      if (entry.isRegularFile() && entry.path().equals(merge)) {
+        Path doc = StoredFiles.scratchFile(context, "merge.spdx.json");
+        try {
+          try (InputStream in = entry.content().open()) {
+            Files.copy(in, doc, StandardCopyOption.REPLACE_EXISTING);
+          }
+          store.put(doc, spec.sbom().merge(), ArtifactKind.SBOM);
+        } finally {
+          Files.deleteIfExists(doc);
+        }
+      }
+    }
+    // last: an archive with an index record has everything generateSbom looks for
+    FileDigestIndex.save(store, StoredFiles.scratchFile(context, "files.jsonl"), digests, archives);
+  }
+
   @Override
   public Sboms generateSbom(SbomInput input) {
     return StageActivity.reusable(context, "generateSbom", input, input.checkout().resume(), Sboms.class, stage -> {
@@ -117,10 +145,8 @@ public class SourceActivitiesImpl implements SourceActivities {
       SbomGenerator.Facts facts = SbomGenerator.Facts.of(spec, input.checkout().commitTime(), EngineVersion.get());
       List<ArtifactRef> sboms = new ArrayList<>();
       for (ArtifactRef archive : input.archives()) {
-        try (InputStream in = store.open(archive.sha256())) {
-          for (SbomGenerator.SbomFile sbom : SbomGenerator.generate(archive, in, spec.sbom(), facts)) {
-            sboms.add(StoredFiles.put(context, sbom.name(), sbom.content(), ArtifactKind.SBOM));
-          }
+        for (SbomGenerator.SbomFile sbom : SbomGenerator.generate(archive, store, spec.sbom(), facts)) {
+          sboms.add(StoredFiles.put(context, sbom.name(), sbom.content(), ArtifactKind.SBOM));
         }
       }
       return new Sboms(sboms, stage.finished());

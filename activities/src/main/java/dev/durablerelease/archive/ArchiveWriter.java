@@ -1,5 +1,6 @@
 package dev.durablerelease.archive;
 
+import dev.durablerelease.store.Digests;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -31,8 +33,9 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
  * normalised mode; PAX headers only for long or non-ASCII names (never atime/ctime); gzip headers carry no name and
  * mtime 0; zip entries carry the time as DOS fields in UTC and no extra fields.
  *
- * <p>All formats are written in one pass: each file's content is read once and fed to every archive, and the
- * compressed formats run on their own threads ({@link ParallelGzipOutputStream}, {@link ParallelXzOutputStream}).
+ * <p>All formats are written in one pass: each file's content is read once and fed to every archive (and, for
+ * source archives, to SHA-1 and SHA-256, which the SBOMs need), and the compressed formats run on their own threads
+ * ({@link ParallelGzipOutputStream}, {@link ParallelXzOutputStream}).
  */
 public final class ArchiveWriter {
   public static final String TAR_GZ = "tar.gz";
@@ -45,15 +48,20 @@ public final class ArchiveWriter {
 
   private ArchiveWriter() {}
 
-  /** Writes each format (tar.gz, tar.xz, zip) to its file. */
-  public static void write(List<ArchiveEntry> entries, long mtimeEpochSeconds, Map<String, Path> outputs)
+  /**
+   * Writes each format (tar.gz, tar.xz, zip) to its file and returns the digests of every regular file, in archive
+   * order: hashed as the bytes pass, so that the SBOMs need not read the archives again.
+   */
+  public static List<FileDigest> write(List<ArchiveEntry> entries, long mtimeEpochSeconds, Map<String, Path> outputs)
       throws IOException {
     List<Sink> sinks = new ArrayList<>();
     try {
       for (Map.Entry<String, Path> output : outputs.entrySet()) {
         sinks.add(open(output.getKey(), output.getValue(), tarSize(entries)));
       }
-      copy(entries, mtimeEpochSeconds, sinks);
+      List<FileDigest> digests = new ArrayList<>();
+      copy(entries, mtimeEpochSeconds, sinks, digests);
+      return digests;
     } finally {
       closeAll(sinks);
     }
@@ -77,8 +85,12 @@ public final class ArchiveWriter {
     return size;
   }
 
-  private static void copy(List<ArchiveEntry> entries, long mtimeEpochSeconds, List<Sink> sinks) throws IOException {
+  /** Feeds every entry to every sink and adds each regular file's digests to {@code digests}. */
+  private static void copy(List<ArchiveEntry> entries, long mtimeEpochSeconds, List<Sink> sinks,
+      List<FileDigest> digests) throws IOException {
     byte[] buffer = new byte[1 << 16];
+    MessageDigest sha1 = Digests.sha1();
+    MessageDigest sha256 = Digests.sha256();
     for (ArchiveEntry entry : entries) {
       for (Sink sink : sinks) {
         sink.begin(entry, mtimeEpochSeconds);
@@ -95,11 +107,15 @@ public final class ArchiveWriter {
             for (Sink sink : sinks) {
               sink.write(buffer, n);
             }
+            sha1.update(buffer, 0, n);
+            sha256.update(buffer, 0, n);
           }
         }
         if (copied != entry.size()) {
           throw new IOException(entry.path() + " changed size while being archived: " + entry.size() + " -> " + copied);
         }
+        // digest() also resets them for the next file
+        digests.add(new FileDigest(entry.path(), copied, Digests.hex(sha1.digest()), Digests.hex(sha256.digest())));
       }
       for (Sink sink : sinks) {
         sink.end();

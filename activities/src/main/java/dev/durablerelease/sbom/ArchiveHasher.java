@@ -3,6 +3,7 @@ package dev.durablerelease.sbom;
 import dev.durablerelease.activities.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveReader;
+import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.store.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,7 +34,8 @@ final class ArchiveHasher {
   private static final int BATCH_BYTES = 1 << 20;
   private static final int BATCH_FILES = 256;
   private static final int IN_FLIGHT = 32 << 20;
-  private static final int MAX_KEPT = 16 << 20;
+  /** Largest merge document kept in memory. */
+  static final int MAX_KEPT = 16 << 20;
   private static final byte[] END = new byte[0];
 
   /**
@@ -147,7 +149,8 @@ final class ArchiveHasher {
         sha1.update(f.content());
         sha256.update(f.content());
         budget.release(f.content().length);
-        digests.add(new FileDigest(f.path(), Digests.hex(sha1.digest()), Digests.hex(sha256.digest())));
+        digests.add(new FileDigest(f.path(), f.content().length, Digests.hex(sha1.digest()),
+            Digests.hex(sha256.digest())));
       }
       return digests;
     }));
@@ -165,12 +168,14 @@ final class ArchiveHasher {
   private FileDigest digest(String path, BlockingQueue<byte[]> chunks) throws InterruptedException {
     MessageDigest sha1 = Digests.sha1();
     MessageDigest sha256 = Digests.sha256();
+    long size = 0;
     byte[] chunk;
     while ((chunk = chunks.take()) != END) {
+      size += chunk.length;
       sha1.update(chunk);
       sha256.update(chunk);
       budget.release(chunk.length);
     }
-    return new FileDigest(path, Digests.hex(sha1.digest()), Digests.hex(sha256.digest()));
+    return new FileDigest(path, size, Digests.hex(sha1.digest()), Digests.hex(sha256.digest()));
   }
 }

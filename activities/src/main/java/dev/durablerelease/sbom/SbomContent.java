@@ -1,5 +1,6 @@
 package dev.durablerelease.sbom;
 
+import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.workflow.ArtifactRef;
 import java.nio.charset.StandardCharsets;

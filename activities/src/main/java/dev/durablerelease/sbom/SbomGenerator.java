@@ -3,22 +3,26 @@ package dev.durablerelease.sbom;
 import dev.durablerelease.activities.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveReader;
+import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SbomSpec;
+import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.workflow.ArtifactKind;
 import dev.durablerelease.workflow.ArtifactRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.cyclonedx.exception.GeneratorException;
 
 /**
- * The {@code generateSbom} stage for one archive: reads it once, hashing every file, finds the vendored components
- * (source archives only), and writes one SBOM per configured format ({@code <archive>.spdx.json},
- * {@code <archive>.cdx.json}).
+ * The {@code generateSbom} stage for one archive: takes every file's digests from the archive's file-digest index
+ * (or reads the archive once, hashing every file), finds the vendored components (source archives only), and writes
+ * one SBOM per configured format ({@code <archive>.spdx.json}, {@code <archive>.cdx.json}).
  */
 public final class SbomGenerator {
   /** Formats as the spec names them. */
@@ -53,36 +57,90 @@ public final class SbomGenerator {
 
   private SbomGenerator() {}
 
-  /** The SBOMs of one archive, in the spec's format order; {@code content} is read to its end. */
+  /**
+   * The SBOMs of an archive in the store, in the spec's format order. A source archive that buildSource indexed is
+   * described from its {@link FileDigestIndex} (and the merge document from its own blob) without being read; any
+   * other archive is read from the store and hashed.
+   */
+  public static List<SbomFile> generate(ArtifactRef archive, ArtifactStore store, SbomSpec spec, Facts facts)
+      throws IOException {
+    requireReadable(archive);
+    if (archive.kind() == ArtifactKind.SOURCE_ARCHIVE) {
+      Optional<List<FileDigest>> indexed = FileDigestIndex.find(store, archive.sha256());
+      if (indexed.isPresent()) {
+        Optional<Map<String, byte[]>> kept = mergeDocument(store, indexed.get(), spec.merge());
+        if (kept.isPresent()) {
+          return describe(archive, indexed.get(), kept.get(), spec, facts);
+        }
+      }
+    }
+    try (InputStream in = store.open(archive.sha256())) {
+      return generate(archive, in, spec, facts);
+    }
+  }
+
+  /** The SBOMs of one archive read from {@code content} (to its end), in the spec's format order. */
   public static List<SbomFile> generate(ArtifactRef archive, InputStream content, SbomSpec spec, Facts facts)
       throws IOException {
+    requireReadable(archive);
+    String mergePath = archive.kind() == ArtifactKind.SOURCE_ARCHIVE ? spec.merge() : null;
+    // the merge document is tree-relative: in the archive it sits under the top folder
+    ArchiveHasher.Result hashed = ArchiveHasher.hash(archive.name(), content, path -> mergePath != null
+        && path.endsWith("/" + mergePath) && path.indexOf('/') == path.length() - mergePath.length() - 1);
+    return describe(archive, hashed.files(), hashed.kept(), spec, facts);
+  }
+
+  private static void requireReadable(ArtifactRef archive) {
     if (!ArchiveReader.canRead(archive.name())) {
       throw new StageFailure(Failures.INVALID_SPEC, "cannot describe " + archive.name() + ": SBOMs are made for"
           + " .tar.gz, .tgz, .tar.xz and .zip archives; choose one of these formats");
     }
+  }
+
+  /**
+   * The merge document of an indexed archive by its archive path: none when the spec names none or the archive has
+   * no such file (which {@link VendoredComponents} reports); empty when its blob is not stored or too large to keep,
+   * and the archive must be read instead.
+   */
+  private static Optional<Map<String, byte[]>> mergeDocument(ArtifactStore store, List<FileDigest> files,
+      String merge) throws IOException {
+    if (merge == null) {
+      return Optional.of(Map.of());
+    }
+    String path = topFolder(files) + merge;
+    Optional<FileDigest> doc = files.stream().filter(f -> f.path().equals(path)).findFirst();
+    if (doc.isEmpty()) {
+      return Optional.of(Map.of());
+    }
+    if (doc.get().size() > ArchiveHasher.MAX_KEPT || !store.contains(doc.get().sha256())) {
+      return Optional.empty();
+    }
+    try (InputStream in = store.open(doc.get().sha256())) {
+      return Optional.of(Map.of(path, in.readAllBytes()));
+    }
+  }
+
+  private static List<SbomFile> describe(ArtifactRef archive, List<FileDigest> files, Map<String, byte[]> kept,
+      SbomSpec spec, Facts facts) throws IOException {
     boolean source = archive.kind() == ArtifactKind.SOURCE_ARCHIVE;
-    String mergePath = source ? spec.merge() : null;
-    // the merge document is tree-relative: in the archive it sits under the top folder
-    ArchiveHasher.Result hashed = ArchiveHasher.hash(archive.name(), content, path -> mergePath != null
-        && path.endsWith("/" + mergePath) && path.indexOf('/') == path.length() - mergePath.length() - 1);
-    String top = topFolder(hashed.files());
+    String top = topFolder(files);
     List<VendoredComponent> components = source
-        ? VendoredComponents.resolve(archive.name(), top, hashed.files(), spec, hashed.kept())
+        ? VendoredComponents.resolve(archive.name(), top, files, spec, kept)
         : List.of();
-    SbomContent described = SbomContent.of(facts, archive, source, hashed.files(), components);
+    SbomContent described = SbomContent.of(facts, archive, source, files, components);
     // CycloneDX is written on another thread while SPDX is written here: each is a pass over every file
     CompletableFuture<byte[]> cyclonedx = spec.formats().contains(CYCLONEDX)
         ? CompletableFuture.supplyAsync(() -> cyclonedx(described))
         : null;
-    List<SbomFile> files = new ArrayList<>();
+    List<SbomFile> sboms = new ArrayList<>();
     for (String format : spec.formats()) {
       switch (format) {
-        case SPDX -> files.add(new SbomFile(archive.name() + ".spdx.json", SpdxWriter.write(described)));
-        case CYCLONEDX -> files.add(new SbomFile(archive.name() + ".cdx.json", join(cyclonedx)));
+        case SPDX -> sboms.add(new SbomFile(archive.name() + ".spdx.json", SpdxWriter.write(described)));
+        case CYCLONEDX -> sboms.add(new SbomFile(archive.name() + ".cdx.json", join(cyclonedx)));
         default -> throw new StageFailure(Failures.INVALID_SPEC, "unknown SBOM format " + format);
       }
     }
-    return files;
+    return sboms;
   }
 
   private static byte[] cyclonedx(SbomContent described) {

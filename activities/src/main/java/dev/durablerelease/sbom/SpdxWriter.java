@@ -1,5 +1,6 @@
 package dev.durablerelease.sbom;
 
+import dev.durablerelease.archive.FileDigest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;

@@ -1,5 +1,6 @@
 package dev.durablerelease.sbom;
 
+import dev.durablerelease.archive.FileDigest;
 import java.util.List;
 
 /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durablerelease.activities.StageFailure;
 import dev.durablerelease.activity.Failures;
+import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.spec.SbomPackage;
 import dev.durablerelease.spec.SbomSpec;
 import java.io.IOException;

@@ -10,6 +10,7 @@ import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.SbomInput;
+import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.StageHarness;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -294,6 +296,69 @@ class SbomStageTest {
   }
 
   @Test
+  void buildSourceIndexesEveryFileSoThatTheArchivesNeedNotBeReadAndWithoutTheIndexTheyAreRead() throws Exception {
+    repo.writeFile("release.yaml", SPEC.replace("source:\n", "source:\n  formats: [tar.gz, tar.xz, zip]\n"))
+        .commitAll("three formats");
+    repo.tag(SampleRepository.TAG);
+    Checkout checkout = stages.source().checkout(
+        new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null, false));
+    Archives archives = stages.source().buildSource(checkout);
+    assertThat(archives.archives()).extracting(ArtifactRef::name)
+        .containsExactly("hello-1.0.0.tar.gz", "hello-1.0.0.tar.xz", "hello-1.0.0.zip");
+    ArtifactRef tarGz = archives.archives().get(0);
+
+    // the index buildSource left: every file of the archive, with the size and digests recomputed here
+    List<FileDigest> indexed = FileDigestIndex.find(stages.context().store(), tarGz.sha256()).orElseThrow();
+    Map<String, String[]> archive = digestsOf(read(stages, tarGz));
+    assertThat(indexed).extracting(FileDigest::path).containsExactlyElementsOf(archive.keySet());
+    for (FileDigest file : indexed) {
+      assertThat(new String[] {file.sha1(), file.sha256()}).as(file.path()).containsExactly(archive.get(file.path()));
+    }
+    assertThat(indexed).filteredOn(f -> f.path().endsWith("/data/big.bin")).singleElement()
+        .extracting(FileDigest::size).isEqualTo((long) (5 << 20) / 2 + 123);
+
+    // with the index, generateSbom does not read the archives: it works with their blobs gone
+    Map<Path, Path> aside = new LinkedHashMap<>();
+    for (ArtifactRef ref : archives.archives()) {
+      Path blob = storeRoot().resolve("blobs/sha256/" + ref.sha256().substring(0, 2) + "/" + ref.sha256());
+      aside.put(blob, Files.move(blob, tmp.resolve(ref.name())));
+    }
+    Map<String, byte[]> fromIndex = sboms(checkout, archives);
+    for (Map.Entry<Path, Path> moved : aside.entrySet()) {
+      Files.move(moved.getValue(), moved.getKey());
+    }
+
+    // without it (archives built by an earlier engine), each archive is read: the same documents
+    deleteIndexRecords();
+    assertThat(FileDigestIndex.find(stages.context().store(), tarGz.sha256())).isEmpty();
+    Map<String, byte[]> fromArchive = sboms(checkout, archives);
+    assertThat(fromIndex).hasSize(6).containsKeys("hello-1.0.0.zip.spdx.json", "hello-1.0.0.tar.xz.cdx.json");
+    assertThat(fromArchive.keySet()).isEqualTo(fromIndex.keySet());
+    fromIndex.forEach((name, bytes) -> assertThat(fromArchive.get(name)).as(name).isEqualTo(bytes));
+  }
+
+  private Map<String, byte[]> sboms(Checkout checkout, Archives archives) throws IOException {
+    Map<String, byte[]> files = new TreeMap<>();
+    for (ArtifactRef ref : stages.source().generateSbom(new SbomInput(checkout, archives.archives())).sboms()) {
+      files.put(ref.name(), read(stages, ref));
+    }
+    return files;
+  }
+
+  private Path storeRoot() {
+    return tmp.resolve("worker/store");
+  }
+
+  /** What a store written by an engine without file-digest indexes looks like. */
+  private void deleteIndexRecords() throws IOException {
+    try (var records = Files.list(storeRoot().resolve("records/file-digests"))) {
+      for (Path record : records.toList()) {
+        Files.delete(record);
+      }
+    }
+  }
+
+  @Test
   void anotherWorkerInAnotherEnvironmentWritesTheSameBytes() throws Exception {
     Map<String, byte[]> first = release(stages);
     TimeZone zone = TimeZone.getDefault();
@@ -314,7 +379,7 @@ class SbomStageTest {
   }
 
   @Test
-  void mergeDocumentThatIsNotSpdxIsRefused() {
+  void mergeDocumentThatIsNotSpdxIsRefused() throws IOException {
     repo.writeFile("Misc/sbom.spdx.json", "{\"bomFormat\": \"CycloneDX\"}\n").commitAll("not spdx");
     assertRefused("Misc/sbom.spdx.json (sbom.merge) is not an SPDX 2.x JSON document");
     repo.writeFile("Misc/sbom.spdx.json", "{\"spdxVersion\": \"SPDX-2.3\", \"files\": [{\"SPDXID\": 1}]}\n")
@@ -325,7 +390,7 @@ class SbomStageTest {
   }
 
   @Test
-  void vendoredPathMissingFromTheTreeIsRefused() {
+  void vendoredPathMissingFromTheTreeIsRefused() throws IOException {
     repo.writeFile("release.yaml", SPEC.replace("paths: [vendor/zlib/]", "paths: [vendor/zlib/, vendor/zstd]"))
         .commitAll("zstd not vendored yet");
     assertRefused("sbom.packages zlib lists vendor/zstd but hello-1.0.0.tar.gz has no such file or folder");
@@ -335,7 +400,7 @@ class SbomStageTest {
   }
 
   @Test
-  void vendoredFileChangedSinceTheMergeDocumentIsRefused() {
+  void vendoredFileChangedSinceTheMergeDocumentIsRefused() throws IOException {
     repo.writeFile("third_party/expat/expat.h", EXPAT_H + "/* local patch */\n").commitAll("patch expat");
     assertRefused("third_party/expat/expat.h (package expat) has SHA256 "
         + sha256(EXPAT_H + "/* local patch */\n") + " in hello-1.0.0.tar.gz but " + sha256(EXPAT_H));
@@ -348,15 +413,20 @@ class SbomStageTest {
     assertRefused("lists third_party/expat/xmlparse.c (package expat) but hello-1.0.0.tar.gz has no such file");
   }
 
-  private void assertRefused(String message) {
+  private void assertRefused(String message) throws IOException {
     repo.tag(SampleRepository.TAG);
     Checkout checkout = stages.source().checkout(
         new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null, false));
     Archives archives = stages.source().buildSource(checkout);
-    ApplicationFailure f = failure(() -> stages.source().generateSbom(new SbomInput(checkout, archives.archives())));
-    assertThat(f.getType()).isEqualTo(Failures.SBOM_MISMATCH);
-    assertThat(f.isNonRetryable()).isTrue();
-    assertThat(f.getOriginalMessage()).contains(message);
+    // from the file-digest index, then from the archive itself
+    assertThat(FileDigestIndex.find(stages.context().store(), archives.archives().get(0).sha256())).isPresent();
+    for (int i = 0; i < 2; i++) {
+      ApplicationFailure f = failure(() -> stages.source().generateSbom(new SbomInput(checkout, archives.archives())));
+      assertThat(f.getType()).isEqualTo(Failures.SBOM_MISMATCH);
+      assertThat(f.isNonRetryable()).isTrue();
+      assertThat(f.getOriginalMessage()).contains(message);
+      deleteIndexRecords();
+    }
   }
 
   private static void collectFiles(JsonNode components, Map<String, String[]> files, Map<String, JsonNode> libraries) {
