@@ -8,7 +8,7 @@ import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.testing.SampleRepository;
-import dev.durablerelease.testing.StageHarness;
+import dev.durablerelease.testing.SampleStagesTestBase;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,31 +32,10 @@ import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Trees that cannot be archived faithfully and safely stop buildSource with a BadTree error naming the path. */
-class BadTreeTest {
-  @TempDir
-  Path tmp;
-
-  private SampleRepository repo;
-  private StageHarness stages;
-
-  @BeforeEach
-  void setUp() {
-    repo = SampleRepository.create(tmp.resolve("hello"));
-    stages = new StageHarness(tmp.resolve("worker"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    stages.close();
-    repo.close();
-  }
-
+class BadTreeTest extends SampleStagesTestBase {
   private Archives build() {
     Checkout checkout = stages.source().checkout(
         new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null, false));

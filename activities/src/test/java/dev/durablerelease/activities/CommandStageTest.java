@@ -12,7 +12,7 @@ import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveUnpacker;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.testing.SampleRepository;
-import dev.durablerelease.testing.StageHarness;
+import dev.durablerelease.testing.SampleStagesTestBase;
 import dev.durablerelease.workflow.ArtifactRef;
 import io.temporal.failure.ApplicationFailure;
 import java.io.InputStream;
@@ -24,33 +24,18 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CommandStageTest {
-  @TempDir
-  Path tmp;
-
-  private SampleRepository repo;
-  private StageHarness stages;
+class CommandStageTest extends SampleStagesTestBase {
   private Checkout checkout;
   private Archives archives;
 
   @BeforeEach
   void setUp() {
-    repo = SampleRepository.create(tmp.resolve("hello"));
-    stages = new StageHarness(tmp.resolve("worker"));
     checkout = stages.source().checkout(
         new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, null, null, false));
     archives = stages.source().buildSource(checkout);
-  }
-
-  @AfterEach
-  void tearDown() {
-    stages.close();
-    repo.close();
   }
 
   private CommandInput command(String command, String timeout, Map<String, String> env, List<String> outputs) {

@@ -7,42 +7,21 @@ import dev.durablerelease.activity.Archives;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.Failures;
-import dev.durablerelease.activity.ManifestInput;
 import dev.durablerelease.activity.Manifest;
+import dev.durablerelease.activity.ManifestInput;
 import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.testing.SampleRepository;
-import dev.durablerelease.testing.StageHarness;
+import dev.durablerelease.testing.SampleStagesTestBase;
 import dev.durablerelease.workflow.ArtifactRef;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class SourceStagesTest {
-  @TempDir
-  Path tmp;
-
-  private SampleRepository repo;
-  private StageHarness stages;
-
-  @BeforeEach
-  void setUp() {
-    repo = SampleRepository.create(tmp.resolve("hello"));
-    stages = new StageHarness(tmp.resolve("worker"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    stages.close();
-    repo.close();
-  }
-
+class SourceStagesTest extends SampleStagesTestBase {
   private CheckoutInput input(String tag, String expectedCommit) {
     return new CheckoutInput(repo.url(), SampleRepository.VERSION, tag, expectedCommit, null, false);
   }

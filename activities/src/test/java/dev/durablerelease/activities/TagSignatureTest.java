@@ -9,7 +9,7 @@ import dev.durablerelease.activity.Failures;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.testing.SampleRepository;
-import dev.durablerelease.testing.StageHarness;
+import dev.durablerelease.testing.SampleStagesTestBase;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,9 +26,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The CPython verify-input check: tags signed with real keys made here (RSA OpenPGP keys by gpg, signed by JGit;
  * ed25519 SSH keys by ssh-keygen) pass; unsigned, unknown-key, bad-signature and moved tags stop checkout.
  */
-class TagSignatureTest {
+class TagSignatureTest extends SampleStagesTestBase {
   private static final String GOOD = "release@example.invalid";
   private static final String OTHER = "mallory@example.invalid";
 
@@ -44,12 +42,6 @@ class TagSignatureTest {
   static Path keys;
 
   private static String goodFingerprint;
-
-  @TempDir
-  Path tmp;
-
-  private SampleRepository repo;
-  private StageHarness stages;
 
   @BeforeAll
   static void makeKeys() throws Exception {
@@ -95,18 +87,6 @@ class TagSignatureTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(String.join(" ", command)).isZero();
     return out;
-  }
-
-  @BeforeEach
-  void setUp() {
-    repo = SampleRepository.create(tmp.resolve("hello"));
-    stages = new StageHarness(tmp.resolve("worker"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    stages.close();
-    repo.close();
   }
 
   /** Signs v1.0.0 on HEAD with JGit: OpenPGP with the key of {@code email}, or SSH with the key file. */
