@@ -1,5 +1,6 @@
 package dev.durablerelease.activities;
 
+import static dev.durablerelease.testing.Tools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.durablerelease.activity.Archives;
@@ -70,13 +71,6 @@ class SourceArchiveTest {
     try (SampleRepository repo = sample(tmp.resolve("hello"))) {
       return build(repo.url(), tmp.resolve("worker"), Files.createDirectories(tmp.resolve("out")));
     }
-  }
-
-  private static String run(Path dir, String... command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
-    return output;
   }
 
   /**

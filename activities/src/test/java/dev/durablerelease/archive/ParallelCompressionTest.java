@@ -1,5 +1,6 @@
 package dev.durablerelease.archive;
 
+import static dev.durablerelease.testing.Tools.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -41,13 +42,6 @@ class ParallelCompressionTest {
       }
     }
     return out.toByteArray();
-  }
-
-  private static String run(Path dir, String... command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
-    return output;
   }
 
   @Test
