@@ -83,6 +83,10 @@ class ParallelCompressionTest {
     run(tmp, "sh", "-c", "xz -dc data.xz > data");
     assertThat(Files.readAllBytes(tmp.resolve("data"))).isEqualTo(data);
 
+    // no input: one empty stream
+    Files.write(tmp.resolve("empty.xz"), compress(new byte[0], out -> new ParallelXzOutputStream(out, 6, chunk), 1));
+    run(tmp, "xz", "-t", "empty.xz");
+
     // exactly one chunk: no empty stream after it
     byte[] exact = compress(java.util.Arrays.copyOf(data, chunk), out -> new ParallelXzOutputStream(out, 6, chunk), 4096);
     Files.write(tmp.resolve("exact.xz"), exact);
