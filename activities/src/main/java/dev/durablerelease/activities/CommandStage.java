@@ -57,7 +57,7 @@ final class CommandStage {
         Path top = src.resolve(input.topFolder());
         Path home = Files.createDirectories(work.resolve("home"));
         Path log = runDir.resolve(input.stage() + ".log");
-        Limits limits = Limits.forTime(Durations.parse(input.timeout()));
+        Limits limits = Limits.forTime(Durations.parse(input.timeout())).with(input.limits());
         CommandRunner.Result result = runner.run(
             new CommandRunner.Command(input.command(), work, top, home, input.env(), limits, log),
             (elapsed, tail, bytes) -> activity.heartbeat(new CommandProgress(elapsed, tail, bytes)));

@@ -1,5 +1,7 @@
 package dev.durablerelease.command;
 
+import dev.durablerelease.spec.LimitsSpec;
+import dev.durablerelease.spec.SourceSpec;
 import java.time.Duration;
 
 /**
@@ -24,6 +26,18 @@ public record Limits(Duration time, Duration cpu, long fileBytes, long memoryByt
    */
   public static Limits forTime(Duration time) {
     return new Limits(time, time.multipliedBy(2).plusSeconds(10), 1024 * MIB, 4096 * MIB, 256, 256 * MIB);
+  }
+
+  /** These limits with those the spec sets instead (sizes already validated by the spec loader). */
+  public Limits with(LimitsSpec spec) {
+    if (spec == null) {
+      return this;
+    }
+    return new Limits(time, cpu,
+        spec.fileSize() == null ? fileBytes : SourceSpec.parseSize(spec.fileSize()),
+        spec.memory() == null ? memoryBytes : SourceSpec.parseSize(spec.memory()),
+        spec.processes() == null ? processes : spec.processes(),
+        spec.tmp() == null ? tmpBytes : SourceSpec.parseSize(spec.tmp()));
   }
 
   public Limits withCpu(Duration newCpu) {

@@ -10,6 +10,7 @@ import dev.durablerelease.activity.CommandInput;
 import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveUnpacker;
+import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.SampleStagesTestBase;
@@ -39,8 +40,13 @@ class CommandStageTest extends SampleStagesTestBase {
   }
 
   private CommandInput command(String command, String timeout, Map<String, String> env, List<String> outputs) {
+    return command(command, timeout, env, outputs, null);
+  }
+
+  private CommandInput command(String command, String timeout, Map<String, String> env, List<String> outputs,
+      LimitsSpec limits) {
     return new CommandInput("testSource", archives.primary(), "hello-1.0.0", command, timeout, env, outputs,
-        List.of("tar.gz", "zip"), "hello-1.0.0-docs", checkout.commitTime(), false);
+        List.of("tar.gz", "zip"), "hello-1.0.0-docs", checkout.commitTime(), false, limits);
   }
 
   /** The files of a stored archive with their digests, unpacked by the same code the test stage uses. */
@@ -92,6 +98,16 @@ class CommandStageTest extends SampleStagesTestBase {
     ApplicationFailure f = failure(() -> stages.build().testSource(command(
         "trap '' TERM; (trap '' TERM; sleep 300) & sleep 300", "2s", Map.of(), List.of())));
     assertThat(f.getOriginalMessage()).contains("killed at the time limit of 2 s");
+  }
+
+  @Test
+  void theSpecsLimitsReplaceTheDefaults() throws Exception {
+    String writeTwoMib = "head -c 2097152 /dev/zero > big";
+    assertThat(log(stages.build().testSource(command(writeTwoMib + " && echo wrote", "1m", Map.of(), List.of()))))
+        .contains("wrote");
+    ApplicationFailure f = failure(() -> stages.build().testSource(command(writeTwoMib, "1m", Map.of(), List.of(),
+        new LimitsSpec(null, null, "1MiB", null))));
+    assertThat(f.getOriginalMessage()).contains("the file size limit of 1 MiB");
   }
 
   @Test

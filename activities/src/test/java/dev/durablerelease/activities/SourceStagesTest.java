@@ -107,7 +107,7 @@ class SourceStagesTest extends SampleStagesTestBase {
   @Test
   void specGivenInTheInputIsValidatedAgain() {
     ReleaseSpec bad = new ReleaseSpec("hello", repo.url(), "1.0.0", "v1.0.0", null, null,
-        new dev.durablerelease.spec.CommandSpec("make test", "soon", null, null), null, null, null, null, null, null);
+        new dev.durablerelease.spec.CommandSpec("make test", "soon", null, null, null), null, null, null, null, null, null);
     ApplicationFailure f = failure(() -> stages.source().checkout(
         new CheckoutInput(repo.url(), "1.0.0", "v1.0.0", null, bad, false)));
     assertThat(f.getType()).isEqualTo(Failures.INVALID_SPEC);

@@ -1,5 +1,6 @@
 package dev.durablerelease.activity;
 
+import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.workflow.ArtifactRef;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Map;
  * @param outputName base name of the output archives, e.g. {@code hello-2.1.0-docs}
  * @param commitTime timestamp given to every entry of the output archives
  * @param resume whether a result of an earlier run with identical inputs may be reused
+ * @param limits the spec's sandbox limits, or null for the defaults
  */
 public record CommandInput(
     String stage,
@@ -30,4 +32,5 @@ public record CommandInput(
     List<String> formats,
     String outputName,
     long commitTime,
-    boolean resume) {}
+    boolean resume,
+    LimitsSpec limits) {}

@@ -9,5 +9,7 @@ import java.util.Map;
  * @param timeout wall-clock limit, e.g. {@code 30m}
  * @param env the only variables the command sees besides PATH, HOME and LANG
  * @param skippable whether an operator may skip this stage when it is blocked
+ * @param limits the sandbox's resource limits, where the defaults do not fit
  */
-public record CommandSpec(String command, String timeout, Map<String, String> env, Boolean skippable) {}
+public record CommandSpec(String command, String timeout, Map<String, String> env, Boolean skippable,
+    LimitsSpec limits) {}

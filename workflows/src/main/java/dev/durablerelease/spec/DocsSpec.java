@@ -12,6 +12,7 @@ import java.util.Map;
  * @param timeout wall-clock limit, e.g. {@code 45m}
  * @param skippable whether an operator may skip this stage when it is blocked
  * @param env the only variables the command sees besides PATH, HOME and LANG
+ * @param limits the sandbox's resource limits, where the defaults do not fit
  */
 public record DocsSpec(
     String command,
@@ -19,4 +20,5 @@ public record DocsSpec(
     List<String> formats,
     String timeout,
     Boolean skippable,
-    Map<String, String> env) {}
+    Map<String, String> env,
+    LimitsSpec limits) {}

@@ -158,11 +158,32 @@ final class SpecValidator {
       error(at + "/command", "missing; give the shell command to run, e.g. make test");
     }
     String timeout = timeout(raw.timeout(), at + "/timeout", DEFAULT_TIMEOUT);
-    return new CommandSpec(command, timeout, env(raw.env(), at + "/env"), raw.skippable() != null && raw.skippable());
+    return new CommandSpec(command, timeout, env(raw.env(), at + "/env"), raw.skippable() != null && raw.skippable(),
+        limits(raw.limits(), at + "/limits"));
+  }
+
+  private LimitsSpec limits(LimitsSpec raw, String at) {
+    if (raw == null) {
+      return null;
+    }
+    size(raw.memory(), at + "/memory", "8GiB");
+    size(raw.fileSize(), at + "/fileSize", "4GiB");
+    size(raw.tmp(), at + "/tmp", "1GiB");
+    if (raw.processes() != null && raw.processes() < 1) {
+      error(at + "/processes", raw.processes() + " is not a number of processes; write e.g. 1024");
+    }
+    return raw;
+  }
+
+  private void size(String value, String at, String example) {
+    if (value != null && SourceSpec.parseSize(value) <= 0) {
+      error(at, "\"" + value + "\" is not a size; write e.g. " + example + ", 500MiB or a number of bytes");
+    }
   }
 
   private DocsSpec docs(DocsSpec raw) {
-    CommandSpec command = command(new CommandSpec(raw.command(), raw.timeout(), raw.env(), raw.skippable()), "/docs");
+    CommandSpec command = command(
+        new CommandSpec(raw.command(), raw.timeout(), raw.env(), raw.skippable(), raw.limits()), "/docs");
     List<String> outputs = raw.outputs() == null ? List.of() : List.copyOf(raw.outputs());
     if (outputs.isEmpty()) {
       error("/docs/outputs", "missing; list the folders the docs command produces, e.g. [doc/_build/html]");
@@ -174,7 +195,8 @@ final class SpecValidator {
       }
     }
     List<String> formats = formats(raw.formats(), List.of("tar.gz"), DOCS_FORMATS, "/docs/formats");
-    return new DocsSpec(command.command(), outputs, formats, command.timeout(), command.skippable(), command.env());
+    return new DocsSpec(command.command(), outputs, formats, command.timeout(), command.skippable(), command.env(),
+        command.limits());
   }
 
   private SbomSpec sbom(SbomSpec raw) {

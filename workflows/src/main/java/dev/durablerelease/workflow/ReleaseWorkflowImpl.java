@@ -576,14 +576,15 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     CommandSpec test = checkout.spec().test();
     return new CommandInput(Stage.TEST_SOURCE.id(), archives.primary(), checkout.spec().source().name(),
         test.command(), test.timeout(), test.env(), List.of(), List.of(), null, checkout.commitTime(),
-        checkout.resume());
+        checkout.resume(), test.limits());
   }
 
   private static CommandInput docsInput(Checkout checkout, Archives archives) {
     DocsSpec docs = checkout.spec().docs();
     String name = checkout.spec().source().name();
     return new CommandInput(Stage.BUILD_DOCS.id(), archives.primary(), name, docs.command(), docs.timeout(),
-        docs.env(), docs.outputs(), docs.formats(), name + "-docs", checkout.commitTime(), checkout.resume());
+        docs.env(), docs.outputs(), docs.formats(), name + "-docs", checkout.commitTime(), checkout.resume(),
+        docs.limits());
   }
 
   /** The stage's options with a summary, so that the Temporal UI's timeline reads as the checklist. */

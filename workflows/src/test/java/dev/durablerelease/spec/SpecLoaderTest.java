@@ -43,6 +43,28 @@ class SpecLoaderTest {
   }
 
   @Test
+  void sandboxLimitsAreKeptAndChecked() throws Exception {
+    ReleaseSpec spec = load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        test: {command: make test, limits: {memory: 8GiB, processes: 1024}}
+        docs: {command: make docs, outputs: [site], limits: {tmp: 1GiB}}
+        """);
+    assertThat(spec.test().limits()).isEqualTo(new LimitsSpec("8GiB", 1024, null, null));
+    assertThat(spec.docs().limits()).isEqualTo(new LimitsSpec(null, null, null, "1GiB"));
+    assertThat(SpecLoader.normalize(spec, "again")).isEqualTo(spec);
+
+    assertThat(errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        test: {command: make test, limits: {memory: lots, processes: 0, fileSize: 2GiB, tmp: -1}}
+        """)).extracting(SpecError::field)
+        .containsExactlyInAnyOrder("test.limits.memory", "test.limits.processes", "test.limits.tmp");
+  }
+
+  @Test
   void sourceAndTagSignatureFieldsAreNormalisedAndChecked() throws Exception {
     ReleaseSpec spec = load("""
         project: hello
