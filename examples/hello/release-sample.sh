@@ -8,6 +8,17 @@ root=$(cd "$here/../.." && pwd)
 out_root=${1:-$root/target/sample}
 expected_commit=ac49676ef2b63d3f689c760c06ef09567a3eafb0
 
+# test and docs commands run in a bubblewrap sandbox: install it on a fresh machine, as .ci/run does
+if ! command -v bwrap >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing bubblewrap (the sandbox for the sample's test and docs commands)" >&2
+    apt-get update -q >&2 && apt-get install -y -q bubblewrap >&2
+  else
+    echo "bubblewrap is missing: install it (apt-get install bubblewrap) to run the sample's commands sandboxed" >&2
+    exit 2
+  fi
+fi
+
 "$here/make-repo.sh" "$out_root/hello" >/dev/null
 rm -rf "$out_root/release"
 exec "$root/release" run \
