@@ -1,55 +1,113 @@
 package dev.durablerelease.testing;
 
-import com.sun.net.httpserver.BasicAuthenticator;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jgit.util.FileUtils;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.Wrapper;
+import org.apache.catalina.authenticator.BasicAuthenticator;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.servlets.WebdavServlet;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.util.descriptor.web.LoginConfig;
+import org.apache.tomcat.util.descriptor.web.SecurityCollection;
+import org.apache.tomcat.util.descriptor.web.SecurityConstraint;
 
 /**
- * A small WebDAV server on loopback (the JDK's HTTP server) serving a test's folder under {@code /dav/}: GET, HEAD,
- * PUT, MKCOL, MOVE and DELETE, with basic authentication. It can answer the next PUTs with 503 and a Retry-After, the
- * way a busy repository throttles uploads.
+ * A real WebDAV server on loopback: Tomcat's WebdavServlet, writable, serving a test's folder under {@code /dav/}
+ * behind basic authentication. A filter in front can answer the next PUTs with 503 and a Retry-After, the way a busy
+ * repository throttles uploads (a fault a healthy server does not produce on demand).
  */
 public final class WebDavServer implements AutoCloseable {
   public static final String USER = "deployer";
+  private static final String ROLE = "deployer";
 
-  private final HttpServer server;
+  private final Tomcat tomcat;
   private final Path root;
-  private final AtomicInteger throttledPuts = new AtomicInteger();
-  private final AtomicInteger puts = new AtomicInteger();
+  private final int port;
+  private final AtomicInteger throttledPuts;
+  private final AtomicInteger puts;
 
-  private WebDavServer(HttpServer server, Path root) {
-    this.server = server;
+  private WebDavServer(Tomcat tomcat, Path root, int port, AtomicInteger throttledPuts, AtomicInteger puts) {
+    this.tomcat = tomcat;
     this.root = root;
+    this.port = port;
+    this.throttledPuts = throttledPuts;
+    this.puts = puts;
   }
 
   public static WebDavServer start(Path root, String password) throws IOException {
     Files.createDirectories(root);
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    WebDavServer dav = new WebDavServer(server, root);
-    server.createContext("/dav/", dav::handle).setAuthenticator(new BasicAuthenticator("dav") {
-      @Override
-      public boolean checkCredentials(String user, String pass) {
-        return USER.equals(user) && password.equals(pass);
+    Tomcat tomcat = new Tomcat();
+    tomcat.setBaseDir(Files.createDirectories(root.resolveSibling(root.getFileName() + "-tomcat")).toString());
+    Connector connector = new Connector();
+    connector.setPort(0);
+    connector.setProperty("address", "127.0.0.1");
+    tomcat.setConnector(connector);
+
+    Context context = tomcat.addContext("/dav", root.toString());
+    Wrapper webdav = Tomcat.addServlet(context, "webdav", new WebdavServlet());
+    webdav.addInitParameter("readonly", "false");
+    context.addServletMappingDecoded("/*", "webdav");
+
+    tomcat.addUser(USER, password);
+    tomcat.addRole(USER, ROLE);
+    context.setRealm(tomcat.getEngine().getRealm());
+    LoginConfig login = new LoginConfig();
+    login.setAuthMethod("BASIC");
+    login.setRealmName("dav");
+    context.setLoginConfig(login);
+    SecurityConstraint constraint = new SecurityConstraint();
+    constraint.addAuthRole(ROLE);
+    SecurityCollection everything = new SecurityCollection();
+    everything.addPattern("/*");
+    constraint.addCollection(everything);
+    context.addConstraint(constraint);
+    context.addSecurityRole(ROLE);
+    context.getPipeline().addValve(new BasicAuthenticator());
+
+    AtomicInteger throttledPuts = new AtomicInteger();
+    AtomicInteger puts = new AtomicInteger();
+    Filter throttle = (request, response, chain) -> {
+      if ("PUT".equals(((HttpServletRequest) request).getMethod())) {
+        puts.incrementAndGet();
+        if (throttledPuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          request.getInputStream().transferTo(OutputStream.nullOutputStream());
+          ((HttpServletResponse) response).setHeader("Retry-After", "1");
+          ((HttpServletResponse) response).sendError(503);
+          return;
+        }
       }
-    });
-    server.start();
-    return dav;
+      chain.doFilter(request, response);
+    };
+    FilterDef def = new FilterDef();
+    def.setFilterName("throttle");
+    def.setFilter(throttle);
+    context.addFilterDef(def);
+    FilterMap map = new FilterMap();
+    map.setFilterName("throttle");
+    map.addURLPattern("/*");
+    context.addFilterMap(map);
+
+    try {
+      tomcat.start();
+    } catch (LifecycleException e) {
+      throw new IOException("Tomcat did not start", e);
+    }
+    return new WebDavServer(tomcat, root, connector.getLocalPort(), throttledPuts, puts);
   }
 
   /** {@code http://deployer@127.0.0.1:PORT/dav/<path>} */
   public String url(String path) {
-    return "http://" + USER + "@127.0.0.1:" + server.getAddress().getPort() + "/dav/" + path;
+    return "http://" + USER + "@127.0.0.1:" + port + "/dav/" + path;
   }
 
   /** The folder that {@code /dav/} serves. */
@@ -67,89 +125,9 @@ public final class WebDavServer implements AutoCloseable {
     return puts.get();
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      Path file = file(exchange.getRequestURI());
-      if (file == null) {
-        exchange.sendResponseHeaders(403, -1);
-        return;
-      }
-      switch (exchange.getRequestMethod()) {
-        case "GET", "HEAD" -> {
-          if (!Files.isRegularFile(file)) {
-            exchange.sendResponseHeaders(404, -1);
-            return;
-          }
-          boolean head = exchange.getRequestMethod().equals("HEAD");
-          exchange.getResponseHeaders().set("Content-Length", String.valueOf(Files.size(file)));
-          exchange.sendResponseHeaders(200, head ? -1 : Files.size(file));
-          if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-              Files.copy(file, out);
-            }
-          }
-        }
-        case "PUT" -> {
-          puts.incrementAndGet();
-          if (throttledPuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            exchange.sendResponseHeaders(503, -1);
-            return;
-          }
-          if (!Files.isDirectory(file.getParent())) {
-            exchange.sendResponseHeaders(409, -1);
-            return;
-          }
-          boolean existed = Files.exists(file);
-          try (InputStream in = exchange.getRequestBody()) {
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-          }
-          exchange.sendResponseHeaders(existed ? 204 : 201, -1);
-        }
-        case "MKCOL" -> {
-          if (Files.exists(file)) {
-            exchange.sendResponseHeaders(405, -1);
-          } else if (!Files.isDirectory(file.getParent())) {
-            exchange.sendResponseHeaders(409, -1);
-          } else {
-            Files.createDirectory(file);
-            exchange.sendResponseHeaders(201, -1);
-          }
-        }
-        case "MOVE" -> {
-          Path destination = file(URI.create(exchange.getRequestHeaders().getFirst("Destination")));
-          if (destination == null || !Files.exists(file)) {
-            exchange.sendResponseHeaders(destination == null ? 403 : 404, -1);
-          } else if (Files.exists(destination) && "F".equals(exchange.getRequestHeaders().getFirst("Overwrite"))) {
-            exchange.sendResponseHeaders(412, -1);
-          } else {
-            Files.move(file, destination, StandardCopyOption.ATOMIC_MOVE);
-            exchange.sendResponseHeaders(201, -1);
-          }
-        }
-        case "DELETE" -> {
-          if (!Files.exists(file)) {
-            exchange.sendResponseHeaders(404, -1);
-          } else {
-            FileUtils.delete(file.toFile(), FileUtils.RECURSIVE);
-            exchange.sendResponseHeaders(204, -1);
-          }
-        }
-        default -> exchange.sendResponseHeaders(405, -1);
-      }
-    }
-  }
-
-  /** The file a request path names, or null when it would leave the served folder. */
-  private Path file(URI uri) {
-    String path = uri.getPath().substring("/dav/".length());
-    Path file = root.resolve(path).normalize();
-    return file.startsWith(root) ? file : null;
-  }
-
   @Override
-  public void close() {
-    server.stop(0);
+  public void close() throws Exception {
+    tomcat.stop();
+    tomcat.destroy();
   }
 }
