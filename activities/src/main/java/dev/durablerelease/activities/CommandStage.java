@@ -71,7 +71,7 @@ final class CommandStage {
         }
         return new CommandReport(logRef, outputs, result.millis(), stage.finished().withSandbox(runner.isolation()));
       } finally {
-        deleteTree(runDir);
+        CommandRunner.deleteTree(runDir);
       }
     });
   }
@@ -112,9 +112,5 @@ final class CommandStage {
   private static String runName(ActivityExecutionContext activity, int attempt) {
     return (activity.getInfo().getWorkflowId() + "-" + activity.getInfo().getActivityId() + "-" + attempt)
         .replaceAll("[^A-Za-z0-9._-]", "_");
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    CommandRunner.deleteTree(dir);
   }
 }

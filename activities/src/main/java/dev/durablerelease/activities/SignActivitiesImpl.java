@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.jgit.util.FileUtils;
 
 /**
  * Signing on the {@code release-sign} queue. Runs no project code; the identity token is read here, from the reference
@@ -92,7 +93,7 @@ public class SignActivitiesImpl implements SignActivities {
       ArtifactRef published = context.store().put(trustedRoot, TRUSTED_ROOT_NAME, ArtifactKind.TRUSTED_ROOT);
       return new Signatures(bundles, published, policy.identity(), policy.issuer(), stage.finished());
     } finally {
-      CommandStage.deleteTree(trust);
+      FileUtils.delete(trust.toFile(), FileUtils.RECURSIVE | FileUtils.SKIP_MISSING);
     }
   }
 
