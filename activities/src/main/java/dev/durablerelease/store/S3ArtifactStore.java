@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -125,7 +126,9 @@ public final class S3ArtifactStore implements ArtifactStore {
     } catch (S3Exception e) {
       // 412: a record is already there; 409: another writer's conditional write is in flight
       if (e.statusCode() == 412 || e.statusCode() == 409) {
-        return false;
+        // the SDK retries a put whose answer was lost, and the retry meets the record the first try wrote:
+        // our own bytes there mean this call did create it
+        return readRecord(key).map(existing -> Arrays.equals(existing, json)).orElse(false);
       }
       throw e;
     }
