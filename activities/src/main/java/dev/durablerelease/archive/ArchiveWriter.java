@@ -57,7 +57,7 @@ public final class ArchiveWriter {
     List<Sink> sinks = new ArrayList<>();
     try {
       for (Map.Entry<String, Path> output : outputs.entrySet()) {
-        sinks.add(open(output.getKey(), output.getValue(), tarSize(entries)));
+        sinks.add(open(output.getKey(), output.getValue()));
       }
       List<FileDigest> digests = new ArrayList<>();
       copy(entries, mtimeEpochSeconds, sinks, digests);
@@ -67,22 +67,13 @@ public final class ArchiveWriter {
     }
   }
 
-  private static Sink open(String format, Path file, long tarSize) throws IOException {
+  private static Sink open(String format, Path file) throws IOException {
     return switch (format) {
       case TAR_GZ -> new TarSink(new ParallelGzipOutputStream(Files.newOutputStream(file), GZIP_LEVEL));
-      case TAR_XZ -> new TarSink(new ParallelXzOutputStream(Files.newOutputStream(file), XZ_PRESET, tarSize));
+      case TAR_XZ -> new TarSink(new ParallelXzOutputStream(Files.newOutputStream(file), XZ_PRESET));
       case ZIP -> new ZipSink(file);
       default -> throw new IllegalArgumentException("unknown archive format " + format);
     };
-  }
-
-  /** About the size of the tar: contents padded to 512 bytes plus a header each (PAX headers left out). */
-  private static long tarSize(List<ArchiveEntry> entries) {
-    long size = 1024;
-    for (ArchiveEntry entry : entries) {
-      size += 512 + (entry.size() + 511) / 512 * 512;
-    }
-    return size;
   }
 
   /** Feeds every entry to every sink and adds each regular file's digests to {@code digests}. */

@@ -89,7 +89,7 @@ abstract class BlockCompressorOutputStream extends OutputStream {
     }
   }
 
-  private static byte[] await(Future<byte[]> future) throws IOException {
+  static byte[] await(Future<byte[]> future) throws IOException {
     try {
       return future.get();
     } catch (InterruptedException e) {

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -70,9 +71,9 @@ class ParallelCompressionTest {
   }
 
   @Test
-  void xzChunksAreConcatenatedStreamsThatXzReadsAsOneFile() throws Exception {
+  void xzInputsOverTwoChunksAreCutEveryChunkIntoConcatenatedStreamsThatXzReadsAsOneFile() throws Exception {
     byte[] data = sample();
-    int chunk = 400_000; // four chunks, the last one partial
+    int chunk = 400_000; // over two chunks: cut every chunk, four streams, the last one partial
     byte[] xz = compress(data, out -> new ParallelXzOutputStream(out, 6, chunk), 7919);
     assertThat(compress(data, out -> new ParallelXzOutputStream(out, 6, chunk), 1 << 20)).isEqualTo(xz);
     assertThat(new XZInputStream(new java.io.ByteArrayInputStream(xz)).readAllBytes()).isEqualTo(data);
@@ -83,13 +84,52 @@ class ParallelCompressionTest {
     run(tmp, "sh", "-c", "xz -dc data.xz > data");
     assertThat(Files.readAllBytes(tmp.resolve("data"))).isEqualTo(data);
 
-    // no input: one empty stream
+    // exactly two chunks and not a byte more: held whole and cut once
+    byte[] two = compress(Arrays.copyOf(data, 2 * chunk), out -> new ParallelXzOutputStream(out, 6, chunk), 4096);
+    Files.write(tmp.resolve("two.xz"), two);
+    assertThat(run(tmp, "xz", "--robot", "--list", "two.xz")).contains("totals\t2\t2");
+  }
+
+  @Test
+  void anXzInputOfUpToTwoChunksIsCutOnceWhereTheCompressionWorkIsHalved() throws Exception {
+    // 640 KiB of random letters (many symbols to code) before 1.6 MiB of one repeated paragraph (almost none): a cut
+    // at the middle byte would give one stream nearly all the work
+    Random random = new Random(7);
+    byte[] costly = new byte[640 << 10];
+    for (int i = 0; i < costly.length; i++) {
+      costly[i] = (byte) ('a' + random.nextInt(26));
+    }
+    byte[] cheap = "the same paragraph, over and over again\n".repeat(42_000).getBytes(StandardCharsets.US_ASCII);
+    byte[] data = new byte[costly.length + cheap.length];
+    System.arraycopy(costly, 0, data, 0, costly.length);
+    System.arraycopy(cheap, 0, data, costly.length, cheap.length);
+    int chunk = 3 << 20; // one dictionary of 1 MiB
+
+    int cut = ParallelXzOutputStream.balancedCut(data, data.length);
+    assertThat(cut).isBetween(256 << 10, 448 << 10); // about half of the random letters, on a 64 KiB boundary
+    assertThat(cut % (64 << 10)).isZero();
+
+    byte[] xz = compress(data, out -> new ParallelXzOutputStream(out, 6, chunk), 7919);
+    assertThat(compress(data, out -> new ParallelXzOutputStream(out, 6, chunk), 1 << 20)).isEqualTo(xz);
+    Files.write(tmp.resolve("data.xz"), xz);
+    run(tmp, "xz", "-t", "data.xz");
+    String list = run(tmp, "xz", "--robot", "--list", "--verbose", "data.xz");
+    assertThat(list).contains("totals\t2\t2");
+    assertThat(list.lines().filter(l -> l.startsWith("stream\t")).map(l -> l.split("\t")[6]))
+        .as("uncompressed size of each stream").containsExactly(String.valueOf(cut), String.valueOf(data.length - cut));
+    run(tmp, "sh", "-c", "xz -dc data.xz > data");
+    assertThat(Files.readAllBytes(tmp.resolve("data"))).isEqualTo(data);
+  }
+
+  @Test
+  void xzInputsShorterThanADictionaryStayOneStreamAndNoInputIsOneEmptyStream() throws Exception {
+    int chunk = 3 << 20;
+    byte[] small = Arrays.copyOf(sample(), (1 << 20) - 1);
+    Files.write(tmp.resolve("small.xz"), compress(small, out -> new ParallelXzOutputStream(out, 6, chunk), 4096));
+    assertThat(run(tmp, "xz", "--robot", "--list", "small.xz")).contains("totals\t1\t1");
+
     Files.write(tmp.resolve("empty.xz"), compress(new byte[0], out -> new ParallelXzOutputStream(out, 6, chunk), 1));
     run(tmp, "xz", "-t", "empty.xz");
-
-    // exactly one chunk: no empty stream after it
-    byte[] exact = compress(java.util.Arrays.copyOf(data, chunk), out -> new ParallelXzOutputStream(out, 6, chunk), 4096);
-    Files.write(tmp.resolve("exact.xz"), exact);
-    assertThat(run(tmp, "xz", "--robot", "--list", "exact.xz")).contains("totals\t1\t1");
+    assertThat(run(tmp, "xz", "--robot", "--list", "empty.xz")).contains("file\t1\t"); // one stream
   }
 }
