@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -21,8 +22,9 @@ import java.util.stream.Stream;
  * Runs project code (tests, docs), which the engine does not trust. Sandboxed, the command runs in bubblewrap with
  * new PID, network, IPC, UTS and user namespaces (only its own loopback), read-only system folders, its work folder as
  * the only writable bind, a private size-capped /tmp and an environment of only the allowed variables; under
- * {@code prlimit} caps; as nobody when the worker is root. Output goes to a log file; progress is reported while it
- * runs; the wall-clock limit, or the caller giving up, kills the whole process tree.
+ * {@code prlimit} caps per process and, where the worker may make them (as root), {@link ControlGroups} capping the
+ * memory and processes of the whole tree; as nobody when the worker is root. Output goes to a log file; progress is
+ * reported while it runs; the wall-clock limit, or the caller giving up, kills the whole process tree.
  *
  * <p>Unsandboxed ({@code --unsafe-no-sandbox}) keeps the clean environment, the caps and the time limit, but the
  * command sees the host's file system and network.
@@ -46,9 +48,13 @@ public final class CommandRunner {
   private static final Pattern FORK_FAILED = Pattern.compile(
       "(?i)cannot fork|fork: (retry|resource temporarily unavailable)|unable to create native thread");
 
+  private static final AtomicLong RUNS = new AtomicLong();
+
   private final boolean sandboxed;
   private final boolean root;
   private final Path runsRoot;
+  /** Where each run's control groups are made; empty where this worker may not make them. */
+  private final Optional<List<Path>> controlGroups;
   private volatile Optional<String> problem;
 
   private final String bwrap;
@@ -59,6 +65,7 @@ public final class CommandRunner {
     this.root = currentUid() == 0;
     // not under the worker's home: nobody must be able to reach the run folders, and homes are often closed
     this.runsRoot = Path.of(System.getProperty("java.io.tmpdir"), "durable-release-runs-" + currentUid());
+    this.controlGroups = root ? ControlGroups.parents() : Optional.empty();
   }
 
   /** Runs commands in bubblewrap; {@link #requireUsable()} says whether it starts on this host. */
@@ -94,6 +101,11 @@ public final class CommandRunner {
     });
   }
 
+  /** Whether the memory and process limits hold for the whole tree of a command, not only for each process. */
+  public boolean limitsWholeTree() {
+    return controlGroups.isPresent();
+  }
+
   /** Where run folders are made. */
   public Path runsRoot() {
     return runsRoot;
@@ -113,21 +125,30 @@ public final class CommandRunner {
     return dir;
   }
 
-  /** Deletes the run folders of worker processes that are gone (killed mid-command, they could not clean up). */
+  /**
+   * Deletes the run folders and control groups of worker processes that are gone (killed mid-command, they could not
+   * clean up), killing what is left running in those groups.
+   */
   public void removeStaleRuns() throws IOException {
+    if (controlGroups.isPresent()) {
+      ControlGroups.removeStale(controlGroups.get());
+    }
     if (!Files.isDirectory(runsRoot)) {
       return;
     }
     List<Path> stale;
     try (Stream<Path> runs = Files.list(runsRoot)) {
-      stale = runs.filter(dir -> {
-        String pid = dir.getFileName().toString().replaceFirst("-.*", "");
-        return pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true);
-      }).toList();
+      stale = runs.filter(dir -> !ownedByLiveProcess(dir.getFileName().toString())).toList();
     }
     for (Path dir : stale) {
       deleteTree(dir);
     }
+  }
+
+  /** Whether a name made by a worker ({@code <pid>-...}) belongs to a worker process that is still alive. */
+  static boolean ownedByLiveProcess(String name) {
+    String pid = name.replaceFirst("-.*", "");
+    return !pid.matches("\\d+") || ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** Deletes a folder and everything in it, without following links out of it. */
@@ -180,7 +201,24 @@ public final class CommandRunner {
     if (root) {
       handToNobody(command.workFolder());
     }
-    ProcessBuilder pb = new ProcessBuilder(argv(command))
+    ControlGroups groups = controlGroups.isEmpty() ? null : ControlGroups.create(controlGroups.get(),
+        ProcessHandle.current().pid() + "-" + RUNS.incrementAndGet(), command.limits());
+    try {
+      return run(command, progress, groups);
+    } finally {
+      if (groups != null) {
+        groups.remove();
+      }
+    }
+  }
+
+  private Result run(Command command, Progress progress, ControlGroups groups) throws IOException {
+    List<String> argv = new ArrayList<>();
+    if (groups != null) {
+      argv.addAll(groups.joinThenExec());
+    }
+    argv.addAll(argv(command));
+    ProcessBuilder pb = new ProcessBuilder(argv)
         .directory(command.startDir().toFile())
         .redirectErrorStream(true)
         .redirectOutput(command.log().toFile())
@@ -201,7 +239,7 @@ public final class CommandRunner {
       while (true) {
         if (process.waitFor(250, TimeUnit.MILLISECONDS)) {
           int exit = process.exitValue();
-          return new Result(exit, false, limitHit(exit, command), elapsedMillis(start));
+          return new Result(exit, false, limitHit(exit, command, groups), elapsedMillis(start));
         }
         long elapsed = elapsedMillis(start);
         if (elapsed >= limits.time().toMillis()) {
@@ -234,8 +272,9 @@ public final class CommandRunner {
     long cpu = Math.max(1, limits.cpu().toSeconds());
     argv.addAll(List.of("prlimit", "--cpu=" + cpu + ":" + (cpu + 5), "--fsize=" + limits.fileBytes(),
         "--as=" + limits.memoryBytes()));
-    if (root) {
-      // RLIMIT_NPROC counts all processes of the user: meaningful for nobody, not for a developer's own account
+    if (root && controlGroups.isEmpty()) {
+      // RLIMIT_NPROC counts all processes of the user: meaningful for nobody, not for a developer's own account, and
+      // shared by every command running as nobody at once; the control groups count only the command's own
       argv.add("--nproc=" + limits.processes());
     }
     argv.add("--");
@@ -272,10 +311,11 @@ public final class CommandRunner {
   }
 
   /**
-   * Which limit stopped a command that ended on its own: the CPU and file-size signals name theirs; memory and
-   * process limits show only as failures in the log.
+   * Which limit stopped a command that ended on its own: the CPU and file-size signals name theirs, the control
+   * groups count what the kernel enforced on the tree, and a process's own memory and process limits show only as
+   * failures in the log.
    */
-  private String limitHit(int exit, Command command) throws IOException {
+  private String limitHit(int exit, Command command, ControlGroups groups) throws IOException {
     Limits limits = command.limits();
     if (exit == 128 + 24) { // SIGXCPU
       return "the CPU time limit of " + seconds(limits.cpu()) + " per process";
@@ -285,6 +325,10 @@ public final class CommandRunner {
     }
     if (exit == 0) {
       return null;
+    }
+    String tree = groups == null ? null : groups.limitHit(limits);
+    if (tree != null) {
+      return tree;
     }
     String tail = tail(command.log(), 40);
     if (OUT_OF_MEMORY.matcher(tail).find()) {

@@ -166,6 +166,89 @@ class SandboxTest {
   }
 
   @Test
+  void theMemoryLimitHoldsForTheWholeTreeNotOnlyPerProcess() throws Exception {
+    assumeTrue(runner.limitsWholeTree(), "control groups are made where the worker is root and may make them");
+    // three processes of 100 MiB each (tail -c keeps that much of a pipe in memory), each under a 200 MiB cap
+    String holds100MiB = "(head -c 100M /dev/zero; sleep 2) | tail -c 100M > /dev/null";
+    CommandRunner.Result result = run(holds100MiB + " & a=$!; " + holds100MiB + " & b=$!; " + holds100MiB
+        + " & c=$!; wait $a && wait $b && wait $c", Limits.forTime(Duration.ofSeconds(30))
+        .withMemoryBytes(200L * 1024 * 1024));
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.limit()).startsWith("the memory limit of 200 MiB for the whole command (the kernel killed ");
+
+    // the same three under a cap that fits them
+    assertThat(run(holds100MiB + " & " + holds100MiB + " & " + holds100MiB + " & wait",
+        Limits.forTime(Duration.ofSeconds(30)).withMemoryBytes(512L * 1024 * 1024)).succeeded()).isTrue();
+  }
+
+  @Test
+  void theProcessLimitCountsOnlyTheCommandsOwnProcessesAndIsNamed() throws Exception {
+    assumeTrue(runner.limitsWholeTree(), "control groups are made where the worker is root and may make them");
+    String twelveSleeps = "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 2 & done; wait";
+    Limits twenty = Limits.forTime(Duration.ofSeconds(30)).withProcesses(20);
+    // two commands at once, 15 processes each with the sandbox's own: both fit, though nobody then has 30
+    Path otherRun = runner.newRunFolder("sandbox-test-2");
+    try {
+      Path otherWork = Files.createDirectory(otherRun.resolve("work"));
+      CompletableFuture<CommandRunner.Result> other = CompletableFuture.supplyAsync(() -> {
+        try {
+          return runner.run(new CommandRunner.Command(twelveSleeps, otherWork, otherWork, otherWork, Map.of(), twenty,
+              otherRun.resolve("command.log")), (e, t, b) -> { });
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(run(twelveSleeps, twenty).succeeded()).isTrue();
+      assertThat(other.get(30, java.util.concurrent.TimeUnit.SECONDS).succeeded()).isTrue();
+    } finally {
+      CommandRunner.deleteTree(otherRun);
+    }
+
+    CommandRunner.Result result = run(twelveSleeps, Limits.forTime(Duration.ofSeconds(30)).withProcesses(8));
+    assertThat(result.succeeded()).isFalse();
+    assertThat(output()).contains("Cannot fork");
+    assertThat(result.limit()).matches("the process limit of 8 for the whole command \\(\\d+ forks? refused\\)");
+  }
+
+  @Test
+  void aDaemonThatLeftTheCommandDoesNotOutliveItsRunEvenUnsandboxed() throws Exception {
+    CommandRunner unsandboxed = CommandRunner.unsandboxed();
+    assumeTrue(unsandboxed.limitsWholeTree(), "control groups are made where the worker is root and may make them");
+    String marker = marker();
+    // double fork: the daemon's parent exits at once, so it is no descendant of the command any more
+    CommandRunner.Result result = unsandboxed.run(new CommandRunner.Command("(setsid sleep " + marker
+        + " > /dev/null 2>&1 &); echo started", work, work, work, Map.of(), Limits.forTime(Duration.ofSeconds(30)),
+        log()), (e, t, b) -> { });
+    assertThat(result.succeeded()).isTrue();
+    assertThat(output()).isEqualTo("started\n");
+    assertThat(survivors(marker)).isEmpty();
+  }
+
+  @Test
+  void controlGroupsOfDeadWorkersAreRemovedWithWhatRunsInThem() throws Exception {
+    assumeTrue(runner.limitsWholeTree(), "control groups are made where the worker is root and may make them");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    String marker = marker();
+    List<Path> groups = new java.util.ArrayList<>();
+    for (Path parent : ControlGroups.parents().orElseThrow()) {
+      groups.add(Files.createDirectory(parent.resolve(ControlGroups.PREFIX + gone.pid() + "-1")));
+    }
+    // a process of the dead worker's run, left behind in its groups
+    Process left = new ProcessBuilder("sh", "-c", "echo $$ > " + groups.get(0).resolve("cgroup.procs")
+        + " && echo $$ > " + groups.get(1).resolve("cgroup.procs") + " && exec sleep " + marker).start();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (Files.readString(groups.get(1).resolve("cgroup.procs")).isBlank() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(survivors(marker)).hasSize(1);
+
+    runner.removeStaleRuns();
+    assertThat(left.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(groups).allSatisfy(group -> assertThat(group).doesNotExist());
+  }
+
+  @Test
   void cpuAndFileSizeLimitsSayWhichLimitStoppedTheCommand() throws Exception {
     CommandRunner.Result spin = run("while :; do :; done",
         Limits.forTime(Duration.ofSeconds(30)).withCpu(Duration.ofSeconds(1)));

@@ -20,12 +20,16 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which activities run on which task queue. A worker process serves a chosen set of queues and registers only their
  * activities, so a host serving {@code sign} or {@code upload} never runs project code.
  */
 public final class ReleaseWorkers implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseWorkers.class);
+
   /** Every queue, in the order a single-process worker starts them. */
   public static final List<String> ALL_QUEUES = List.of(
       TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN, TaskQueues.UPLOAD);
@@ -78,7 +82,11 @@ public final class ReleaseWorkers implements AutoCloseable {
       try {
         context.commands().removeStaleRuns();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot remove the run folders of dead workers", e);
+        throw new UncheckedIOException("cannot remove the run folders and control groups of dead workers", e);
+      }
+      if (!context.commands().limitsWholeTree()) {
+        LOG.info("the memory and process limits of test and docs commands hold per process only: this worker cannot"
+            + " make control groups (that needs root and the cgroup v1 memory and pids hierarchies)");
       }
     }
     for (String queue : served) {
