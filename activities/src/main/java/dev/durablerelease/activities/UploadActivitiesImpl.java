@@ -38,20 +38,39 @@ public class UploadActivitiesImpl implements UploadActivities {
   public Publication upload(UploadInput input) {
     return StageActivity.run(context, stage -> {
       ActivityExecutionContext activity = Activity.getExecutionContext();
-      String runId = activity.getInfo().getRunId();
       List<PublishTarget> targets = new ArrayList<>();
       try {
         for (UploadSpec target : input.targets()) {
           targets.add(Targets.open(target, env));
         }
-        Publisher.Outcome outcome = new Publisher(context.store(), new PublishLedger(context.store()), runId,
-            () -> activity.heartbeat(null)).publish(targets, input.files(), input.dryRun());
+        Publisher.Outcome outcome = publisher(activity).publish(targets, input.files(), input.dryRun());
         return new Publication(input.targets().stream().map(UploadSpec::url).toList(), outcome.written(),
             stage.finished(), input.dryRun(), outcome.alreadyPublished(), outcome.resumed(), outcome.wouldPublish());
       } finally {
         closeAll(targets);
       }
     });
+  }
+
+  @Override
+  public void discardStaging(UploadInput input) {
+    StageActivity.run(context, stage -> {
+      List<PublishTarget> targets = new ArrayList<>();
+      try {
+        for (UploadSpec target : input.targets()) {
+          targets.add(Targets.open(target, env));
+        }
+        publisher(Activity.getExecutionContext()).discardStaging(targets);
+        return null;
+      } finally {
+        closeAll(targets);
+      }
+    });
+  }
+
+  private Publisher publisher(ActivityExecutionContext activity) {
+    return new Publisher(context.store(), new PublishLedger(context.store()), activity.getInfo().getWorkflowId(),
+        activity.getInfo().getRunId(), () -> activity.heartbeat(null));
   }
 
   /** Closes every connection; a failure to close one does not undo or hide what the upload did. */

@@ -1,11 +1,14 @@
 package dev.durablerelease.publish;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durablerelease.activities.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.store.Digests;
 import dev.durablerelease.workflow.ArtifactRef;
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>move the staged files into place in the given order (manifest last), record each in the ledger, and remove
  *       the staging folder. A dry run stops after step 2 and removes what it staged.
  * </ol>
+ * Staging folders of runs that ended mid-upload (a run that died, then the release resumed) are removed by the next
+ * run of the same release that uploads, and an aborted release removes its own ({@link #discardStaging}).
  */
 public final class Publisher {
   private static final Logger log = LoggerFactory.getLogger(Publisher.class);
@@ -40,18 +45,29 @@ public final class Publisher {
   /** The files one target still needs, and those it already has. */
   private record Plan(PublishTarget target, List<ArtifactRef> missing, List<ArtifactRef> present) {}
 
+  /**
+   * The run of one release that last staged files, and the targets it staged on; kept in the store. Only targets
+   * written to are listed, so clean-up never asks a target that holds nothing of the run (it may refuse writes).
+   */
+  private record Staging(String release, String run, List<String> targets) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final ArtifactStore store;
   private final PublishLedger ledger;
+  private final String release;
   private final String run;
   private final Runnable progress;
 
   /**
+   * @param release the workflow id: its runs share the release's staging record
    * @param run the workflow run: it names the staging folder, so retries of one run find what they staged
    * @param progress called often while files go out (the activity heartbeats), so a dead worker is noticed early
    */
-  public Publisher(ArtifactStore store, PublishLedger ledger, String run, Runnable progress) {
+  public Publisher(ArtifactStore store, PublishLedger ledger, String release, String run, Runnable progress) {
     this.store = store;
     this.ledger = ledger;
+    this.release = release;
     this.run = run;
     this.progress = progress;
   }
@@ -71,9 +87,14 @@ public final class Publisher {
           + " worker's log)" : "") + ". A published file is never overwritten: release a new version, or remove the"
           + " file from the target by hand if it was never announced");
     }
-    String staging = ".staging-" + run + "/";
+    List<String> stagedOn = claimStaging(targets);
+    String staging = staging(run);
     int resumed = 0;
     for (Plan plan : plans) {
+      if (!plan.missing().isEmpty() && !stagedOn.contains(plan.target().url())) {
+        stagedOn.add(plan.target().url()); // recorded before the first byte goes out
+        writeStaging(new Staging(release, run, List.copyOf(stagedOn)));
+      }
       for (ArtifactRef file : plan.missing()) {
         resumed += stage(plan.target(), staging + file.name(), file) ? 0 : 1;
       }
@@ -86,7 +107,9 @@ public final class Publisher {
       present += plan.present().size();
       if (dryRun) {
         plan.missing().forEach(file -> wouldPublish.add(target.url() + file.name()));
-        target.deleteFolder(staging);
+        if (stagedOn.contains(target.url())) {
+          target.deleteFolder(staging);
+        }
         continue;
       }
       for (ArtifactRef file : plan.present()) {
@@ -98,11 +121,87 @@ public final class Publisher {
         ledger.record(target.url(), file, run);
         written++;
       }
-      target.deleteFolder(staging);
+      if (stagedOn.contains(target.url())) {
+        target.deleteFolder(staging);
+      }
       log.info("published {} file(s) to {} ({} already there)", plan.missing().size(), target.url(),
           plan.present().size());
     }
+    if (!stagedOn.isEmpty()) {
+      writeStaging(new Staging(release, run, List.of()));
+    }
     return new Outcome(written, present, resumed, wouldPublish);
+  }
+
+  /**
+   * Removes what this run staged: its release was aborted while the upload was blocked. A target that fails does not
+   * keep the others from being cleaned; the failure names it.
+   */
+  public void discardStaging(List<PublishTarget> targets) throws IOException {
+    Staging staging = readStaging().filter(s -> s.run().equals(run)).orElse(new Staging(release, run, List.of()));
+    removeStaging(staging, targets);
+    writeStaging(new Staging(release, run, List.of()));
+  }
+
+  /**
+   * Removes what an earlier run of this release staged, then records this run as the one staging. A workflow has one
+   * open run at a time, so every other run of this release has ended: what it staged is garbage (a later run stages
+   * again what it needs). Other releases' folders may belong to live runs: left alone.
+   */
+  private List<String> claimStaging(List<PublishTarget> targets) throws IOException {
+    Optional<Staging> earlier = readStaging();
+    if (earlier.isPresent() && earlier.get().run().equals(run)) {
+      return new ArrayList<>(earlier.get().targets()); // a retry of this run: its staged files are reused
+    }
+    if (earlier.isPresent() && !earlier.get().targets().isEmpty()) {
+      try {
+        removeStaging(earlier.get(), targets);
+        log.info("removed what ended run {} of {} staged on {}", earlier.get().run(), release,
+            earlier.get().targets());
+      } catch (IOException e) {
+        // garbage left behind does not stop a release: said, and forgotten
+        log.warn("what ended run {} of {} staged is left behind: {}", earlier.get().run(), release, e.getMessage());
+      }
+    }
+    writeStaging(new Staging(release, run, List.of()));
+    return new ArrayList<>();
+  }
+
+  private void removeStaging(Staging staging, List<PublishTarget> targets) throws IOException {
+    List<String> failed = new ArrayList<>();
+    for (String url : staging.targets()) {
+      Optional<PublishTarget> target = targets.stream().filter(t -> t.url().equals(url)).findFirst();
+      if (target.isEmpty()) {
+        failed.add(url + staging(staging.run()) + ": the spec has no such target any more");
+        continue;
+      }
+      try {
+        progress.run();
+        target.get().deleteFolder(staging(staging.run()));
+      } catch (IOException | StageFailure e) {
+        failed.add(url + staging(staging.run()) + ": " + e.getMessage());
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new IOException("cannot remove " + String.join("; ", failed));
+    }
+  }
+
+  private Optional<Staging> readStaging() throws IOException {
+    Optional<byte[]> record = store.readRecord(stagingKey());
+    return record.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(record.get(), Staging.class));
+  }
+
+  private void writeStaging(Staging staging) throws IOException {
+    store.writeRecord(stagingKey(), JSON.writeValueAsBytes(staging));
+  }
+
+  private String stagingKey() {
+    return "staging/" + Digests.sha256Hex(release.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String staging(String run) {
+    return ".staging-" + run + "/";
   }
 
   private Plan plan(PublishTarget target, List<ArtifactRef> files, List<String> conflicts) throws IOException {

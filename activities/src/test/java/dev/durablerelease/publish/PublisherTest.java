@@ -105,6 +105,61 @@ class PublisherTest {
   }
 
   @Test
+  void whatAnEndedRunStagedIsRemovedByTheNextRunOfTheReleaseAndAnotherReleasesStagingIsKept() throws Exception {
+    List<ArtifactRef> files = List.of(file("one.tar.gz", 256 << 10, 1), file("two.tar.gz", 256 << 10, 2));
+    Path folder = sftp.root().resolve("srv/hello");
+    // run-9 of release 2.0 dies in the middle of one.tar.gz (its release may be open still, blocked, say)
+    try (DroppingProxy proxy = DroppingProxy.start(sftp.port(), 100 << 10)) {
+      assertThatThrownBy(() -> publish(files, "release-hello-2.0", "run-9", false, viaProxy(proxy)))
+          .isInstanceOf(IOException.class);
+    }
+    // run-1 of release 1.0 dies in the middle of two.tar.gz; the release resumes as run-2, through the same proxy
+    // (which drops only its first connection)
+    try (DroppingProxy proxy = DroppingProxy.start(sftp.port(), (256 << 10) + (100 << 10))) {
+      assertThatThrownBy(() -> publish(files, "release-hello-1.0", "run-1", false, viaProxy(proxy), fileSpec()))
+          .isInstanceOf(IOException.class);
+      assertThat(published(folder)).containsExactly(".staging-run-1", ".staging-run-9");
+      assertThat(published(folder.resolve(".staging-run-1"))).contains("one.tar.gz");
+
+      Publisher.Outcome outcome = publish(files, "release-hello-1.0", "run-2", false, viaProxy(proxy), fileSpec());
+      assertThat(outcome.written()).isEqualTo(4);
+      assertThat(outcome.resumed()).as("run-1's staged files are not reused").isZero();
+    }
+    assertThat(published(folder)).containsExactly(".staging-run-9", "one.tar.gz", "two.tar.gz");
+    assertThat(published(tmp.resolve("folder"))).containsExactly("one.tar.gz", "two.tar.gz");
+  }
+
+  @Test
+  void anAbortedRunDiscardsWhatItStagedAndPublishesNothing() throws Exception {
+    List<ArtifactRef> files = List.of(file("one.tar.gz", 256 << 10, 1), file("two.tar.gz", 256 << 10, 2));
+    Path folder = sftp.root().resolve("srv/hello");
+    try (DroppingProxy proxy = DroppingProxy.start(sftp.port(), (256 << 10) + (100 << 10))) {
+      // the folder comes second: the run dies before it stages anything there
+      assertThatThrownBy(() -> publish(files, "release-hello-1.0", "run-1", false, viaProxy(proxy), fileSpec()))
+          .isInstanceOf(IOException.class);
+      assertThat(published(folder)).containsExactly(".staging-run-1");
+
+      List<PublishTarget> targets = List.of(Targets.open(viaProxy(proxy), ENV), Targets.open(fileSpec(), ENV));
+      try {
+        Publisher aborted = new Publisher(store, new PublishLedger(store), "release-hello-1.0", "run-1", () -> { });
+        aborted.discardStaging(targets);
+        aborted.discardStaging(targets); // a retry finds nothing left to remove
+      } finally {
+        for (PublishTarget target : targets) {
+          target.close();
+        }
+      }
+    }
+    assertThat(published(folder)).isEmpty();
+    assertThat(published(tmp.resolve("folder"))).isEmpty();
+  }
+
+  private UploadSpec viaProxy(DroppingProxy proxy) {
+    return new UploadSpec("sftp://release@127.0.0.1:" + proxy.port() + "/srv/hello/", "file:" + clientKey, null,
+        null, sftp.hostKeyFingerprint(), null, null, null, null, null);
+  }
+
+  @Test
   void aDryRunStagesAndVerifiesButLeavesNothingBehind() throws Exception {
     List<ArtifactRef> files = List.of(file("a.tar.gz", 5000, 1), file("release.json", 100, 2));
     Publisher.Outcome outcome = publish(files, "run-1", true, fileSpec(), sftpSpec(), s3Spec());
@@ -202,12 +257,17 @@ class PublisherTest {
 
   private Publisher.Outcome publish(List<ArtifactRef> files, String run, boolean dryRun, UploadSpec... specs)
       throws IOException {
+    return publish(files, "release-hello-1.0", run, dryRun, specs);
+  }
+
+  private Publisher.Outcome publish(List<ArtifactRef> files, String release, String run, boolean dryRun,
+      UploadSpec... specs) throws IOException {
     List<PublishTarget> targets = new ArrayList<>();
     try {
       for (UploadSpec spec : specs) {
         targets.add(Targets.open(spec, ENV));
       }
-      return new Publisher(store, new PublishLedger(store), run, () -> { }).publish(targets, files, dryRun);
+      return new Publisher(store, new PublishLedger(store), release, run, () -> { }).publish(targets, files, dryRun);
     } finally {
       for (PublishTarget target : targets) {
         target.close();

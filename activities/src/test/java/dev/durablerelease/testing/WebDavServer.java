@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
@@ -34,13 +35,16 @@ public final class WebDavServer implements AutoCloseable {
   private final Path root;
   private final int port;
   private final AtomicInteger throttledPuts;
+  private final AtomicBoolean refusedPuts;
   private final AtomicInteger puts;
 
-  private WebDavServer(Tomcat tomcat, Path root, int port, AtomicInteger throttledPuts, AtomicInteger puts) {
+  private WebDavServer(Tomcat tomcat, Path root, int port, AtomicInteger throttledPuts, AtomicBoolean refusedPuts,
+      AtomicInteger puts) {
     this.tomcat = tomcat;
     this.root = root;
     this.port = port;
     this.throttledPuts = throttledPuts;
+    this.refusedPuts = refusedPuts;
     this.puts = puts;
   }
 
@@ -75,10 +79,16 @@ public final class WebDavServer implements AutoCloseable {
     context.getPipeline().addValve(new BasicAuthenticator());
 
     AtomicInteger throttledPuts = new AtomicInteger();
+    AtomicBoolean refusedPuts = new AtomicBoolean();
     AtomicInteger puts = new AtomicInteger();
     Filter throttle = (request, response, chain) -> {
       if ("PUT".equals(((HttpServletRequest) request).getMethod())) {
         puts.incrementAndGet();
+        if (refusedPuts.get()) {
+          request.getInputStream().transferTo(OutputStream.nullOutputStream());
+          ((HttpServletResponse) response).sendError(403);
+          return;
+        }
         if (throttledPuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           request.getInputStream().transferTo(OutputStream.nullOutputStream());
           ((HttpServletResponse) response).setHeader("Retry-After", "1");
@@ -102,7 +112,7 @@ public final class WebDavServer implements AutoCloseable {
     } catch (LifecycleException e) {
       throw new IOException("Tomcat did not start", e);
     }
-    return new WebDavServer(tomcat, root, connector.getLocalPort(), throttledPuts, puts);
+    return new WebDavServer(tomcat, root, connector.getLocalPort(), throttledPuts, refusedPuts, puts);
   }
 
   /** {@code http://deployer@127.0.0.1:PORT/dav/<path>} */
@@ -118,6 +128,11 @@ public final class WebDavServer implements AutoCloseable {
   /** The next {@code count} PUTs are answered 503 with {@code Retry-After: 1}. */
   public void throttleNextPuts(int count) {
     throttledPuts.set(count);
+  }
+
+  /** From now on, PUTs are answered 403 (as a server over its quota, or allowing uploads to no one, does). */
+  public void refusePuts() {
+    refusedPuts.set(true);
   }
 
   /** PUTs received, throttled ones included. */

@@ -19,18 +19,19 @@ import java.util.function.Consumer;
 
 /**
  * Records the event histories that {@link ReplayTest} replays: a release that succeeded (signed, approved, published),
- * one blocked then retried, one with a skipped stage, and one aborted. Run it after a deliberate workflow change
- * (guarded by {@code Workflow.getVersion}) to add histories of the new shape; never re-record the old ones, they stand
- * for releases already running.
+ * one blocked then retried, one with a skipped stage, one aborted, and one aborted while its upload was blocked. Run
+ * it after a deliberate workflow change (guarded by {@code Workflow.getVersion}) to add histories of the new shape,
+ * naming only those; never re-record the old ones, they stand for releases already running.
  *
  * <pre>mvn -q -pl worker -am test-compile && java -cp "$(cat worker/target/test-classpath.txt)" \
- *   dev.durablerelease.worker.HistoryRecorder worker/src/test/resources/histories</pre>
+ *   dev.durablerelease.worker.HistoryRecorder worker/src/test/resources/histories [NAME,...]</pre>
  */
 public final class HistoryRecorder {
   private HistoryRecorder() {}
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "worker/src/test/resources/histories");
+    wanted = args.length > 1 ? java.util.Set.of(args[1].split(",")) : null;
     Files.createDirectories(out);
     Path tmp = Files.createTempDirectory("durable-release-histories");
     String base = Files.readString(SampleRepository.projectFolder().resolve("release.yaml"));
@@ -55,14 +56,26 @@ public final class HistoryRecorder {
           await(workflow, ReleaseState.BLOCKED);
           workflow.abort(new OperatorAction(null, "carol", "broken build"));
         });
+    // a target inside a regular file: every write fails, so the upload blocks; the abort then removes its staging
+    Path notAFolder = Files.writeString(tmp.resolve("not-a-folder"), "");
+    record(out, tmp, "aborted-at-upload", base + "upload: [{url: \"" + notAFolder.toUri() + "/releases/\"}]\n",
+        "1.0.0", workflow -> {
+          await(workflow, ReleaseState.BLOCKED);
+          workflow.abort(new OperatorAction("upload", "dave", "target unusable"));
+        });
     System.out.println("histories written to " + out);
     System.exit(0);
   }
 
   private static SampleRepository repo;
+  /** The histories to record; null for all. */
+  private static java.util.Set<String> wanted;
 
   private static void record(Path out, Path tmp, String name, String yaml, String version,
       Consumer<ReleaseWorkflow> operator) throws Exception {
+    if (wanted != null && !wanted.contains(name)) {
+      return;
+    }
     Path dir = tmp.resolve(name);
     repo = SampleRepository.create(dir.resolve("hello"));
     try (TestWorkflowEnvironment env = ReleaseTestEnvironment.create()) {

@@ -1,6 +1,7 @@
 package dev.durablerelease.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.durablerelease.activities.UploadActivitiesImpl;
 import dev.durablerelease.activity.Publication;
@@ -13,6 +14,7 @@ import dev.durablerelease.testing.DroppingProxy;
 import dev.durablerelease.testing.S3ProxyServer;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.SftpServer;
+import dev.durablerelease.testing.WebDavServer;
 import dev.durablerelease.workflow.ArtifactRef;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
@@ -170,6 +172,38 @@ class PublishingTest extends SampleReleaseTestBase {
       assertThat(archive.size()).isGreaterThan(256 << 10);
       Map<String, String> onServer = digestsIn(sftp.root().resolve("srv/releases/1.0.0"));
       assertThat(onServer).isEqualTo(digests(published(result)));
+    }
+  }
+
+  @Test
+  void anAbortedReleaseRemovesWhatItStagedBeforeItsUploadBlocked() throws Exception {
+    // the folder takes the files; the WebDAV server makes the staging folder, then refuses the upload: the upload
+    // blocks with every file staged in the folder
+    try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
+      dav.refusePuts();
+      Files.writeString(tmp.resolve("dav-password"), "dav-secret");
+      String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload:\n"
+          + "  - url: \"" + folder.toUri() + "\"\n"
+          + "  - url: \"" + dav.url("releases/") + "\"\n"
+          + "    password: \"file:" + tmp.resolve("dav-password") + "\"\n";
+      startWorkers();
+      ReleaseWorkflow workflow = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0",
+          SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null)));
+      ReleaseStatus blocked = Releases.awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+      assertThat(blocked.blocked()).singleElement().satisfies(b -> {
+        assertThat(b.stage()).isEqualTo("upload");
+        assertThat(b.reason()).contains("the server refused");
+      });
+      String staging = ".staging-" + WorkflowStub.fromTyped(workflow).getExecution().getRunId();
+      assertThat(digestsIn(folder)).containsOnlyKeys(staging);
+      assertThat(digestsIn(dav.root().resolve("releases"))).containsOnlyKeys(staging);
+
+      workflow.abort(new OperatorAction("upload", "erin", "no room on the server"));
+      assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class))
+          .rootCause().hasMessageContaining("release aborted by erin at upload (no room on the server); nothing was"
+              + " published', type='ReleaseAborted'");
+      assertThat(digestsIn(folder)).isEmpty();
+      assertThat(digestsIn(dav.root().resolve("releases"))).isEmpty();
     }
   }
 

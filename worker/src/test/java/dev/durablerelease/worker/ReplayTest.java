@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReplayTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"succeeded", "blocked-then-retried", "skipped", "aborted"})
+  @ValueSource(strings = {"succeeded", "blocked-then-retried", "skipped", "aborted", "aborted-at-upload"})
   void recordedReleaseReplaysDeterministically(String history) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history + ".json",
         ReleaseWorkflowImpl.class);

@@ -12,4 +12,11 @@ public interface UploadActivities {
    */
   @ActivityMethod(name = "upload")
   Publication upload(UploadInput input);
+
+  /**
+   * Removes what this workflow run staged on the targets and published nothing of: its release was aborted while the
+   * upload was blocked. Idempotent.
+   */
+  @ActivityMethod(name = "discardStaging")
+  void discardStaging(UploadInput input);
 }

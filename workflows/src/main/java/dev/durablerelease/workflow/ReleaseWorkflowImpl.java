@@ -112,6 +112,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private OperatorEvent approval;
   private OperatorEvent abort;
   private CancellationScope releaseScope;
+  /** Set once the upload stage has started: its targets may hold files this run staged. */
+  private UploadInput upload;
   /** Last value upserted per search attribute: every upsert is a history event, so only changes are sent. */
   private final Map<String, Object> searchAttributes = new HashMap<>();
 
@@ -133,12 +135,36 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         end(ReleaseState.FAILED, "the release workflow was cancelled");
         throw e;
       }
-      end(ReleaseState.ABORTED, "aborted by " + abort.operator() + noteSuffix(abort));
+      String leftStaged = discardStaging();
+      end(ReleaseState.ABORTED, "aborted by " + abort.operator() + noteSuffix(abort) + leftStaged);
       throw ApplicationFailure.newNonRetryableFailure(
           "release aborted by " + abort.operator() + " at " + abort.stage() + noteSuffix(abort)
-              + "; nothing was published", "ReleaseAborted");
+              + "; nothing was published" + leftStaged, "ReleaseAborted");
     }
     return result[0];
+  }
+
+  /**
+   * An aborted release whose upload had begun takes back what it staged on the targets (it published nothing: abort
+   * is refused while the upload runs). Returns what is left behind, for the end message, or "".
+   */
+  private String discardStaging() {
+    if (upload == null || Workflow.getVersion("discardStagingOnAbort", Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return "";
+    }
+    String[] left = {""};
+    // the release scope is cancelled: the clean-up runs in a scope of its own
+    Workflow.newDetachedCancellationScope(() -> {
+      try {
+        Workflow.newActivityStub(UploadActivities.class, options(UPLOAD_OPTIONS, "remove the staged files"))
+            .discardStaging(upload);
+      } catch (ActivityFailure e) {
+        log.warn("the staged files of this run could not be removed: {}", reason(e));
+        left[0] = "; its staged files could not be removed from the targets (" + firstLine(reason(e)) + ")";
+      }
+    }).run();
+    return left[0];
   }
 
   private ReleaseResult release(CheckoutInput checkoutInput) {
@@ -239,9 +265,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       List<ArtifactRef> publishOrder = new ArrayList<>(files);
       publishOrder.add(manifest.checksums());
       publishOrder.add(manifest.releaseJson());
+      upload = new UploadInput(spec.upload(), publishOrder, dryRun);
       Publication publication = stage(Stage.UPLOAD,
           options(UPLOAD_OPTIONS, "upload " + publishOrder.size() + " files to " + targets.size() + " target(s)"),
-          UploadActivities.class, a -> a.upload(new UploadInput(spec.upload(), publishOrder, dryRun)),
+          UploadActivities.class, a -> a.upload(upload),
           Publication::describe);
       published = publication.dryRun() ? List.of() : publication.targets();
     }
