@@ -127,7 +127,7 @@ final class ControlGroups {
       }
       left.forEach(pid -> ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly));
       try {
-        Thread.sleep(20);
+        Thread.sleep(2);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while emptying " + group, e);
