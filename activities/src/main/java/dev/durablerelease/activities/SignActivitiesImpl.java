@@ -57,7 +57,8 @@ public class SignActivitiesImpl implements SignActivities {
 
   @Override
   public Signatures sign(SignInput input) {
-    return StageActivity.reusable(context, "sign", input, input.resume(), Signatures.class, stage -> {
+    return StageActivity.reusable(context, "sign", input, input.resume(), Signatures.class,
+        StageActivity.alive(stage -> {
       // the tamper window between build and sign closes here: every file first, so nothing is signed on a mismatch
       List<byte[]> digests = new ArrayList<>();
       for (ArtifactRef file : input.files()) {
@@ -74,7 +75,7 @@ public class SignActivitiesImpl implements SignActivities {
       IdentityToken token = IdentityToken.fromReference(spec.identityToken(), System.getenv());
       List<ArtifactRef> bundles = signAndVerify(input.files(), digests, instance, token, policy, spec);
       return new Signatures(bundles, null, policy.identity(), policy.issuer(), stage.finished());
-    });
+    }));
   }
 
   /** Dev mode: a throwaway Sigstore instance for this attempt, and its trusted root published with the bundles. */

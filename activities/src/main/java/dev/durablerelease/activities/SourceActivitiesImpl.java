@@ -57,7 +57,7 @@ public class SourceActivitiesImpl implements SourceActivities {
 
   @Override
   public Checkout checkout(CheckoutInput input) {
-    return StageActivity.run(context, stage -> {
+    return StageActivity.run(context, StageActivity.alive(stage -> {
       String repository = input.repository();
       if (!repository.contains("://") && !repository.contains("@") && !Path.of(repository).isAbsolute()) {
         throw new StageFailure(Failures.INVALID_SPEC, "repository \"" + repository + "\" is a relative path;"
@@ -73,12 +73,13 @@ public class SourceActivitiesImpl implements SourceActivities {
       }
       return new Checkout(repository, tag.tag(), tag.commit(), tag.tree(), tag.commitTime(), spec,
           SpecLoader.digest(spec), input.resume(), stage.finished());
-    });
+    }));
   }
 
   @Override
   public Archives buildSource(Checkout checkout) {
-    return StageActivity.reusable(context, "buildSource", checkout, checkout.resume(), Archives.class, stage -> {
+    return StageActivity.reusable(context, "buildSource", checkout, checkout.resume(), Archives.class,
+        StageActivity.alive(stage -> {
       SourceSpec source = checkout.spec().source();
       List<Repository> submodules = new ArrayList<>();
       GitTreeEntries.Submodules fetchSubmodule = (path, url, commit) -> {
@@ -111,7 +112,7 @@ public class SourceActivitiesImpl implements SourceActivities {
         }
       }
       return new Archives(archives, fileCount, stage.finished());
-    });
+    }));
   }
 
   /**
@@ -140,7 +141,8 @@ public class SourceActivitiesImpl implements SourceActivities {
 
   @Override
   public Sboms generateSbom(SbomInput input) {
-    return StageActivity.reusable(context, "generateSbom", input, input.checkout().resume(), Sboms.class, stage -> {
+    return StageActivity.reusable(context, "generateSbom", input, input.checkout().resume(), Sboms.class,
+        StageActivity.alive(stage -> {
       ReleaseSpec spec = input.checkout().spec();
       SbomGenerator.Facts facts = SbomGenerator.Facts.of(spec, input.checkout().commitTime(), EngineVersion.get());
       List<ArtifactRef> sboms = new ArrayList<>();
@@ -150,7 +152,7 @@ public class SourceActivitiesImpl implements SourceActivities {
         }
       }
       return new Sboms(sboms, stage.finished());
-    });
+    }));
   }
 
   @Override
@@ -159,27 +161,29 @@ public class SourceActivitiesImpl implements SourceActivities {
     // statement (and so the bundles and manifest) it may already have published
     Object vouchesFor = List.of(input.checkout(), input.subjects());
     boolean resume = input.checkout().resume();
-    return StageActivity.reusable(context, "provenance", vouchesFor, resume, Provenance.class, stage -> {
+    return StageActivity.reusable(context, "provenance", vouchesFor, resume, Provenance.class,
+        StageActivity.alive(stage -> {
       ActivityInfo info = Activity.getExecutionContext().getInfo();
       byte[] statement = ProvenanceWriter.statement(input, context.identity(), EngineVersion.get(),
           info.getWorkflowId(), info.getRunId(), Instant.now());
       ArtifactRef ref = StoredFiles.put(context, ProvenanceWriter.FILE_NAME, statement, ArtifactKind.PROVENANCE);
       return new Provenance(ref, stage.finished());
-    });
+    }));
   }
 
   @Override
   public Manifest writeManifest(ManifestInput input) {
     Object describes = List.of(input.checkout(), input.artifacts(), input.logs(), input.targets());
     boolean resume = input.checkout().resume();
-    return StageActivity.reusable(context, "writeManifest", describes, resume, Manifest.class, stage -> {
+    return StageActivity.reusable(context, "writeManifest", describes, resume, Manifest.class,
+        StageActivity.alive(stage -> {
       ActivityInfo info = Activity.getExecutionContext().getInfo();
       ArtifactRef releaseJson = StoredFiles.put(context, ManifestWriter.RELEASE_JSON,
           ManifestWriter.releaseJson(input, info.getWorkflowId(), info.getRunId()), ArtifactKind.MANIFEST);
       ArtifactRef sums = StoredFiles.put(context, ManifestWriter.SHA256SUMS,
           ManifestWriter.sha256sums(input.artifacts()), ArtifactKind.CHECKSUMS);
       return new Manifest(releaseJson, sums, stage.finished());
-    });
+    }));
   }
 
   private ReleaseSpec specFromCommit(CheckoutInput input, GitCache.ResolvedTag tag) throws IOException {

@@ -71,6 +71,18 @@ public final class StageActivity {
     });
   }
 
+  /**
+   * The body with a {@link Liveness} heartbeat beside it, for bodies that report no progress of their own. Command
+   * and upload bodies heartbeat with their progress instead.
+   */
+  public static <T> Body<T> alive(Body<T> body) {
+    return stage -> {
+      try (Liveness liveness = Liveness.start(Activity.getExecutionContext())) {
+        return body.run(stage);
+      }
+    };
+  }
+
   /** How this attempt ran, measured up to now; call it last, when building the result. */
   public StageRun finished() {
     return finished(false);

@@ -36,7 +36,7 @@ public class UploadActivitiesImpl implements UploadActivities {
 
   @Override
   public Publication upload(UploadInput input) {
-    return StageActivity.run(context, stage -> {
+    return StageActivity.run(context, StageActivity.alive(stage -> {
       ActivityExecutionContext activity = Activity.getExecutionContext();
       List<PublishTarget> targets = new ArrayList<>();
       try {
@@ -49,12 +49,12 @@ public class UploadActivitiesImpl implements UploadActivities {
       } finally {
         closeAll(targets);
       }
-    });
+    }));
   }
 
   @Override
   public void discardStaging(UploadInput input) {
-    StageActivity.run(context, stage -> {
+    StageActivity.run(context, StageActivity.alive(stage -> {
       List<PublishTarget> targets = new ArrayList<>();
       try {
         for (UploadSpec target : input.targets()) {
@@ -65,7 +65,7 @@ public class UploadActivitiesImpl implements UploadActivities {
       } finally {
         closeAll(targets);
       }
-    });
+    }));
   }
 
   private Publisher publisher(ActivityExecutionContext activity) {

@@ -72,6 +72,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** Command stages heartbeat every 5 s, so a dead worker's attempt moves to another worker within half a minute. */
   private static final Duration COMMAND_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * Source, sign and upload activities heartbeat from a background thread while they run (they have no progress of
+   * their own to report), so a worker that dies under one is noticed within a minute instead of at start-to-close.
+   */
+  private static final Duration LIVENESS = Duration.ofMinutes(1);
+
   /** Time beyond the command's own limit for unpacking the archive and storing the outputs. */
   private static final Duration COMMAND_OVERHEAD = Duration.ofMinutes(10);
 
@@ -79,6 +85,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final ActivityOptions SOURCE_OPTIONS = ActivityOptions.newBuilder()
       .setTaskQueue(TaskQueues.SOURCE)
       .setStartToCloseTimeout(Duration.ofMinutes(30))
+      .setHeartbeatTimeout(LIVENESS)
       .setRetryOptions(RETRY_TRANSIENT)
       .build();
 
@@ -86,14 +93,15 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final ActivityOptions SIGN_OPTIONS = ActivityOptions.newBuilder()
       .setTaskQueue(TaskQueues.SIGN)
       .setStartToCloseTimeout(Duration.ofMinutes(10))
+      .setHeartbeatTimeout(LIVENESS)
       .setRetryOptions(RETRY_TRANSIENT)
       .build();
 
-  // uploads of large releases over slow links; the upload heartbeats as bytes go out, so a dead worker is noticed
+  // uploads of large releases over slow links
   private static final ActivityOptions UPLOAD_OPTIONS = ActivityOptions.newBuilder()
       .setTaskQueue(TaskQueues.UPLOAD)
       .setStartToCloseTimeout(Duration.ofHours(2))
-      .setHeartbeatTimeout(Duration.ofMinutes(5))
+      .setHeartbeatTimeout(LIVENESS)
       .setRetryOptions(RETRY_TRANSIENT)
       .build();
 
