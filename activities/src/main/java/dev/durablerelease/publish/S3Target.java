@@ -4,6 +4,7 @@ import dev.durablerelease.activities.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.spec.UploadSpec;
 import dev.durablerelease.store.Digests;
+import dev.durablerelease.store.S3Multipart;
 import dev.durablerelease.store.Stores;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,19 +32,32 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * An {@code s3://bucket/prefix/} target (AWS or an S3-compatible store), over the AWS SDK v2. Uploads carry their
  * SHA-256, so the store refuses damaged bytes; S3 has no rename, so a staged object is copied into place, then deleted.
- * The SDK retries throttling and 5xx answers with backoff; what is left after that is retried by Temporal.
+ * The SDK retries throttling and 5xx answers with backoff; what is left after that is retried by Temporal. Large files
+ * go up, and are copied into place, in parts ({@link S3Multipart}): S3 takes at most 5 GiB in one PUT or CopyObject.
  */
 final class S3Target implements PublishTarget {
+  /** Above this, a file goes up in parts of {@link #UPLOAD_PART} bytes, one held in memory at a time. */
+  static final long UPLOAD_IN_PARTS_ABOVE = 64L << 20;
+  static final int UPLOAD_PART = 16 << 20;
+  /** Above this (CopyObject's limit), a staged file is copied into place in parts of {@link #COPY_PART} bytes. */
+  static final long COPY_IN_PARTS_ABOVE = 5L << 30;
+  static final long COPY_PART = 1L << 30;
+
+  /** Where parts begin and how large they are: the constants above, smaller in tests. */
+  record PartSizes(long uploadInPartsAbove, int uploadPart, long copyInPartsAbove, long copyPart) {}
+
   private final String url;
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
+  private final PartSizes parts;
 
-  private S3Target(String url, S3Client s3, String bucket, String prefix) {
+  private S3Target(String url, S3Client s3, String bucket, String prefix, PartSizes parts) {
     this.url = url;
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix;
+    this.parts = parts;
   }
 
   static S3Target open(UploadSpec spec, Map<String, String> env) {
@@ -55,7 +69,13 @@ final class S3Target implements PublishTarget {
             References.resolve(spec.secretAccessKey(), "secretAccessKey", env)));
     S3Client s3 = Stores.s3Client(spec.endpoint(), spec.region(), Boolean.TRUE.equals(spec.pathStyle()), credentials);
     String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/+", "");
-    return new S3Target(spec.url(), s3, uri.getHost(), path);
+    return new S3Target(spec.url(), s3, uri.getHost(), path,
+        new PartSizes(UPLOAD_IN_PARTS_ABOVE, UPLOAD_PART, COPY_IN_PARTS_ABOVE, COPY_PART));
+  }
+
+  /** This target with other part sizes (tests use small ones, to cross the limits with small files). */
+  S3Target withPartSizes(PartSizes sizes) {
+    return new S3Target(url, s3, bucket, prefix, sizes);
   }
 
   @Override
@@ -87,6 +107,20 @@ final class S3Target implements PublishTarget {
 
   @Override
   public void write(String path, long size, String sha256, Content content) throws IOException {
+    if (size > parts.uploadInPartsAbove()) {
+      // each part carries its own SHA-256; the object then has no whole-object one, so it is verified by reading
+      try (InputStream in = content.open()) {
+        call(() -> {
+          try {
+            S3Multipart.upload(s3, bucket, prefix + path, in, parts.uploadPart());
+            return null;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      }
+      return;
+    }
     String checksum = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256));
     call(() -> s3.putObject(b -> b.bucket(bucket).key(prefix + path).checksumAlgorithm(ChecksumAlgorithm.SHA256)
         .checksumSHA256(checksum), RequestBody.fromContentProvider(() -> {
@@ -100,8 +134,16 @@ final class S3Target implements PublishTarget {
 
   @Override
   public void move(String from, String to) throws IOException {
-    call(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(prefix + from)
-        .destinationBucket(bucket).destinationKey(prefix + to).checksumAlgorithm(ChecksumAlgorithm.SHA256)));
+    long size = size(from);
+    if (size > parts.copyInPartsAbove()) {
+      call(() -> {
+        S3Multipart.copy(s3, bucket, prefix + from, prefix + to, size, parts.copyPart());
+        return null;
+      });
+    } else {
+      call(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(prefix + from)
+          .destinationBucket(bucket).destinationKey(prefix + to).checksumAlgorithm(ChecksumAlgorithm.SHA256)));
+    }
     call(() -> s3.deleteObject(b -> b.bucket(bucket).key(prefix + from)));
   }
 

@@ -7,17 +7,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -59,28 +55,8 @@ public final class S3ArtifactStore implements ArtifactStore {
   }
 
   private void putInParts(Path file, String key) throws IOException {
-    String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
-        .checksumAlgorithm(ChecksumAlgorithm.SHA256)).uploadId();
     try (InputStream in = Files.newInputStream(file)) {
-      List<CompletedPart> parts = new ArrayList<>();
-      byte[] buffer = new byte[PART_SIZE];
-      for (int number = 1; ; number++) {
-        int n = in.readNBytes(buffer, 0, PART_SIZE);
-        if (n == 0) {
-          break;
-        }
-        byte[] part = n == PART_SIZE ? buffer : java.util.Arrays.copyOf(buffer, n);
-        String checksum = Base64.getEncoder().encodeToString(Digests.sha256().digest(part));
-        int partNumber = number;
-        String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
-            .checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(checksum), RequestBody.fromBytes(part)).eTag();
-        parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).checksumSHA256(checksum).build());
-      }
-      s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
-    } catch (IOException | RuntimeException e) {
-      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-      throw e;
+      S3Multipart.upload(s3, bucket, key, in, PART_SIZE);
     }
   }
 

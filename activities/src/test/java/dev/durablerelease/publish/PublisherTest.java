@@ -160,6 +160,35 @@ class PublisherTest {
   }
 
   @Test
+  void onS3AFileBeyondThePartLimitsGoesUpAndIsMovedIntoPlaceInPartsAndARerunSendsNothing() throws Exception {
+    // the limits scaled down from 64 MiB / 5 GiB, so that a 13 MiB file crosses both: three parts each way
+    S3Target.PartSizes small = new S3Target.PartSizes(6 << 20, 5 << 20, 6 << 20, 5 << 20);
+    List<ArtifactRef> files = List.of(file("big.tar.xz", 13 << 20, 1), file("release.json", 2000, 2));
+    try (PublishTarget target = ((S3Target) Targets.open(s3Spec(), ENV)).withPartSizes(small)) {
+      ArtifactRef big = files.get(0);
+      target.write("probe/big.tar.xz", big.size(), big.sha256(), () -> store.open(big.sha256()));
+      assertThat(s3.client().headObject(b -> b.bucket("releases").key("hello/probe/big.tar.xz")).eTag())
+          .as("written in parts").endsWith("-3\"");
+      assertThat(target.sha256("probe/big.tar.xz")).contains(big.sha256());
+      target.deleteFolder("probe/");
+    }
+    for (int run = 1; run <= 2; run++) {
+      try (PublishTarget target = ((S3Target) Targets.open(s3Spec(), ENV)).withPartSizes(small)) {
+        Publisher.Outcome outcome = new Publisher(store, new PublishLedger(store), "release-hello-1.0", "run-" + run,
+            () -> { }).publish(List.of(target), files, false);
+        assertThat(outcome.written()).isEqualTo(run == 1 ? 2 : 0);
+        assertThat(outcome.alreadyPublished()).isEqualTo(run == 1 ? 0 : 2);
+      }
+    }
+    assertThat(Files.readAllBytes(s3.objectFile("releases", "hello/big.tar.xz"))).isEqualTo(bytes(13 << 20, 1));
+    assertThat(s3.client().headObject(b -> b.bucket("releases").key("hello/big.tar.xz")).eTag())
+        .as("a multipart object's ETag ends in its part count").endsWith("-3\"");
+    assertThat(s3.client().listObjectsV2(b -> b.bucket("releases")).contents()).extracting(o -> o.key())
+        .containsExactlyInAnyOrder("hello/big.tar.xz", "hello/release.json");
+    assertThat(s3.client().listMultipartUploads(b -> b.bucket("releases")).uploads()).isEmpty();
+  }
+
+  @Test
   void aDryRunStagesAndVerifiesButLeavesNothingBehind() throws Exception {
     List<ArtifactRef> files = List.of(file("a.tar.gz", 5000, 1), file("release.json", 100, 2));
     Publisher.Outcome outcome = publish(files, "run-1", true, fileSpec(), sftpSpec(), s3Spec());
