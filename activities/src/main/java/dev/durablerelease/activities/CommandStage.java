@@ -16,6 +16,7 @@ import dev.durablerelease.workflow.ArtifactKind;
 import dev.durablerelease.workflow.ArtifactRef;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -44,7 +45,8 @@ final class CommandStage {
       try {
         runner.requireUsable();
       } catch (SandboxUnavailableException e) {
-        throw new StageFailure(Failures.COMMAND_FAILED, context.identity() + ": " + e.getMessage());
+        // retried: another worker of the queue may sandbox it
+        throw ApplicationFailure.newFailure(context.identity() + ": " + e.getMessage(), Failures.SANDBOX_UNAVAILABLE);
       }
       ArtifactStore store = context.store();
       Path runDir = runner.newRunFolder(runName(activity, stage.attempt()));

@@ -10,10 +10,12 @@ import dev.durablerelease.activity.CommandInput;
 import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveUnpacker;
+import dev.durablerelease.command.BrokenSandbox;
 import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.SampleStagesTestBase;
+import dev.durablerelease.testing.StageHarness;
 import dev.durablerelease.workflow.ArtifactRef;
 import io.temporal.failure.ApplicationFailure;
 import java.io.InputStream;
@@ -68,6 +70,21 @@ class CommandStageTest extends SampleStagesTestBase {
     try (InputStream in = stages.context().store().open(report.log().sha256())) {
       return new String(in.readAllBytes());
     }
+  }
+
+  @Test
+  void aWorkerWhoseSandboxBrokeFailsTheAttemptAsRetryableNamingItself() throws Exception {
+    // another worker of the same host (same store) whose bubblewrap stopped working after it started
+    try (StageHarness broken = new StageHarness(tmp.resolve("worker"), BrokenSandbox.runner(), "broken-worker")) {
+      ApplicationFailure failure = failure(() -> broken.build().testSource(command("make test", "2m", Map.of(),
+          List.of())));
+      assertThat(failure.getType()).isEqualTo(Failures.SANDBOX_UNAVAILABLE);
+      assertThat(failure.isNonRetryable()).isFalse();
+      assertThat(failure.getOriginalMessage()).startsWith("broken-worker: this worker cannot run project code")
+          .contains("apt-get install bubblewrap");
+    }
+    CommandReport report = stages.build().testSource(command("make test", "2m", Map.of(), List.of()));
+    assertThat(log(report)).contains("all tests passed");
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.durablerelease.activity.DocsActivities;
 import dev.durablerelease.activity.SignActivities;
 import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.activity.UploadActivities;
+import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.store.LocalArtifactStore;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -33,9 +34,14 @@ public final class StageHarness implements AutoCloseable {
   private final WorkerContext context;
 
   public StageHarness(Path root) {
+    this(root, CommandRunner.sandboxed(), "test-worker");
+  }
+
+  /** A harness on the same store and work folder as others on {@code root}, as another worker of the same host. */
+  public StageHarness(Path root, CommandRunner commands, String identity) {
     try {
       context = new WorkerContext(new LocalArtifactStore(root.resolve("store")),
-          Files.createDirectories(root.resolve("work")), "test-worker");
+          Files.createDirectories(root.resolve("work")), identity, commands);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

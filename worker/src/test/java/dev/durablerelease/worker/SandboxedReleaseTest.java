@@ -4,21 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.durablerelease.activities.BuildActivitiesImpl;
 import dev.durablerelease.activity.BuildActivities;
+import dev.durablerelease.activity.CommandInput;
+import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.DocsActivities;
 import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.command.BrokenSandbox;
 import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseResult;
+import dev.durablerelease.workflow.ReleaseState;
+import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.client.WorkflowStub;
+import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Project code in whole releases: sandboxed, marked when it is not, stopped when the release is cancelled. */
@@ -105,6 +115,47 @@ class SandboxedReleaseTest extends SampleReleaseTestBase {
     // the activity learns of the cancellation from its next heartbeat's reply, and kills the tree
     Releases.await("the sandboxed command to be killed", () -> survivors(marker).isEmpty());
     assertThat((System.nanoTime() - cancelled) / 1_000_000).isLessThan(30_000);
+  }
+
+  @Test
+  void aBuildWorkerWhoseSandboxBrokeIsRetriedAndBlocksOnlyWhenNoWorkerCanSandbox() throws Exception {
+    // the only build worker's bubblewrap stopped working after it started (at start it would have refused to serve)
+    List<String> others = ReleaseWorkers.ALL_QUEUES.stream().filter(q -> !q.equals(TaskQueues.BUILD)).toList();
+    ReleaseWorkers.register(env.getWorkerFactory(), context, others);
+    env.start();
+    WorkerFactory broken = WorkerFactory.newInstance(env.getWorkflowClient());
+    AtomicInteger attempts = new AtomicInteger();
+    broken.newWorker(TaskQueues.BUILD).registerActivitiesImplementations(
+        new BuildActivitiesImpl(context.withCommands(BrokenSandbox.runner())) {
+          @Override
+          public CommandReport testSource(CommandInput input) {
+            attempts.incrementAndGet();
+            return super.testSource(input);
+          }
+        });
+    broken.start();
+
+    ReleaseWorkflow workflow = Releases.start(env.getWorkflowClient(), "release-broken-sandbox", spec("make test"));
+    ReleaseStatus blocked = Releases.awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+    assertThat(blocked.blocked()).singleElement().satisfies(b -> {
+      assertThat(b.stage()).isEqualTo("testSource");
+      assertThat(b.reason()).contains("this worker cannot run project code: bubblewrap does not start here");
+    });
+    assertThat(attempts).as("retried (each time on the broken worker) before blocking").hasValue(3);
+
+    // a worker that can sandbox joins the queue, the broken one leaves: retry completes the release
+    broken.shutdownNow();
+    broken.awaitTermination(10, TimeUnit.SECONDS);
+    WorkerFactory healthy = WorkerFactory.newInstance(env.getWorkflowClient());
+    try {
+      healthy.newWorker(TaskQueues.BUILD).registerActivitiesImplementations(new BuildActivitiesImpl(context));
+      healthy.start();
+      workflow.retry(new OperatorAction("testSource", "alice", "replaced the build host"));
+      ReleaseResult result = WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class);
+      assertThat(stage(json(result.manifest()), "testSource").get("sandbox").asText()).isEqualTo("bubblewrap");
+    } finally {
+      healthy.shutdownNow();
+    }
   }
 
   @Test

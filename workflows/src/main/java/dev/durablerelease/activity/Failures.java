@@ -35,6 +35,12 @@ public final class Failures {
   /** The tag is not annotated and signed by a key or signer that tagSignature trusts. */
   public static final String TAG_SIGNATURE_INVALID = "TagSignatureInvalid";
 
+  /**
+   * The one type here that is retried: this worker cannot sandbox project code (its bubblewrap stopped working after
+   * it started), but another worker of the queue may. When every attempt meets it, the stage blocks with the reason.
+   */
+  public static final String SANDBOX_UNAVAILABLE = "SandboxUnavailable";
+
   public static final List<String> NON_RETRYABLE = List.of(
       INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
       DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, TARGET_REFUSED, SBOM_MISMATCH,
