@@ -85,7 +85,9 @@ final class CycloneDxWriter {
       library.setComponents(files.isEmpty() ? null : files);
       components.add(library);
       projectDependencies.addDependency(new Dependency(v.id()));
-      dependencies.add(new Dependency(v.id()));
+      Dependency libraryDependencies = new Dependency(v.id());
+      v.dependsOn().forEach(dependency -> libraryDependencies.addDependency(new Dependency(dependency)));
+      dependencies.add(libraryDependencies);
     }
     for (SbomContent.DescribedFile f : content.files()) {
       if (f.ownerId().equals(content.projectId())) {

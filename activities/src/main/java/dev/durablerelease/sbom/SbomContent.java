@@ -21,13 +21,13 @@ import java.util.UUID;
  * @param archive the archive described
  * @param source whether it is a source archive (else a docs archive)
  * @param projectId id of the project's package
- * @param vendored vendored components with their ids, sorted by name
+ * @param vendored vendored components with their ids and the ids of those they depend on, sorted by name
  * @param files every file of the archive with its id and the id of the package that contains it, sorted by path
  */
 record SbomContent(SbomGenerator.Facts facts, ArtifactRef archive, boolean source, String projectId,
     List<Vendored> vendored, List<DescribedFile> files) {
 
-  record Vendored(String id, VendoredComponent component) {}
+  record Vendored(String id, VendoredComponent component, List<String> dependsOn) {}
 
   record DescribedFile(String id, String ownerId, FileDigest digest) {}
 
@@ -36,11 +36,18 @@ record SbomContent(SbomGenerator.Facts facts, ArtifactRef archive, boolean sourc
     Set<String> used = new HashSet<>(Set.of("DOCUMENT"));
     String projectId = uniqueId("PACKAGE-" + sanitize(facts.project()), facts.project(), used);
     Map<String, String> owners = new HashMap<>();
-    List<Vendored> vendored = new ArrayList<>();
+    Map<String, String> idsByKey = new HashMap<>();
+    List<String> ids = new ArrayList<>();
     for (VendoredComponent c : components) {
-      String id = uniqueId("PACKAGE-" + sanitize(c.name()), c.name() + "@" + c.version(), used);
-      vendored.add(new Vendored(id, c));
+      String id = uniqueId("PACKAGE-" + sanitize(c.name()), c.key(), used);
+      ids.add(id);
+      idsByKey.putIfAbsent(c.key(), id);
       c.files().forEach(f -> owners.put(f.path(), id));
+    }
+    List<Vendored> vendored = new ArrayList<>();
+    for (int i = 0; i < components.size(); i++) {
+      VendoredComponent c = components.get(i);
+      vendored.add(new Vendored(ids.get(i), c, c.dependsOn().stream().map(idsByKey::get).toList()));
     }
     List<FileDigest> sorted = new ArrayList<>(files);
     sorted.sort(Comparator.comparing(FileDigest::path));

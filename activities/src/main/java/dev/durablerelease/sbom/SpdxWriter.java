@@ -47,6 +47,9 @@ final class SpdxWriter {
       }
       packages.add(node);
       relationships.add(relationship("SPDXRef-" + content.projectId(), "DEPENDS_ON", "SPDXRef-" + v.id()));
+      for (String dependency : v.dependsOn()) {
+        relationships.add(relationship("SPDXRef-" + v.id(), "DEPENDS_ON", "SPDXRef-" + dependency));
+      }
     }
 
     List<Map<String, Object>> files = new ArrayList<>();

@@ -15,9 +15,16 @@ import java.util.List;
  * @param supplier SPDX supplier text ({@code Organization: …}), or null
  * @param checksums digests of the upstream package as a merged document gives them (SPDX algorithm names)
  * @param files the archive files that belong to it, sorted by path
+ * @param dependsOn the other vendored components it depends on, as {@link #key()}s, sorted (a merged document's
+ *     DEPENDS_ON and DEPENDENCY_OF relationships between its packages)
  */
 record VendoredComponent(String name, String version, String license, String purl, String cpe, String downloadLocation,
-    String supplier, List<Checksum> checksums, List<FileDigest> files) {
+    String supplier, List<Checksum> checksums, List<FileDigest> files, List<String> dependsOn) {
 
   record Checksum(String algorithm, String value) {}
+
+  /** Name and version: what names a component across documents. */
+  String key() {
+    return name + "@" + version;
+  }
 }

@@ -77,7 +77,8 @@ final class VendoredComponents {
     }
     List<FileDigest> files = new ArrayList<>(matched.values());
     files.sort(Comparator.comparing(FileDigest::path));
-    return new VendoredComponent(p.name(), p.version(), p.license(), p.purl(), p.cpe(), null, null, List.of(), files);
+    return new VendoredComponent(p.name(), p.version(), p.license(), p.purl(), p.cpe(), null, null, List.of(), files,
+        List.of());
   }
 
   private List<VendoredComponent> merged(String docPath, byte[] content) {
@@ -110,12 +111,23 @@ final class VendoredComponents {
       filesById.put(required(f, "SPDXID", where + " files[]"), f);
     }
     Map<String, List<FileDigest>> contained = new HashMap<>();
+    Map<String, java.util.Set<String>> dependsOn = new HashMap<>();
     for (JsonNode r : array(doc, "relationships", where)) {
-      if (!r.path("relationshipType").asText().equals("CONTAINS")) {
-        continue;
-      }
+      String type = r.path("relationshipType").asText();
       String from = r.path("spdxElementId").asText();
       String to = r.path("relatedSpdxElement").asText();
+      if (type.equals("DEPENDS_ON") || type.equals("DEPENDENCY_OF")) {
+        // between two of its packages; links to elements of other documents are theirs to describe
+        String dependent = type.equals("DEPENDS_ON") ? from : to;
+        String dependency = type.equals("DEPENDS_ON") ? to : from;
+        if (packages.containsKey(dependent) && packages.containsKey(dependency)) {
+          dependsOn.computeIfAbsent(dependent, k -> new java.util.TreeSet<>()).add(dependency);
+        }
+        continue;
+      }
+      if (!type.equals("CONTAINS")) {
+        continue;
+      }
       JsonNode file = filesById.get(to);
       if (file == null) {
         continue; // a package containing a package: no file to match
@@ -144,9 +156,12 @@ final class VendoredComponents {
         checksums.add(new VendoredComponent.Checksum(c.path("algorithm").asText(), c.path("checksumValue").asText()));
       }
       String license = value(p, "licenseDeclared");
+      List<String> dependencies = dependsOn.getOrDefault(id, java.util.Set.of()).stream()
+          .map(d -> packages.get(d).get("name").asText() + "@" + value(packages.get(d), "versionInfo"))
+          .sorted().distinct().toList();
       result.add(new VendoredComponent(p.get("name").asText(), value(p, "versionInfo"),
           license != null ? license : value(p, "licenseConcluded"), purl, cpe, value(p, "downloadLocation"),
-          value(p, "supplier"), checksums, files));
+          value(p, "supplier"), checksums, files, dependencies));
     });
     return result;
   }
