@@ -25,6 +25,10 @@ record VendoredComponent(String name, String version, String license, String pur
 
   /** Name and version: what names a component across documents. */
   String key() {
+    return key(name, version);
+  }
+
+  static String key(String name, String version) {
     return name + "@" + version;
   }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Finds the vendored components of a source archive: those the spec declares (matched by path) and those an SPDX
@@ -111,7 +112,7 @@ final class VendoredComponents {
       filesById.put(required(f, "SPDXID", where + " files[]"), f);
     }
     Map<String, List<FileDigest>> contained = new HashMap<>();
-    Map<String, java.util.Set<String>> dependsOn = new HashMap<>();
+    Map<String, Set<String>> dependsOn = new HashMap<>();
     for (JsonNode r : array(doc, "relationships", where)) {
       String type = r.path("relationshipType").asText();
       String from = r.path("spdxElementId").asText();
@@ -121,7 +122,7 @@ final class VendoredComponents {
         String dependent = type.equals("DEPENDS_ON") ? from : to;
         String dependency = type.equals("DEPENDS_ON") ? to : from;
         if (packages.containsKey(dependent) && packages.containsKey(dependency)) {
-          dependsOn.computeIfAbsent(dependent, k -> new java.util.TreeSet<>()).add(dependency);
+          dependsOn.computeIfAbsent(dependent, k -> new TreeSet<>()).add(dependency);
         }
         continue;
       }
@@ -156,8 +157,8 @@ final class VendoredComponents {
         checksums.add(new VendoredComponent.Checksum(c.path("algorithm").asText(), c.path("checksumValue").asText()));
       }
       String license = value(p, "licenseDeclared");
-      List<String> dependencies = dependsOn.getOrDefault(id, java.util.Set.of()).stream()
-          .map(d -> packages.get(d).get("name").asText() + "@" + value(packages.get(d), "versionInfo"))
+      List<String> dependencies = dependsOn.getOrDefault(id, Set.of()).stream()
+          .map(d -> VendoredComponent.key(packages.get(d).get("name").asText(), value(packages.get(d), "versionInfo")))
           .sorted().distinct().toList();
       result.add(new VendoredComponent(p.get("name").asText(), value(p, "versionInfo"),
           license != null ? license : value(p, "licenseConcluded"), purl, cpe, value(p, "downloadLocation"),

@@ -15,6 +15,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +32,7 @@ public final class HistoryRecorder {
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args.length > 0 ? args[0] : "worker/src/test/resources/histories");
-    wanted = args.length > 1 ? java.util.Set.of(args[1].split(",")) : null;
+    wanted = args.length > 1 ? Set.of(args[1].split(",")) : null;
     Files.createDirectories(out);
     Path tmp = Files.createTempDirectory("durable-release-histories");
     String base = Files.readString(SampleRepository.projectFolder().resolve("release.yaml"));
@@ -69,7 +70,7 @@ public final class HistoryRecorder {
 
   private static SampleRepository repo;
   /** The histories to record; null for all. */
-  private static java.util.Set<String> wanted;
+  private static Set<String> wanted;
 
   private static void record(Path out, Path tmp, String name, String yaml, String version,
       Consumer<ReleaseWorkflow> operator) throws Exception {
