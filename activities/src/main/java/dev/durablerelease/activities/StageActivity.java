@@ -1,9 +1,10 @@
 package dev.durablerelease.activities;
 
 import dev.durablerelease.activity.Failures;
+import dev.durablerelease.activity.StageFailure;
+import dev.durablerelease.contract.StageOutput;
+import dev.durablerelease.contract.StageRun;
 import dev.durablerelease.store.BlobIntegrityException;
-import dev.durablerelease.workflow.StageOutput;
-import dev.durablerelease.workflow.StageRun;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;

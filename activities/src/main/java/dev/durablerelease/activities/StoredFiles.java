@@ -1,7 +1,7 @@
 package dev.durablerelease.activities;
 
-import dev.durablerelease.workflow.ArtifactKind;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactKind;
+import dev.durablerelease.contract.ArtifactRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.durablerelease.archive;
 
-import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import java.io.IOException;
 import java.nio.ByteBuffer;

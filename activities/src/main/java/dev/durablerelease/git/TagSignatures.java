@@ -1,6 +1,6 @@
 package dev.durablerelease.git;
 
-import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.spec.TagSignatureSpec;
 import java.io.ByteArrayInputStream;

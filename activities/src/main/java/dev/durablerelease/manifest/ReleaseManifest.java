@@ -1,7 +1,7 @@
 package dev.durablerelease.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.durablerelease.workflow.OperatorEvent;
+import dev.durablerelease.contract.OperatorEvent;
 import java.util.List;
 
 /**

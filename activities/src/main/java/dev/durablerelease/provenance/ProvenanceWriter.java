@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.ProvenanceInput;
-import dev.durablerelease.workflow.ArtifactRef;
-import dev.durablerelease.workflow.StageState;
-import dev.durablerelease.workflow.OperatorEvent;
-import dev.durablerelease.workflow.StageStatus;
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.StageState;
+import dev.durablerelease.contract.OperatorEvent;
+import dev.durablerelease.contract.StageStatus;
 import java.io.IOException;
 import java.time.Instant;
 

@@ -1,11 +1,11 @@
 package dev.durablerelease.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.store.Digests;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

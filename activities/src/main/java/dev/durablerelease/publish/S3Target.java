@@ -1,6 +1,6 @@
 package dev.durablerelease.publish;
 
-import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.spec.UploadSpec;
 import dev.durablerelease.store.Digests;

@@ -1,6 +1,6 @@
 package dev.durablerelease.sbom;
 
-import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveReader;
 import dev.durablerelease.archive.FileDigest;

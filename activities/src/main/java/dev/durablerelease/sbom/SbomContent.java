@@ -2,7 +2,7 @@ package dev.durablerelease.sbom;
 
 import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.store.Digests;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,14 +1,14 @@
 package dev.durablerelease.sbom;
 
-import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveReader;
 import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SbomSpec;
 import dev.durablerelease.store.ArtifactStore;
-import dev.durablerelease.workflow.ArtifactKind;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactKind;
+import dev.durablerelease.contract.ArtifactRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.durablerelease.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.spec.SbomPackage;

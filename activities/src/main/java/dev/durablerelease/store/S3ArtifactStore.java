@@ -1,7 +1,7 @@
 package dev.durablerelease.store;
 
-import dev.durablerelease.workflow.ArtifactKind;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactKind;
+import dev.durablerelease.contract.ArtifactRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

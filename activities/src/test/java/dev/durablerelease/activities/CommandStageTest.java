@@ -16,7 +16,7 @@ import dev.durablerelease.store.Digests;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.SampleStagesTestBase;
 import dev.durablerelease.testing.StageHarness;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import io.temporal.failure.ApplicationFailure;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.StageHarness;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -211,7 +211,7 @@ class SourceArchiveTest {
     List<ArtifactRef> refs = new ArrayList<>();
     for (String format : List.of("zip", "tar.xz", "tar.gz")) {
       Path file = archives.get(format);
-      refs.add(new ArtifactRef(file.getFileName().toString(), dev.durablerelease.workflow.ArtifactKind.SOURCE_ARCHIVE,
+      refs.add(new ArtifactRef(file.getFileName().toString(), dev.durablerelease.contract.ArtifactKind.SOURCE_ARCHIVE,
           Digests.sha256Hex(Files.readAllBytes(file)), Files.size(file)));
     }
     Path out = tmp.resolve("out");

@@ -15,7 +15,7 @@ import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.SampleStagesTestBase;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.durablerelease.activities.StageFailure;
+import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.spec.SbomPackage;
 import dev.durablerelease.spec.SbomSpec;
-import dev.durablerelease.workflow.ArtifactKind;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactKind;
+import dev.durablerelease.contract.ArtifactRef;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -14,7 +14,7 @@ import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.StageHarness;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

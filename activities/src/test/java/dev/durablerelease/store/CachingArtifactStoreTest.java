@@ -2,8 +2,8 @@ package dev.durablerelease.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.durablerelease.workflow.ArtifactKind;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactKind;
+import dev.durablerelease.contract.ArtifactRef;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

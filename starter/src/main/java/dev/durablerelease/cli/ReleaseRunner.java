@@ -1,7 +1,7 @@
 package dev.durablerelease.cli;
 
 import dev.durablerelease.store.ArtifactStore;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.workflow.BlockedStage;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
@@ -9,8 +9,8 @@ import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
-import dev.durablerelease.workflow.StageState;
-import dev.durablerelease.workflow.StageStatus;
+import dev.durablerelease.contract.StageState;
+import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;

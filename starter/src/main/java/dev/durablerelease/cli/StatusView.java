@@ -2,9 +2,9 @@ package dev.durablerelease.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.durablerelease.workflow.BlockedStage;
-import dev.durablerelease.workflow.OperatorEvent;
+import dev.durablerelease.contract.OperatorEvent;
 import dev.durablerelease.workflow.ReleaseStatus;
-import dev.durablerelease.workflow.StageStatus;
+import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;

@@ -4,7 +4,7 @@ import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.ReleaseResult;
-import dev.durablerelease.workflow.StageStatus;
+import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.nio.file.Path;

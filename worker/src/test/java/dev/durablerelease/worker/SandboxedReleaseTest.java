@@ -14,7 +14,7 @@ import dev.durablerelease.command.BrokenSandbox;
 import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;

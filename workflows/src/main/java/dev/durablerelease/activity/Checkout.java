@@ -1,10 +1,10 @@
 package dev.durablerelease.activity;
 
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import java.util.List;
-import dev.durablerelease.workflow.StageOutput;
-import dev.durablerelease.workflow.StageRun;
+import dev.durablerelease.contract.StageOutput;
+import dev.durablerelease.contract.StageRun;
 
 /**
  * The verified source of a release.

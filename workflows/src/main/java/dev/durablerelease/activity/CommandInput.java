@@ -1,7 +1,7 @@
 package dev.durablerelease.activity;
 
 import dev.durablerelease.spec.LimitsSpec;
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import java.util.List;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package dev.durablerelease.activity;
 
-import dev.durablerelease.workflow.ArtifactRef;
-import dev.durablerelease.workflow.OperatorEvent;
-import dev.durablerelease.workflow.StageStatus;
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.OperatorEvent;
+import dev.durablerelease.contract.StageStatus;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.durablerelease.activity;
 
-import dev.durablerelease.workflow.ArtifactRef;
+import dev.durablerelease.contract.ArtifactRef;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.durablerelease.activity;
 
-import dev.durablerelease.workflow.ArtifactRef;
-import dev.durablerelease.workflow.StageOutput;
-import dev.durablerelease.workflow.StageRun;
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.StageOutput;
+import dev.durablerelease.contract.StageRun;
 import java.util.List;
 
 /**

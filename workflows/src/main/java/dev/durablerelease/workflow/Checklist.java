@@ -1,5 +1,9 @@
 package dev.durablerelease.workflow;
 
+import dev.durablerelease.contract.Stage;
+import dev.durablerelease.contract.StageRun;
+import dev.durablerelease.contract.StageState;
+import dev.durablerelease.contract.StageStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,8 @@
 package dev.durablerelease.workflow;
 
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.OperatorEvent;
+import dev.durablerelease.contract.StageStatus;
 import java.util.List;
 
 /**

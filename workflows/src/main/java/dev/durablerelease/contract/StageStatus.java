@@ -1,4 +1,4 @@
-package dev.durablerelease.workflow;
+package dev.durablerelease.contract;
 
 /**
  * One line of the checklist as the {@code status} query and {@code release.json} show it.

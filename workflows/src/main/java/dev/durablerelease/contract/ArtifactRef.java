@@ -1,4 +1,4 @@
-package dev.durablerelease.workflow;
+package dev.durablerelease.contract;
 
 /**
  * A file of the release, by reference: the bytes live in the artifact store under their SHA-256.

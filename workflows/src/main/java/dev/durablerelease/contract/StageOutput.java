@@ -1,4 +1,4 @@
-package dev.durablerelease.workflow;
+package dev.durablerelease.contract;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.durablerelease.workflow;
+package dev.durablerelease.contract;
 
 /** What a release file is; decides where it is listed in {@code release.json}. */
 public enum ArtifactKind {

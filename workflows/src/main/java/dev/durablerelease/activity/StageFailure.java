@@ -1,4 +1,4 @@
-package dev.durablerelease.activities;
+package dev.durablerelease.activity;
 
 /**
  * A failure a retry cannot fix, with its type from {@link dev.durablerelease.activity.Failures}. Integration code

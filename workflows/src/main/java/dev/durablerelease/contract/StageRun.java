@@ -1,4 +1,4 @@
-package dev.durablerelease.workflow;
+package dev.durablerelease.contract;
 
 /**
  * How an activity ran, as the activity itself measured it.

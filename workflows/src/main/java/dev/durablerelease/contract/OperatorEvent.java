@@ -1,4 +1,4 @@
-package dev.durablerelease.workflow;
+package dev.durablerelease.contract;
 
 /**
  * An operator's decision, as the release records it.

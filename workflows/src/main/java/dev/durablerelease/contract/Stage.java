@@ -1,4 +1,4 @@
-package dev.durablerelease.workflow;
+package dev.durablerelease.contract;
 
 /** The release checklist, in order. The ids are what release managers, the CLI and the Temporal UI show. */
 public enum Stage {

@@ -1,4 +1,4 @@
-package dev.durablerelease.workflow;
+package dev.durablerelease.contract;
 
 /** Where one stage of a release stands. */
 public enum StageState {
