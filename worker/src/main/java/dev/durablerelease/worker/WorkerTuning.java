@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * How much one worker process takes on at once. The defaults come from bench/scale.sh (50 releases at once on 2
- * cores, see the README): engine stages are short and I/O-bound, so many run at once; project commands (tests, docs)
+ * cores, see bench/README.md): engine stages are short and I/O-bound, so many run at once; project commands (tests, docs)
  * are CPU-bound, so a host runs about as many as it has cores, and the rest wait on the queue for another host.
  *
  * @param commandSlots concurrent test and docs commands
