@@ -1,6 +1,7 @@
 package dev.durablerelease.activities;
 
 import dev.durablerelease.activity.Publication;
+import dev.durablerelease.activity.PublishedRelease;
 import dev.durablerelease.activity.UploadActivities;
 import dev.durablerelease.activity.UploadInput;
 import dev.durablerelease.publish.PublishLedger;
@@ -46,6 +47,27 @@ public class UploadActivitiesImpl implements UploadActivities {
         Publisher.Outcome outcome = publisher(activity).publish(targets, input.files(), input.dryRun());
         return new Publication(input.targets().stream().map(UploadSpec::url).toList(), outcome.written(),
             stage.finished(), input.dryRun(), outcome.alreadyPublished(), outcome.resumed(), outcome.wouldPublish());
+      } finally {
+        closeAll(targets);
+      }
+    }));
+  }
+
+  @Override
+  public PublishedRelease findPublished(UploadInput content) {
+    return StageActivity.run(context, StageActivity.alive(stage -> {
+      List<PublishTarget> targets = new ArrayList<>();
+      try {
+        for (UploadSpec target : content.targets()) {
+          targets.add(Targets.open(target, env));
+        }
+        PublishedRelease published = publisher(Activity.getExecutionContext())
+            .findPublished(targets, content.files(), context.workDir().resolve("tmp"));
+        if (published.complete()) {
+          log.info("every target already holds this release: release.json sha256:{}",
+              published.releaseJson().sha256());
+        }
+        return published;
       } finally {
         closeAll(targets);
       }

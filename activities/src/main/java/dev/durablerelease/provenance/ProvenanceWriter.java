@@ -89,11 +89,15 @@ public final class ProvenanceWriter {
     }
     // approvals, retries and skips: who decided what, so that a skipped stage is never silent
     for (OperatorEvent event : input.operatorEvents()) {
-      stages.addObject().put("name", "operator:" + event.action()).putObject("annotations")
+      ObjectNode annotations = stages.addObject().put("name", "operator:" + event.action()).putObject("annotations")
           .put("stage", event.stage())
           .put("operator", event.operator())
           .put("note", event.note())
           .put("at", Instant.ofEpochMilli(event.at()).toString());
+      if (event.automatic()) {
+        // decided by a program on the operator's behalf (release run with no terminal to ask), not by them
+        annotations.put("automatic", true);
+      }
     }
     return JSON.writeValueAsBytes(statement);
   }

@@ -38,6 +38,11 @@ final class FileTarget implements PublishTarget {
   }
 
   @Override
+  public InputStream read(String path) throws IOException {
+    return Files.newInputStream(directory.resolve(path));
+  }
+
+  @Override
   public void write(String path, long size, String sha256, Content content) throws IOException {
     Path file = directory.resolve(path);
     Files.createDirectories(file.getParent());

@@ -46,7 +46,7 @@ public final class PublishLedger {
     if (!store.createRecord(key(target, file.name()), JSON.writeValueAsBytes(entry))) {
       Entry earlier = find(target, file.name()).orElseThrow();
       if (!earlier.sha256().equals(file.sha256())) {
-        throw new StageFailure(Failures.PUBLISH_CONFLICT, target + file.name() + " was recorded as published with"
+        throw new StageFailure(Failures.ALREADY_PUBLISHED, target + file.name() + " was recorded as published with"
             + " sha256:" + earlier.sha256() + " by run " + earlier.run() + " while this run published sha256:"
             + file.sha256());
       }

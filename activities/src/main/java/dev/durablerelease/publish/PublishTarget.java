@@ -27,6 +27,9 @@ public interface PublishTarget extends Closeable {
   /** The SHA-256 of the file at {@code path} as the target holds it (read back, or its checksum), if there is one. */
   Optional<String> sha256(String path) throws IOException;
 
+  /** Opens the file at {@code path} for reading (to hand out a published file); the caller checks its digest. */
+  InputStream read(String path) throws IOException;
+
   /** Writes a file of {@code size} bytes with digest {@code sha256}, replacing what an earlier try left there. */
   void write(String path, long size, String sha256, Content content) throws IOException;
 

@@ -1,17 +1,29 @@
 package dev.durablerelease.publish;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
+import dev.durablerelease.activity.PublishedRelease;
+import dev.durablerelease.contract.ArtifactKind;
+import dev.durablerelease.manifest.ManifestWriter;
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.contract.ArtifactRef;
 import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +65,10 @@ public final class Publisher {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** What a release is made of, as opposed to what each run makes about it (provenance, bundles, manifest). */
+  private static final Set<ArtifactKind> CONTENT =
+      Set.of(ArtifactKind.SOURCE_ARCHIVE, ArtifactKind.DOCS_ARCHIVE, ArtifactKind.SBOM);
+
   private final ArtifactStore store;
   private final PublishLedger ledger;
   private final String release;
@@ -74,18 +90,12 @@ public final class Publisher {
 
   public Outcome publish(List<PublishTarget> targets, List<ArtifactRef> files, boolean dryRun) throws IOException {
     List<Plan> plans = new ArrayList<>();
-    List<String> conflicts = new ArrayList<>();
+    List<Conflict> conflicts = new ArrayList<>();
     for (PublishTarget target : targets) {
       plans.add(plan(target, files, conflicts));
     }
     if (!conflicts.isEmpty()) {
-      conflicts.forEach(conflict -> log.warn("publish conflict: {}", conflict));
-      // the reason is shown in the status and kept in the history: a few lines say enough, the log has them all
-      List<String> shown = conflicts.subList(0, Math.min(MAX_CONFLICTS_SHOWN, conflicts.size()));
-      throw new StageFailure(Failures.PUBLISH_CONFLICT, "nothing was published: " + String.join("; ", shown)
-          + (conflicts.size() > shown.size() ? "; and " + (conflicts.size() - shown.size()) + " more (see the upload"
-          + " worker's log)" : "") + ". A published file is never overwritten: release a new version, or remove the"
-          + " file from the target by hand if it was never announced");
+      throw conflict(conflicts);
     }
     List<String> stagedOn = claimStaging(targets);
     String staging = staging(run);
@@ -204,20 +214,18 @@ public final class Publisher {
     return ".staging-" + run + "/";
   }
 
-  private Plan plan(PublishTarget target, List<ArtifactRef> files, List<String> conflicts) throws IOException {
+  private Plan plan(PublishTarget target, List<ArtifactRef> files, List<Conflict> conflicts) throws IOException {
     List<ArtifactRef> missing = new ArrayList<>();
     List<ArtifactRef> present = new ArrayList<>();
     for (ArtifactRef file : files) {
       progress.run();
       Optional<String> live = target.sha256(file.name());
       Optional<PublishLedger.Entry> recorded = ledger.find(target.url(), file.name());
-      if (live.isPresent() && !live.get().equals(file.sha256())) {
-        conflicts.add(target.url() + file.name() + " already holds sha256:" + live.get() + " but this release has"
-            + " sha256:" + file.sha256());
-      } else if (recorded.isPresent() && !recorded.get().sha256().equals(file.sha256())) {
-        conflicts.add(target.url() + file.name() + " was published with sha256:" + recorded.get().sha256()
-            + " (publish ledger, run " + recorded.get().run() + ")" + (live.isEmpty() ? " and is gone now" : "")
-            + " but this release has sha256:" + file.sha256());
+      if (recorded.isPresent() && !recorded.get().sha256().equals(file.sha256())) {
+        conflicts.add(new Conflict(target.url() + file.name(), recorded.get().sha256(), file.sha256(),
+            recorded.get().run(), live.isEmpty()));
+      } else if (live.isPresent() && !live.get().equals(file.sha256())) {
+        conflicts.add(new Conflict(target.url() + file.name(), live.get(), file.sha256(), null, false));
       } else if (live.isPresent()) {
         present.add(file);
       } else {
@@ -225,6 +233,170 @@ public final class Publisher {
       }
     }
     return new Plan(target, missing, present);
+  }
+
+  /**
+   * A file a target holds, or held, with other bytes than this release's.
+   *
+   * @param publishedBy the run that published it, by the ledger; null when the ledger has no record of it
+   * @param gone whether it has since been removed from the target (the ledger still says what was published)
+   */
+  private record Conflict(String url, String published, String ours, String publishedBy, boolean gone) {}
+
+  /**
+   * Refuses a publication that would replace files, naming them (the full digests go to the worker's log). A file the
+   * ledger records stays published for good; one it does not know may be someone else's, removable by hand.
+   */
+  private static StageFailure conflict(List<Conflict> conflicts) {
+    conflicts.forEach(c -> log.warn("publish conflict: {} {} sha256:{}{}, this release has sha256:{}", c.url(),
+        c.publishedBy() == null ? "holds" : "was published by run " + c.publishedBy() + " with", c.published(),
+        c.gone() ? " (gone now)" : "", c.ours()));
+    List<Conflict> shown = conflicts.subList(0, Math.min(MAX_CONFLICTS_SHOWN, conflicts.size()));
+    StringBuilder message = new StringBuilder("nothing was published: ").append(conflicts.size())
+        .append(" file(s) of this release differ from what the targets hold: ");
+    message.append(String.join(", ", shown.stream().map(c -> c.url() + " (" + (c.publishedBy() == null ? "holds"
+        : c.gone() ? "was published as, now gone," : "published as") + " sha256:" + shortDigest(c.published())
+        + ", this release sha256:" + shortDigest(c.ours()) + ")").toList()));
+    if (conflicts.size() > shown.size()) {
+      message.append(" and ").append(conflicts.size() - shown.size()).append(" more");
+    }
+    if (conflicts.stream().allMatch(c -> c.publishedBy() == null)) {
+      return new StageFailure(Failures.PUBLISH_CONFLICT, message + ". The publish ledger has no record of"
+          + " publishing them: if they were never announced, remove them from the target by hand and run the upload"
+          + " again; else release a new version");
+    }
+    return new StageFailure(Failures.ALREADY_PUBLISHED, message + ". A published file is never replaced: release a"
+        + " new version");
+  }
+
+  private static String shortDigest(String sha256) {
+    return sha256.substring(0, Math.min(12, sha256.length())) + "…";
+  }
+
+  /**
+   * What the targets hold of a release, given its content files (archives, docs, SBOMs). It is published when every
+   * target holds the same {@code release.json} (the one the ledger recorded there, if it recorded one), that lists
+   * exactly these content files with these digests, and every file it lists, and {@code SHA256SUMS}, are there with
+   * their digests. The files of such a release that the store lacks are read back from a target into the store,
+   * checked against their digests, so the caller can hand them out. Reads only.
+   *
+   * @param scratch a folder of this worker's for files on their way into the store
+   */
+  public PublishedRelease findPublished(List<PublishTarget> targets, List<ArtifactRef> content, Path scratch)
+      throws IOException {
+    Optional<PublishedRelease> published = published(targets, content, scratch);
+    if (published.isPresent()) {
+      return published.get();
+    }
+    for (PublishTarget target : targets) {
+      for (ArtifactRef file : content) {
+        if (ledger.find(target.url(), file.name()).filter(e -> e.sha256().equals(file.sha256())).isPresent()) {
+          return PublishedRelease.PARTLY;
+        }
+      }
+    }
+    return PublishedRelease.NONE;
+  }
+
+  private Optional<PublishedRelease> published(List<PublishTarget> targets, List<ArtifactRef> content, Path scratch)
+      throws IOException {
+    Optional<String> manifestDigest = sameOnEvery(targets, ManifestWriter.RELEASE_JSON);
+    if (targets.isEmpty() || manifestDigest.isEmpty()) {
+      return Optional.empty();
+    }
+    for (PublishTarget target : targets) {
+      Optional<PublishLedger.Entry> recorded = ledger.find(target.url(), ManifestWriter.RELEASE_JSON);
+      if (recorded.isPresent() && !recorded.get().sha256().equals(manifestDigest.get())) {
+        return Optional.empty();
+      }
+    }
+    PublishTarget first = targets.get(0);
+    ArtifactRef releaseJson = fetch(first, new ArtifactRef(ManifestWriter.RELEASE_JSON, ArtifactKind.MANIFEST,
+        manifestDigest.get(), first.size(ManifestWriter.RELEASE_JSON)), scratch);
+    List<ArtifactRef> listed = listedIn(releaseJson);
+    Set<String> published = listed.stream().filter(f -> CONTENT.contains(f.kind()))
+        .map(f -> f.name() + " " + f.sha256()).collect(Collectors.toSet());
+    Set<String> ours = content.stream().map(f -> f.name() + " " + f.sha256()).collect(Collectors.toSet());
+    if (!published.equals(ours)) {
+      return Optional.empty();
+    }
+    for (PublishTarget target : targets) {
+      for (ArtifactRef file : listed) {
+        progress.run();
+        if (!target.sha256(file.name()).equals(Optional.of(file.sha256()))) {
+          return Optional.empty();
+        }
+      }
+    }
+    Optional<String> sumsDigest = sameOnEvery(targets, ManifestWriter.SHA256SUMS);
+    if (sumsDigest.isEmpty()) {
+      return Optional.empty();
+    }
+    List<ArtifactRef> files = new ArrayList<>();
+    for (ArtifactRef file : listed) {
+      files.add(fetch(first, file, scratch));
+    }
+    ArtifactRef checksums = fetch(first, new ArtifactRef(ManifestWriter.SHA256SUMS, ArtifactKind.CHECKSUMS,
+        sumsDigest.get(), first.size(ManifestWriter.SHA256SUMS)), scratch);
+    return Optional.of(new PublishedRelease(releaseJson, checksums, files, true));
+  }
+
+  /** The digest of a file every target holds with the same bytes, or empty. */
+  private Optional<String> sameOnEvery(List<PublishTarget> targets, String path) throws IOException {
+    String digest = null;
+    for (PublishTarget target : targets) {
+      progress.run();
+      Optional<String> live = target.sha256(path);
+      if (live.isEmpty() || (digest != null && !digest.equals(live.get()))) {
+        return Optional.empty();
+      }
+      digest = live.get();
+    }
+    return Optional.ofNullable(digest);
+  }
+
+  /** The files a stored release.json lists; none when it is not one (a foreign file by that name). */
+  private List<ArtifactRef> listedIn(ArtifactRef releaseJson) throws IOException {
+    JsonNode manifest;
+    try (InputStream in = store.open(releaseJson.sha256())) {
+      manifest = JSON.readTree(in);
+    } catch (JsonProcessingException e) {
+      return List.of();
+    }
+    List<ArtifactRef> files = new ArrayList<>();
+    for (JsonNode artifact : manifest.path("artifacts")) {
+      try {
+        files.add(new ArtifactRef(artifact.path("name").asText(),
+            ArtifactKind.valueOf(artifact.path("kind").asText().toUpperCase(Locale.ROOT)),
+            artifact.path("sha256").asText(), artifact.path("size").asLong()));
+      } catch (IllegalArgumentException notOurs) {
+        return List.of();
+      }
+    }
+    return files;
+  }
+
+  /** A published file, read back from the target into the store when the store lacks it. */
+  private ArtifactRef fetch(PublishTarget target, ArtifactRef published, Path scratch) throws IOException {
+    if (store.contains(published.sha256())) {
+      return published;
+    }
+    Path file = Files.createTempFile(Files.createDirectories(scratch), "", "-" + published.name());
+    try {
+      progress.run();
+      try (InputStream in = target.read(published.name())) {
+        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      ArtifactRef stored = store.put(file, published.name(), published.kind());
+      if (!stored.sha256().equals(published.sha256())) {
+        // it changed after it was hashed: the next attempt looks again
+        throw new IOException(target.url() + published.name() + " changed while it was read back (sha256:"
+            + stored.sha256() + ", expected sha256:" + published.sha256() + ")");
+      }
+      return published;
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 
   /** Stages one file unless it is there already; returns whether it was sent. */

@@ -106,6 +106,11 @@ final class S3Target implements PublishTarget {
   }
 
   @Override
+  public InputStream read(String path) throws IOException {
+    return call(() -> s3.getObject(b -> b.bucket(bucket).key(prefix + path)));
+  }
+
+  @Override
   public void write(String path, long size, String sha256, Content content) throws IOException {
     if (size > parts.uploadInPartsAbove()) {
       // each part carries its own SHA-256; the object then has no whole-object one, so it is verified by reading

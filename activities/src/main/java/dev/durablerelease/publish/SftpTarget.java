@@ -134,6 +134,11 @@ final class SftpTarget implements PublishTarget {
   }
 
   @Override
+  public InputStream read(String path) throws IOException {
+    return sftp.read(base + path);
+  }
+
+  @Override
   public void write(String path, long size, String sha256, Content content) throws IOException {
     String full = base + path;
     makeFolders(full.substring(0, full.lastIndexOf('/')));

@@ -93,6 +93,16 @@ final class WebDavTarget implements PublishTarget {
   }
 
   @Override
+  public InputStream read(String path) throws IOException {
+    HttpResponse<InputStream> response = send(request(path).GET(), HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      closeBody(response);
+      expect(response, "GET", path, 200);
+    }
+    return response.body();
+  }
+
+  @Override
   public void write(String path, long size, String sha256, Content content) throws IOException {
     makeFolder(resolve(path.substring(0, path.lastIndexOf('/') + 1)));
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
+import dev.durablerelease.activity.PublishedRelease;
 import dev.durablerelease.spec.UploadSpec;
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.store.LocalArtifactStore;
@@ -66,10 +67,12 @@ class PublisherTest {
     ArtifactRef changed = file("b.tar.gz", 1000, 3);
     List<ArtifactRef> second = List.of(first.get(0), changed, file("c.tar.gz", 1000, 4));
     StageFailure conflict = catchFailure(() -> publish(second, "run-2", false, fileSpec(), s3Spec()));
-    assertThat(conflict.type()).isEqualTo(Failures.PUBLISH_CONFLICT);
-    assertThat(conflict.getMessage()).startsWith("nothing was published")
-        .contains("b.tar.gz already holds sha256:" + first.get(1).sha256())
-        .contains("this release has sha256:" + changed.sha256())
+    assertThat(conflict.type()).isEqualTo(Failures.ALREADY_PUBLISHED);
+    assertThat(conflict.getMessage()).startsWith("nothing was published: 2 file(s) of this release differ")
+        .contains(fileSpec().url() + "b.tar.gz (published as sha256:" + first.get(1).sha256().substring(0, 12)
+            + "…, this release sha256:" + changed.sha256().substring(0, 12) + "…)")
+        .contains(s3Spec().url() + "b.tar.gz (published as")
+        .endsWith("A published file is never replaced: release a new version")
         .doesNotContain("a.tar.gz");
     assertThat(tmp.resolve("folder/c.tar.gz")).doesNotExist();
     assertThat(Files.readAllBytes(tmp.resolve("folder/b.tar.gz"))).isEqualTo(bytes(1000, 2));
@@ -78,9 +81,26 @@ class PublisherTest {
     // the ledger remembers what was published even when someone removed the file from the target
     Files.delete(tmp.resolve("folder/b.tar.gz"));
     StageFailure fromLedger = catchFailure(() -> publish(second, "run-3", false, fileSpec()));
-    assertThat(fromLedger.getMessage()).contains("b.tar.gz was published with sha256:" + first.get(1).sha256())
-        .contains("run-1").contains("is gone now");
+    assertThat(fromLedger.type()).isEqualTo(Failures.ALREADY_PUBLISHED);
+    assertThat(fromLedger.getMessage()).contains("b.tar.gz (was published as, now gone, sha256:"
+        + first.get(1).sha256().substring(0, 12));
     assertThat(tmp.resolve("folder/c.tar.gz")).doesNotExist();
+  }
+
+  @Test
+  void aFileThePublishLedgerDoesNotKnowIsAConflictThatRemovingItByHandResolves() throws Exception {
+    Files.createDirectories(tmp.resolve("folder"));
+    Files.write(tmp.resolve("folder/a.tar.gz"), bytes(10, 9)); // put there by someone else
+    List<ArtifactRef> files = List.of(file("a.tar.gz", 1000, 1));
+
+    StageFailure foreign = catchFailure(() -> publish(files, "run-1", false, fileSpec()));
+    assertThat(foreign.type()).isEqualTo(Failures.PUBLISH_CONFLICT);
+    assertThat(foreign.getMessage()).contains(fileSpec().url() + "a.tar.gz (holds sha256:")
+        .contains("The publish ledger has no record of publishing them: if they were never announced, remove them"
+            + " from the target by hand and run the upload again");
+
+    Files.delete(tmp.resolve("folder/a.tar.gz"));
+    assertThat(publish(files, "run-1", false, fileSpec()).written()).isEqualTo(1);
   }
 
   @Test
@@ -281,6 +301,119 @@ class PublisherTest {
       StageFailure refused = catchFailure(() -> target.size("a.tar.gz"));
       assertThat(refused.type()).isEqualTo(Failures.TARGET_REFUSED);
       assertThat(refused.getMessage()).contains("refused the credentials");
+    }
+  }
+
+  @Test
+  void aReleaseEveryTargetHoldsIsFoundAndItsFilesAreBroughtIntoAStoreThatLacksThem() throws Exception {
+    Release release = release(1);
+    publish(release.all(), "run-1", false, fileSpec(), sftpSpec(), s3Spec());
+
+    PublishedRelease found = findPublished(store, release.content(), fileSpec(), sftpSpec(), s3Spec());
+    assertThat(found.complete()).isTrue();
+    assertThat(found.releaseJson()).isEqualTo(release.releaseJson());
+    assertThat(found.checksums()).isEqualTo(release.checksums());
+    assertThat(found.files()).containsExactlyInAnyOrderElementsOf(release.files());
+
+    // another worker's store, which never saw this release: the files come from the targets, checked
+    ArtifactStore empty = new LocalArtifactStore(tmp.resolve("empty-store"));
+    PublishedRelease fromTargets = findPublished(empty, release.content(), sftpSpec(), fileSpec());
+    assertThat(fromTargets.complete()).isTrue();
+    for (ArtifactRef file : release.all()) {
+      try (var in = empty.open(file.sha256())) {
+        assertThat(in.readAllBytes()).as(file.name()).isEqualTo(Files.readAllBytes(tmp.resolve("folder")
+            .resolve(file.name())));
+      }
+    }
+  }
+
+  @Test
+  void aReleaseIsNotFoundPublishedWhenAnyTargetLacksAFileOrHoldsOtherContent() throws Exception {
+    Release release = release(1);
+    publish(release.all(), "run-1", false, fileSpec(), sftpSpec());
+    Path folder = tmp.resolve("folder");
+
+    // other content under the same names: the upload refuses it; this only says "not this release"
+    Release other = release(2);
+    assertThat(findPublished(store, other.content(), fileSpec(), sftpSpec())).isEqualTo(PublishedRelease.NONE);
+    // more content than was published (the docs were skipped back then)
+    List<ArtifactRef> withDocs = new ArrayList<>(release.content());
+    withDocs.add(file("hello-docs.tar.gz", 300, 11));
+    assertThat(findPublished(store, withDocs, fileSpec(), sftpSpec()).complete()).isFalse();
+    // a target that gained the release later than the others has nothing yet
+    Path laterTarget = Files.createDirectories(tmp.resolve("later"));
+    assertThat(findPublished(store, release.content(), fileSpec(),
+        new UploadSpec(laterTarget.toUri().toString())).complete()).isFalse();
+
+    // the run died before it moved the manifest files into place on the folder: published in part
+    Files.delete(folder.resolve("release.json"));
+    PublishedRelease partly = findPublished(store, release.content(), fileSpec(), sftpSpec());
+    assertThat(partly.complete()).isFalse();
+    assertThat(partly.partly()).as("the ledger records its content on both targets").isTrue();
+    // without the ledger nothing says this release was ever published
+    ArtifactStore empty = new LocalArtifactStore(tmp.resolve("empty-store"));
+    assertThat(findPublished(empty, release.content(), fileSpec(), sftpSpec())).isEqualTo(PublishedRelease.NONE);
+
+    // a release.json put back by hand with other bytes than the ledger recorded is not this release's
+    Files.writeString(folder.resolve("release.json"), "{\"artifacts\": []}");
+    assertThat(findPublished(store, release.content(), fileSpec()).complete()).isFalse();
+    // nor is one whose listed files are not all there
+    Files.copy(sftp.root().resolve("srv/hello/release.json"), folder.resolve("release.json"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(findPublished(store, release.content(), fileSpec()).complete()).isTrue();
+    Files.delete(folder.resolve("provenance.intoto.json"));
+    assertThat(findPublished(store, release.content(), fileSpec()).complete()).isFalse();
+  }
+
+  /** A small release: content made from the seed, a provenance and bundle, and a release.json listing them. */
+  private record Release(List<ArtifactRef> content, List<ArtifactRef> files, ArtifactRef checksums,
+      ArtifactRef releaseJson) {
+    List<ArtifactRef> all() {
+      List<ArtifactRef> all = new ArrayList<>(files);
+      all.add(checksums);
+      all.add(releaseJson);
+      return all;
+    }
+  }
+
+  private Release release(int seed) throws IOException {
+    List<ArtifactRef> content = List.of(file("hello.tar.gz", 2000, seed),
+        stored("hello.tar.gz.spdx.json", bytes(500, seed + 100), ArtifactKind.SBOM));
+    List<ArtifactRef> files = new ArrayList<>(content);
+    files.add(stored("provenance.intoto.json", bytes(400, seed + 200), ArtifactKind.PROVENANCE));
+    files.add(stored("provenance.intoto.json.sigstore", bytes(300, seed + 300), ArtifactKind.SIGNATURE));
+    StringBuilder listed = new StringBuilder("{\"project\": \"hello\", \"artifacts\": [");
+    StringBuilder sums = new StringBuilder();
+    for (ArtifactRef file : files) {
+      listed.append(file == files.get(0) ? "" : ", ").append("{\"name\": \"").append(file.name())
+          .append("\", \"kind\": \"").append(file.kind().name().toLowerCase(java.util.Locale.ROOT))
+          .append("\", \"size\": ").append(file.size()).append(", \"sha256\": \"").append(file.sha256())
+          .append("\"}");
+      sums.append(file.sha256()).append("  ").append(file.name()).append('\n');
+    }
+    return new Release(content, files, stored("SHA256SUMS", sums.toString().getBytes(), ArtifactKind.CHECKSUMS),
+        stored("release.json", listed.append("]}").toString().getBytes(), ArtifactKind.MANIFEST));
+  }
+
+  private ArtifactRef stored(String name, byte[] content, ArtifactKind kind) throws IOException {
+    Path file = Files.createTempFile(tmp, "", name);
+    Files.write(file, content);
+    return store.put(file, name, kind);
+  }
+
+  private PublishedRelease findPublished(ArtifactStore in, List<ArtifactRef> content, UploadSpec... specs)
+      throws IOException {
+    List<PublishTarget> targets = new ArrayList<>();
+    try {
+      for (UploadSpec spec : specs) {
+        targets.add(Targets.open(spec, ENV));
+      }
+      return new Publisher(in, new PublishLedger(in), "release-hello-1.0", "run-2", () -> { })
+          .findPublished(targets, content, tmp.resolve("scratch"));
+    } finally {
+      for (PublishTarget target : targets) {
+        target.close();
+      }
     }
   }
 

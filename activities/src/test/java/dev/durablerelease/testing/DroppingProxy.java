@@ -9,28 +9,36 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A loopback TCP proxy to a server that cuts its first connection after the client has sent a given number of bytes,
- * the way a flaky network drops an upload in the middle of a file; later connections pass through untouched.
+ * A loopback TCP proxy to a server that cuts one connection (the first, unless told otherwise) after the client has
+ * sent a given number of bytes, the way a flaky network drops an upload in the middle of a file; other connections
+ * pass through untouched.
  */
 public final class DroppingProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final long dropAfter;
+  private final int cut;
   private final AtomicInteger connections = new AtomicInteger();
   private final Thread acceptor;
 
-  private DroppingProxy(ServerSocket listener, int targetPort, long dropAfter) {
+  private DroppingProxy(ServerSocket listener, int targetPort, long dropAfter, int cut) {
     this.listener = listener;
     this.targetPort = targetPort;
     this.dropAfter = dropAfter;
+    this.cut = cut;
     this.acceptor = new Thread(this::accept, "dropping-proxy");
     acceptor.setDaemon(true);
   }
 
   /** Proxies {@code 127.0.0.1:targetPort}; the first connection is cut after {@code dropAfter} bytes upstream. */
   public static DroppingProxy start(int targetPort, long dropAfter) throws IOException {
+    return start(targetPort, dropAfter, 1);
+  }
+
+  /** Proxies {@code 127.0.0.1:targetPort}; connection number {@code cut} (from 1) is cut after {@code dropAfter}. */
+  public static DroppingProxy start(int targetPort, long dropAfter, int cut) throws IOException {
     DroppingProxy proxy = new DroppingProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), targetPort,
-        dropAfter);
+        dropAfter, cut);
     proxy.acceptor.start();
     return proxy;
   }
@@ -49,7 +57,7 @@ public final class DroppingProxy implements AutoCloseable {
       try {
         Socket client = listener.accept();
         Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        long limit = connections.incrementAndGet() == 1 ? dropAfter : Long.MAX_VALUE;
+        long limit = connections.incrementAndGet() == cut ? dropAfter : Long.MAX_VALUE;
         pump(client, server, limit, "up");
         pump(server, client, Long.MAX_VALUE, "down");
       } catch (IOException e) {

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Records the event histories that {@link ReplayTest} replays: a release that succeeded (signed, approved, published),
- * one blocked then retried, one with a skipped stage, one aborted, and one aborted while its upload was blocked. Run
+ * one blocked then retried, one with a skipped stage, one aborted, one aborted while its upload was blocked, one run
+ * again after it was published, and one aborted automatically (no terminal to ask) while its upload was blocked. Run
  * it after a deliberate workflow change (guarded by {@code Workflow.getVersion}) to add histories of the new shape,
  * naming only those; never re-record the old ones, they stand for releases already running.
  *
@@ -64,6 +65,16 @@ public final class HistoryRecorder {
           await(workflow, ReleaseState.BLOCKED);
           workflow.abort(new OperatorAction("upload", "dave", "target unusable"));
         });
+    // since findPublished: a release run again after it was published makes nothing
+    String published = "upload: [{url: \"" + tmp.resolve("published-again").toUri() + "\"}]\n";
+    record(out, tmp, "published-again", base + published, "1.0.0", true, workflow -> { });
+    // since findPublished and automatic decisions: release run with no terminal aborts a blocked upload on its own
+    Path stillNotAFolder = Files.writeString(tmp.resolve("still-not-a-folder"), "");
+    record(out, tmp, "aborted-automatically", base + "upload: [{url: \"" + stillNotAFolder.toUri()
+        + "/releases/\"}]\n", "1.0.0", false, workflow -> {
+          await(workflow, ReleaseState.BLOCKED);
+          workflow.abort(OperatorAction.automatic("upload", "dave", "no terminal to ask what to do"));
+        });
     System.out.println("histories written to " + out);
     System.exit(0);
   }
@@ -73,6 +84,12 @@ public final class HistoryRecorder {
   private static Set<String> wanted;
 
   private static void record(Path out, Path tmp, String name, String yaml, String version,
+      Consumer<ReleaseWorkflow> operator) throws Exception {
+    record(out, tmp, name, yaml, version, false, operator);
+  }
+
+  /** @param runBefore whether the release runs once to its end before the run that is recorded */
+  private static void record(Path out, Path tmp, String name, String yaml, String version, boolean runBefore,
       Consumer<ReleaseWorkflow> operator) throws Exception {
     if (wanted != null && !wanted.contains(name)) {
       return;
@@ -84,10 +101,16 @@ public final class HistoryRecorder {
       ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
       env.start();
       String id = "release-hello-" + name;
+      ReleaseRequest request = ReleaseRequest.of(SpecLoader.load(yaml, "release.yaml",
+          new SpecLoader.Overrides(repo.url(), version)));
+      if (runBefore) {
+        ReleaseWorkflow before = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id + "-before").build());
+        before.run(request);
+      }
       ReleaseWorkflow workflow = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id).build());
-      WorkflowClient.start(workflow::run, ReleaseRequest.of(SpecLoader.load(yaml, "release.yaml",
-          new SpecLoader.Overrides(repo.url(), version))));
+      WorkflowClient.start(workflow::run, request);
       operator.accept(workflow);
       try {
         WorkflowStub.fromTyped(workflow).getResult(Object.class);

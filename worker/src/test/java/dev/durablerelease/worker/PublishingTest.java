@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +113,91 @@ class PublishingTest extends SampleReleaseTestBase {
   }
 
   @Test
+  void aReleaseRunAgainAfterItWasPublishedMakesNothingAndEndsWithThePublishedFiles() throws Exception {
+    startWorkers();
+    ReleaseSpec spec = spec(sftpUrl(sftp.port()), "knownHosts: " + knownHosts);
+    ReleaseResult first = run("release-hello-1.0.0", ReleaseRequest.of(spec));
+    Map<String, Map<String, String>> before = targets();
+
+    // a new workflow, as when the embedded server of the first run is gone: the targets say it is published
+    ReleaseResult again = run("release-hello-1.0.0-again", ReleaseRequest.of(spec));
+    assertThat(again.alreadyPublished()).isTrue();
+    assertThat(again.manifest()).isEqualTo(first.manifest());
+    assertThat(again.checksums()).isEqualTo(first.checksums());
+    assertThat(again.artifacts()).containsExactlyInAnyOrderElementsOf(first.artifacts());
+    assertThat(again.published()).isEqualTo(first.published());
+    for (String stage : List.of("provenance", "sign", "writeManifest", "upload")) {
+      assertThat(stage(again, stage).state()).as(stage).isEqualTo(StageState.REUSED);
+      assertThat(stage(again, stage).detail()).isEqualTo("already published: release.json sha256:"
+          + first.manifest().sha256().substring(0, 12) + " on 3 target(s)");
+    }
+    assertThat(activitiesOf("release-hello-1.0.0-again")).as("nothing is signed, written or uploaded again")
+        .doesNotContain("provenance", "sign", "writeManifest", "upload").contains("findPublished");
+    assertThat(targets()).isEqualTo(before);
+
+    // a run that died after publishing on two targets, before it moved the manifest files into place on the third
+    s3.client().deleteObject(b -> b.bucket("releases").key("hello/1.0.0/release.json"));
+    s3.client().deleteObject(b -> b.bucket("releases").key("hello/1.0.0/SHA256SUMS"));
+    // a new run (not a resume) makes what the others hold, not a new provenance, signatures and manifest
+    ReleaseResult completed = run("release-hello-1.0.0-completed", ReleaseRequest.of(spec));
+    assertThat(completed.alreadyPublished()).isFalse();
+    assertThat(completed.manifest()).isEqualTo(first.manifest());
+    assertThat(stage(completed, "provenance").state()).isEqualTo(StageState.REUSED);
+    assertThat(stage(completed, "sign").state()).isEqualTo(StageState.REUSED);
+    assertThat(stage(completed, "upload").detail()).isEqualTo("2 file(s) written to 3 target(s), "
+        + (3 * published(first).size() - 2) + " already there");
+    assertThat(targets()).isEqualTo(before);
+  }
+
+  @Test
+  void aReleaseWhoseRunDiedAfterPublishingIsFoundPublishedByTheNextRun() throws Exception {
+    // the upload publishes, then its worker hangs until the run is gone (terminated, as when its server died)
+    CountDownLatch runGone = new CountDownLatch(1);
+    UploadActivitiesImpl hangsAfterPublishing = new UploadActivitiesImpl(context) {
+      @Override
+      public Publication upload(UploadInput input) {
+        Publication publication = super.upload(input);
+        try {
+          runGone.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return publication;
+      }
+    };
+    ReleaseWorkers.register(env.getWorkerFactory(), context, List.of(TaskQueues.WORKFLOWS, TaskQueues.SOURCE,
+        TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN));
+    env.getWorkerFactory().newWorker(TaskQueues.UPLOAD).registerActivitiesImplementations(hangsAfterPublishing);
+    env.start();
+    ReleaseSpec spec = spec(sftpUrl(sftp.port()), "knownHosts: " + knownHosts);
+    ReleaseWorkflow first = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0", spec);
+    Releases.await("release.json on every target", () -> Files.exists(folder.resolve("release.json"))
+        && Files.exists(sftp.root().resolve("srv/releases/1.0.0/release.json"))
+        && Files.exists(s3.objectFile("releases", "hello/1.0.0/release.json")));
+    WorkflowStub.fromTyped(first).terminate("the process running the release died");
+    runGone.countDown();
+    Map<String, Map<String, String>> published = targets();
+
+    ReleaseResult again = run("release-hello-1.0.0-again", ReleaseRequest.of(spec));
+    assertThat(again.alreadyPublished()).isTrue();
+    assertThat(digests(published(again))).isEqualTo(published.get("folder"));
+    assertThat(targets()).isEqualTo(published);
+  }
+
+  /** Every target's files by name and digest. */
+  private Map<String, Map<String, String>> targets() throws Exception {
+    return Map.of("folder", digestsIn(folder), "sftp", digestsIn(sftp.root().resolve("srv/releases/1.0.0")),
+        "s3", digestsIn(s3.objectFile("releases", "hello/1.0.0")));
+  }
+
+  /** The activity types a release's workflow scheduled. */
+  private List<String> activitiesOf(String workflowId) {
+    return env.getWorkflowClient().fetchHistory(workflowId).getEvents().stream()
+        .filter(e -> e.hasActivityTaskScheduledEventAttributes())
+        .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()).toList();
+  }
+
+  @Test
   void aReleaseWhoseFilesDifferFromThePublishedOnesStopsAndPublishesNothing() throws Exception {
     startWorkers();
     ReleaseSpec spec = spec(sftpUrl(sftp.port()), "knownHosts: " + knownHosts);
@@ -127,9 +213,13 @@ class PublishingTest extends SampleReleaseTestBase {
     ReleaseStatus blocked = Releases.awaitStatus(second, s -> s.state() == ReleaseState.BLOCKED);
     assertThat(blocked.blocked()).singleElement().satisfies(b -> {
       assertThat(b.stage()).isEqualTo("upload");
-      assertThat(b.reason()).startsWith("nothing was published: ")
-          .contains(folder.toUri() + "hello-1.0.0.tar.gz already holds sha256:" + before.get("hello-1.0.0.tar.gz"))
-          .contains("and " + (3 * before.size() - 5) + " more (see the upload worker's log)");
+      assertThat(b.failureType()).isEqualTo("AlreadyPublished");
+      assertThat(b.reason()).startsWith("nothing was published: " + 3 * before.size() + " file(s) of this release"
+              + " differ from what the targets hold: ")
+          .contains(folder.toUri() + "hello-1.0.0.tar.gz (published as sha256:"
+              + before.get("hello-1.0.0.tar.gz").substring(0, 12) + "…")
+          .contains("and " + (3 * before.size() - 5) + " more")
+          .endsWith("A published file is never replaced: release a new version");
     });
     assertThat(stage(blocked.stages(), "upload").attempts()).as("a conflict is not retried").isEqualTo(1);
     assertThat(digestsIn(folder)).isEqualTo(before);
@@ -161,11 +251,12 @@ class PublishingTest extends SampleReleaseTestBase {
     repo.writeFile("data.txt", java.util.HexFormat.of().formatHex(noise)).commitAll("data");
     repo.tag(SampleRepository.TAG);
     startWorkers();
-    try (DroppingProxy proxy = DroppingProxy.start(sftp.port(), 64 << 10)) {
+    // the first connection looks for the release on the target (findPublished), the second uploads
+    try (DroppingProxy proxy = DroppingProxy.start(sftp.port(), 64 << 10, 2)) {
       ReleaseResult result = run("release-hello-1.0.0", ReleaseRequest.of(spec(sftpUrl(proxy.port()),
           "hostKey: \"" + sftp.hostKeyFingerprint() + "\"")));
 
-      assertThat(proxy.connections()).isEqualTo(2);
+      assertThat(proxy.connections()).isEqualTo(3);
       assertThat(stage(result, "upload").attempts()).isEqualTo(2);
       ArtifactRef archive = result.artifacts().stream().filter(a -> a.name().equals("hello-1.0.0.tar.gz"))
           .findFirst().orElseThrow();

@@ -30,6 +30,11 @@ public record Checkout(
     boolean resume,
     StageRun run) implements StageOutput {
 
+  /** The same checkout, letting later stages reuse what an earlier run of this release made. */
+  public Checkout resuming() {
+    return new Checkout(repository, tag, commit, tree, commitTime, spec, specDigest, true, run);
+  }
+
   @Override
   public Checkout withRun(StageRun newRun) {
     return new Checkout(repository, tag, commit, tree, commitTime, spec, specDigest, resume, newRun);

@@ -25,8 +25,16 @@ public final class Failures {
   public static final String SIGNING_REFUSED = "SigningRefused";
   /** A bundle just made does not verify against the expected identity and trusted root. */
   public static final String SIGNATURE_INVALID = "SignatureInvalid";
-  /** A target already holds a different file under a release path. */
+  /**
+   * A target holds a different file under a release path, one the publish ledger does not know: not published by a
+   * release of this store, so it may be removed by hand (if never announced) and the upload run again.
+   */
   public static final String PUBLISH_CONFLICT = "PublishConflict";
+  /**
+   * This version was published with other files (the publish ledger records what each target got). A published file is
+   * never replaced, so no retry or resume can change this: release a new version.
+   */
+  public static final String ALREADY_PUBLISHED = "AlreadyPublished";
   /** A publication target refused our credentials, or its host key is unknown or not the expected one. */
   public static final String TARGET_REFUSED = "TargetRefused";
 
@@ -43,7 +51,8 @@ public final class Failures {
 
   public static final List<String> NON_RETRYABLE = List.of(
       INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
-      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, TARGET_REFUSED, SBOM_MISMATCH,
+      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, ALREADY_PUBLISHED, TARGET_REFUSED,
+      SBOM_MISMATCH,
       TAG_SIGNATURE_INVALID);
 
   private Failures() {}

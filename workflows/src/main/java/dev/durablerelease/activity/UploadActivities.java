@@ -14,6 +14,14 @@ public interface UploadActivities {
   Publication upload(UploadInput input);
 
   /**
+   * Whether the targets already hold this release, given its content files (archives, docs, SBOMs): asked before
+   * anything is approved or signed, so that a run of a release already published makes nothing again. Reads only;
+   * brings the files of a published release into the store. Idempotent.
+   */
+  @ActivityMethod(name = "findPublished")
+  PublishedRelease findPublished(UploadInput content);
+
+  /**
    * Removes what this workflow run staged on the targets and published nothing of: its release was aborted while the
    * upload was blocked. Idempotent.
    */

@@ -6,5 +6,7 @@ package dev.durablerelease.workflow;
  * @param stage the stage id
  * @param reason the failure
  * @param skippable whether {@code skip} is allowed for it
+ * @param failureType the failure's type ({@link dev.durablerelease.activity.Failures}); {@code AlreadyPublished} is one
+ *     no retry or resume can change, since a published file is never replaced
  */
-public record BlockedStage(String stage, String reason, boolean skippable) {}
+public record BlockedStage(String stage, String reason, boolean skippable, String failureType) {}

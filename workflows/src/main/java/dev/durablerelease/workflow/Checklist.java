@@ -58,6 +58,11 @@ final class Checklist {
     end(stage, StageState.SUCCEEDED, now, detail);
   }
 
+  /** A stage whose output a run took from the release its targets already hold. */
+  void published(Stage stage, long now, String detail) {
+    update(stage, s -> new StageStatus(s.stage(), StageState.REUSED, s.attempts(), now, now, null, 0, detail));
+  }
+
   void notConfigured(Stage stage) {
     update(stage, s -> new StageStatus(s.stage(), StageState.NOT_CONFIGURED, 0, 0, 0, null, 0, "not configured"));
   }

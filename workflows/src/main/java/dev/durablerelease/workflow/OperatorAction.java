@@ -12,13 +12,21 @@ import java.util.Map;
  * @param stage the stage acted on; needed when more than one stage is blocked, and for skip
  * @param operator who acts (recorded in the manifest and provenance)
  * @param note why, in a few words
+ * @param automatic whether a program decided, not a person (e.g. {@code release run} with no terminal to ask); the
+ *     release then says so instead of naming the operator as the one who decided
  * @param unknownFields fields the engine does not know; the update is refused naming them
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record OperatorAction(
-    String stage, String operator, String note, @JsonAnySetter @JsonAnyGetter Map<String, Object> unknownFields) {
+    String stage, String operator, String note, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean automatic,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> unknownFields) {
 
   public OperatorAction(String stage, String operator, String note) {
-    this(stage, operator, note, Map.of());
+    this(stage, operator, note, false, Map.of());
+  }
+
+  /** A decision a program takes on its own, on behalf of {@code operator} (who ran it). */
+  public static OperatorAction automatic(String stage, String operator, String note) {
+    return new OperatorAction(stage, operator, note, true, Map.of());
   }
 }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param published the target URLs the release was published to
  * @param stages the checklist as it ended
  * @param operatorEvents decisions operators took (retry, skip, approve)
+ * @param alreadyPublished whether every target already held this release (same content files), so this run made,
+ *     signed and published nothing: {@code manifest}, {@code checksums} and {@code artifacts} are the published ones
  */
 public record ReleaseResult(
     String project,
@@ -31,4 +33,5 @@ public record ReleaseResult(
     ArtifactRef checksums,
     List<String> published,
     List<StageStatus> stages,
-    List<OperatorEvent> operatorEvents) {}
+    List<OperatorEvent> operatorEvents,
+    boolean alreadyPublished) {}

@@ -13,6 +13,7 @@ import dev.durablerelease.activity.ManifestInput;
 import dev.durablerelease.activity.Provenance;
 import dev.durablerelease.activity.ProvenanceInput;
 import dev.durablerelease.activity.Publication;
+import dev.durablerelease.activity.PublishedRelease;
 import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.activity.SignActivities;
@@ -149,9 +150,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         throw e;
       }
       String leftStaged = discardStaging();
-      end(ReleaseState.ABORTED, "aborted by " + abort.operator() + noteSuffix(abort) + leftStaged);
+      end(ReleaseState.ABORTED, "aborted " + abort.by() + noteSuffix(abort) + leftStaged);
       throw ApplicationFailure.newNonRetryableFailure(
-          "release aborted by " + abort.operator() + " at " + abort.stage() + noteSuffix(abort)
+          "release aborted " + abort.by() + " at " + abort.stage() + noteSuffix(abort)
               + "; nothing was published" + leftStaged, "ReleaseAborted");
     }
     return result[0];
@@ -242,6 +243,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         s -> s.sboms().size() + " SBOM(s)");
     artifacts.addAll(sboms.sboms());
 
+    // a release every target already holds is done: nothing is approved, signed or published again
+    PublishedRelease published = findPublished(List.copyOf(artifacts));
+    if (published.complete()) {
+      return alreadyPublished(checkout, published, logs);
+    }
+    // published in part (a run that died while publishing): what is made again must be what was published
+    Checkout made = published.partly() ? checkout.resuming() : checkout;
+
     // approve before signing: nothing is signed or published that nobody approved
     if (spec.needsApproval()) {
       awaitApproval(spec.approval());
@@ -250,7 +259,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     List<ArtifactRef> subjects = List.copyOf(artifacts);
     Provenance provenance = stage(Stage.PROVENANCE, options(SOURCE_OPTIONS, "provenance of " + subjects.size()
             + " file(s)"),
-        SourceActivities.class, a -> a.provenance(new ProvenanceInput(checkout, subjects, checklist.snapshot(),
+        SourceActivities.class, a -> a.provenance(new ProvenanceInput(made, subjects, checklist.snapshot(),
             List.copyOf(operatorEvents))),
         p -> "SLSA v1 statement over " + subjects.size() + " file(s)");
     artifacts.add(provenance.statement());
@@ -258,7 +267,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (spec.hasSigning()) {
       List<ArtifactRef> unsigned = List.copyOf(artifacts);
       Signatures signatures = stage(Stage.SIGN, options(SIGN_OPTIONS, "sign " + unsigned.size() + " file(s)"),
-          SignActivities.class, a -> a.sign(new SignInput(spec.sign(), unsigned, checkout.resume())),
+          SignActivities.class, a -> a.sign(new SignInput(spec.sign(), unsigned, made.resume())),
           s -> s.bundles().size() + " bundle(s), verified as " + s.identity());
       artifacts.addAll(signatures.bundles());
       if (signatures.trustedRoot() != null) {
@@ -266,14 +275,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       }
     }
 
-    List<String> targets = spec.upload().stream().map(UploadSpec::url).toList();
+    List<String> targets = targets();
     List<ArtifactRef> files = List.copyOf(artifacts);
     Manifest manifest = stage(Stage.WRITE_MANIFEST, options(SOURCE_OPTIONS, "writeManifest"),
-        SourceActivities.class, a -> a.writeManifest(new ManifestInput(checkout, files, logs, checklist.snapshot(),
+        SourceActivities.class, a -> a.writeManifest(new ManifestInput(made, files, logs, checklist.snapshot(),
             targets, List.copyOf(operatorEvents))),
         m -> "release.json and SHA256SUMS");
 
-    List<String> published = List.of();
+    List<String> publishedTo = List.of();
     if (spec.hasUploads()) {
       List<ArtifactRef> publishOrder = new ArrayList<>(files);
       publishOrder.add(manifest.checksums());
@@ -283,13 +292,58 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           options(UPLOAD_OPTIONS, "upload " + publishOrder.size() + " files to " + targets.size() + " target(s)"),
           UploadActivities.class, a -> a.upload(upload),
           Publication::describe);
-      published = publication.dryRun() ? List.of() : publication.targets();
+      publishedTo = publication.dryRun() ? List.of() : publication.targets();
     }
 
     end(ReleaseState.SUCCEEDED, (dryRun ? "dry run of " : "released ") + project + " " + version);
     log.info("{} {} {} from {}", dryRun ? "dry run of" : "released", project, version, checkout.tag());
     return new ReleaseResult(project, version, checkout.tag(), checkout.commit(), files, logs,
-        manifest.releaseJson(), manifest.checksums(), published, checklist.snapshot(), List.copyOf(operatorEvents));
+        manifest.releaseJson(), manifest.checksums(), publishedTo, checklist.snapshot(), List.copyOf(operatorEvents),
+        false);
+  }
+
+  /**
+   * What the targets already hold of this release (given its content files), asked before approval and signing. Not
+   * asked by runs started before this check existed, nor without targets; when it cannot be answered, the upload
+   * meets the same trouble and blocks with it.
+   */
+  private PublishedRelease findPublished(List<ArtifactRef> content) {
+    if (!spec.hasUploads()
+        || Workflow.getVersion("findPublished", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return PublishedRelease.NONE;
+    }
+    try {
+      return Workflow.newActivityStub(UploadActivities.class, options(UPLOAD_OPTIONS, "look for " + project + " "
+          + version + " on " + spec.upload().size() + " target(s)"))
+          .findPublished(new UploadInput(spec.upload(), content, dryRun));
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof CanceledFailure cancelled) {
+        throw cancelled;
+      }
+      log.warn("cannot tell whether the targets already hold this release: {}", reason(e));
+      return PublishedRelease.NONE;
+    }
+  }
+
+  /** Ends a run whose release every target already holds: the published files are its result, nothing is made. */
+  private ReleaseResult alreadyPublished(Checkout checkout, PublishedRelease published, List<ArtifactRef> logs) {
+    String detail = "already published: release.json sha256:" + published.releaseJson().sha256().substring(0, 12)
+        + " on " + spec.upload().size() + " target(s)";
+    long now = Workflow.currentTimeMillis();
+    for (Stage stage : List.of(Stage.APPROVAL, Stage.PROVENANCE, Stage.SIGN, Stage.WRITE_MANIFEST, Stage.UPLOAD)) {
+      if (checklist.state(stage) != StageState.NOT_CONFIGURED) {
+        checklist.published(stage, now, detail);
+      }
+    }
+    end(ReleaseState.SUCCEEDED, project + " " + version + " " + detail);
+    log.info("{} {} from {} is {}", project, version, checkout.tag(), detail);
+    return new ReleaseResult(project, version, checkout.tag(), checkout.commit(), published.files(), logs,
+        published.releaseJson(), published.checksums(), dryRun ? List.of() : targets(), checklist.snapshot(),
+        List.copyOf(operatorEvents), true);
+  }
+
+  private List<String> targets() {
+    return spec.upload().stream().map(UploadSpec::url).toList();
   }
 
   /**
@@ -313,10 +367,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           checklist.cancel(stage, Workflow.currentTimeMillis());
           throw cancelled;
         }
-        OperatorEvent decision = block(stage, reason(e));
+        OperatorEvent decision = block(stage, reason(e), failureType(e));
         if (decision.action().equals("skip")) {
-          checklist.skip(stage, Workflow.currentTimeMillis(), "skipped by " + decision.operator()
-              + noteSuffix(decision));
+          checklist.skip(stage, Workflow.currentTimeMillis(), "skipped " + decision.by() + noteSuffix(decision));
           showProgress();
           return null;
         }
@@ -325,10 +378,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   /** Marks the stage blocked and waits for an operator's retry or skip (abort cancels the wait). */
-  private OperatorEvent block(Stage stage, String reason) {
+  private OperatorEvent block(Stage stage, String reason, String failureType) {
     log.warn("stage {} blocked: {}", stage.id(), reason);
     checklist.block(stage, Workflow.currentTimeMillis(), reason);
-    blocked.put(stage, new BlockedStage(stage.id(), reason, skippable(stage)));
+    blocked.put(stage, new BlockedStage(stage.id(), reason, skippable(stage), failureType));
     showProgress();
     try {
       Workflow.await(() -> decisions.containsKey(stage));
@@ -360,13 +413,13 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       }
       awaitingApproval = false;
       if (approval != null) {
-        checklist.approve(Stage.APPROVAL, Workflow.currentTimeMillis(), "approved by " + approval.operator()
+        checklist.approve(Stage.APPROVAL, Workflow.currentTimeMillis(), "approved " + approval.by()
             + noteSuffix(approval));
         showProgress();
         return;
       }
       // timed out: retry waits again, approve opens the gate, abort ends the release
-      block(Stage.APPROVAL, "no approval within " + gate.timeout());
+      block(Stage.APPROVAL, "no approval within " + gate.timeout(), "ApprovalTimeout");
     }
   }
 
@@ -485,9 +538,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   private OperatorEvent record(String verb, String stage, OperatorAction action) {
     OperatorEvent event = new OperatorEvent(verb, stage, action.operator(), action.note(),
-        Workflow.currentTimeMillis());
+        Workflow.currentTimeMillis(), action.automatic());
     operatorEvents.add(event);
-    log.info("{} {} by {}{}", verb, stage, action.operator(), noteSuffix(event));
+    log.info("{} {} {}{}", verb, stage, event.by(), noteSuffix(event));
     return event;
   }
 
@@ -516,7 +569,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private void end(ReleaseState finalState, String line) {
     endState = finalState;
     for (Stage stage : blocked.keySet()) {
-      checklist.fail(stage, Workflow.currentTimeMillis(), blocked.get(stage).reason());
+      checklist.fail(stage, Workflow.currentTimeMillis(), blocked.get(stage).reason()
+          + (abort == null ? "" : "; aborted " + abort.by()));
     }
     showProgress();
     Workflow.setCurrentDetails(line);
@@ -580,6 +634,13 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   private static String noteSuffix(OperatorEvent event) {
     return event.note() == null || event.note().isBlank() ? "" : " (" + event.note() + ")";
+  }
+
+  /** The failure's type ({@link Failures}), or its kind when it is not an application failure (e.g. a timeout). */
+  private static String failureType(ActivityFailure failure) {
+    Throwable cause = failure.getCause();
+    return cause instanceof ApplicationFailure application ? application.getType()
+        : cause == null ? "" : cause.getClass().getSimpleName();
   }
 
   private static String reason(ActivityFailure failure) {
