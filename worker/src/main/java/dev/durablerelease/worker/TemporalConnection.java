@@ -1,6 +1,9 @@
 package dev.durablerelease.worker;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
@@ -10,12 +13,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -32,6 +38,9 @@ import javax.net.ssl.TrustManagerFactory;
 public record TemporalConnection(String address, String namespace, Path tlsCert, Path tlsKey, Path tlsCa) {
 
   public static final String DEFAULT_NAMESPACE = "default";
+
+  /** How long the first call may take to show that a server answers. */
+  private static final Duration REACH_TIMEOUT = Duration.ofSeconds(10);
 
   /** Reads the connection from environment variables. */
   public static TemporalConnection fromEnvironment(Map<String, String> env) {
@@ -53,13 +62,47 @@ public record TemporalConnection(String address, String namespace, Path tlsCert,
     return tlsCert != null || tlsCa != null;
   }
 
-  /** Opens service stubs; the caller shuts them down. */
+  /**
+   * Opens service stubs, after one call that shows a Temporal server answers (the stubs alone connect lazily, and the
+   * SDK's calls retry an absent server for a minute); the caller shuts them down.
+   *
+   * @throws TemporalUnreachableException when nothing answers at the address as a Temporal server, within seconds
+   */
   public WorkflowServiceStubs connect() throws IOException {
     WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
     if (usesTls()) {
       options.setSslContext(sslContext());
     }
-    return WorkflowServiceStubs.newServiceStubs(options.build());
+    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options.build());
+    try {
+      stubs.blockingStub().withDeadlineAfter(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+      return stubs;
+    } catch (StatusRuntimeException e) {
+      stubs.shutdownNow();
+      throw new TemporalUnreachableException(address, why(e), e);
+    }
+  }
+
+  /** The reason a first call failed, in a few words: the innermost cause says it best (connection refused...). */
+  private static String why(StatusRuntimeException e) {
+    if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      return "no answer within " + REACH_TIMEOUT.toSeconds() + " s";
+    }
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause == e) {
+      String description = String.valueOf(e.getStatus().getDescription());
+      return e.getStatus().getCode() + ": " + description.lines().findFirst().orElse(description);
+    }
+    if (cause instanceof UnknownHostException) {
+      return "unknown host " + cause.getMessage();
+    }
+    // "finishConnect(..) failed: Connection refused": the last part says it
+    String message = String.valueOf(cause.getMessage());
+    return message.substring(message.lastIndexOf(": ") + 1).trim();
   }
 
   public WorkflowClient client(WorkflowServiceStubs stubs) {
