@@ -56,7 +56,8 @@ final class HistoryTimeline {
         case EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED -> {
           var input = e.getWorkflowExecutionUpdateAcceptedEventAttributes().getAcceptedRequest().getInput();
           JsonNode action = firstArgument(input.getArgs());
-          rows.add(new Row(input.getName(), 0, time(e), null, "by " + action.path("operator").asText("?"),
+          rows.add(new Row(input.getName(), 0, time(e), null, (action.path("automatic").asBoolean()
+              ? "automatically for " : "by ") + action.path("operator").asText("?"),
               (action.path("stage").asText("") + " " + action.path("note").asText("")).trim()));
         }
         case EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED -> rows.add(new Row("release", 0, time(e), null, "succeeded", ""));
@@ -105,6 +106,10 @@ final class HistoryTimeline {
 
   static void print(PrintWriter out, String workflowId, List<Row> rows) {
     out.println(workflowId);
+    printRows(out, rows);
+  }
+
+  static void printRows(PrintWriter out, List<Row> rows) {
     out.printf("  %-24s %-14s %7s %9s  %-12s %s%n", "time (UTC)", "stage", "attempt", "took", "result", "message");
     for (Row r : rows) {
       out.printf("  %-24s %-14s %7s %9s  %-12s %s%n", r.start(), r.what(), r.attempt() == 0 ? "" : r.attempt(),

@@ -1,11 +1,13 @@
 package dev.durablerelease.cli;
 
+import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.workflow.ReleaseSearchAttributes;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.filter.v1.StartTimeFilter;
 import io.temporal.api.filter.v1.WorkflowTypeFilter;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
@@ -42,8 +44,13 @@ class ListCommand implements Callable<Integer> {
   @Option(names = "--project", description = "only releases of this project")
   String project;
 
-  /** One release as listed. */
-  record Row(String workflowId, String status, String stage, String project, String version, Instant started) {}
+  /**
+   * One release as listed.
+   *
+   * @param open whether its workflow is still open (running, as Temporal sees it)
+   */
+  record Row(String workflowId, String status, String stage, String project, String version, Instant started,
+      boolean open) {}
 
   @Override
   public Integer call() throws Exception {
@@ -62,6 +69,15 @@ class ListCommand implements Callable<Integer> {
             .toList();
       }
       print(command.commandLine().getOut(), rows);
+      for (Row r : rows) {
+        // the status is recorded by the workflow's first task: an open release without one was never picked up
+        if (r.open() && r.status() == null && r.started().isBefore(Instant.now().minus(StatusQuery.WAIT))) {
+          command.commandLine().getOut().println(r.workflowId() + " has not been picked up since it started at "
+              + r.started() + ": no worker serves the workflow queue " + TaskQueues.WORKFLOWS + "; start one with"
+              + " `release worker`");
+        }
+      }
+      command.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
   }
@@ -81,7 +97,8 @@ class ListCommand implements Callable<Integer> {
     var attributes = m.getTypedSearchAttributes();
     return new Row(m.getExecution().getWorkflowId(), attributes.get(ReleaseSearchAttributes.STATUS),
         attributes.get(ReleaseSearchAttributes.STAGE), attributes.get(ReleaseSearchAttributes.PROJECT),
-        attributes.get(ReleaseSearchAttributes.VERSION), m.getStartTime());
+        attributes.get(ReleaseSearchAttributes.VERSION), m.getStartTime(),
+        m.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
   private static List<Row> listWithoutVisibility(Cluster cluster) {
@@ -107,12 +124,13 @@ class ListCommand implements Callable<Integer> {
           text(attributes, ReleaseSearchAttributes.STAGE.getName()),
           text(attributes, ReleaseSearchAttributes.PROJECT.getName()),
           text(attributes, ReleaseSearchAttributes.VERSION.getName()),
-          Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos())));
+          Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos()),
+          info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING));
     }
     return rows;
   }
 
-  private static String text(Map<String, Payload> attributes, String name) {
+  static String text(Map<String, Payload> attributes, String name) {
     Payload payload = attributes.get(name);
     return payload == null ? null
         : DefaultDataConverter.STANDARD_INSTANCE.fromPayload(payload, String.class, String.class);

@@ -29,6 +29,12 @@ final class OperatorCommands {
     public Integer call() throws Exception {
       String who = operator != null ? operator : root.operator(out()).name();
       try (Cluster cluster = connect()) {
+        // an update waits for a worker of the workflow queue as long as it takes: find out first that one answers
+        if (StatusQuery.ask(cluster.client(), workflowId).isEmpty()) {
+          err().println("error: " + StatusQuery.noWorker() + ", so " + command.name() + " was not sent; start one"
+              + " with `release worker`, then run this again");
+          return ExitCodes.UNAVAILABLE;
+        }
         ReleaseWorkflow workflow = cluster.client().newWorkflowStub(ReleaseWorkflow.class, workflowId);
         String answer = update().apply(workflow, new OperatorAction(stage, who, note));
         out().println(answer);

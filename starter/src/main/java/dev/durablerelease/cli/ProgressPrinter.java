@@ -1,19 +1,33 @@
 package dev.durablerelease.cli;
 
-import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.contract.StageState;
 import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.workflow.ReleaseStatus;
 import java.io.PrintWriter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Prints one line each time a stage changes state, from successive {@code status} answers (no terminal needed). */
+/**
+ * Prints one line each time a stage changes state, from successive {@code status} answers (no terminal needed), and
+ * one line for each retry of a stage's activity. A reason is printed once: a stage that blocked and then failed shows
+ * only what came after, and stages reused from the same published release name it once.
+ */
 final class ProgressPrinter {
   private final PrintWriter out;
+  private final boolean blockReasonsElsewhere;
   private final Map<String, String> seen = new HashMap<>();
+  private final Map<String, String> reasons = new HashMap<>();
+  private final Map<String, Integer> attempts = new HashMap<>();
+  private String lastReused = "";
 
-  ProgressPrinter(PrintWriter out) {
+  /**
+   * @param blockReasonsElsewhere whether the caller prints why a stage blocked (release run does, whole, on stderr),
+   *     so that its line here says only that it did
+   */
+  ProgressPrinter(PrintWriter out, boolean blockReasonsElsewhere) {
     this.out = out;
+    this.blockReasonsElsewhere = blockReasonsElsewhere;
   }
 
   void update(ReleaseStatus status) {
@@ -23,6 +37,18 @@ final class ProgressPrinter {
         continue;
       }
       line(stage);
+    }
+    out.flush();
+  }
+
+  /** One line for each new attempt of a running stage's activity after a failed one: Temporal retrying it. */
+  void retries(List<StatusView.Running> running) {
+    for (StatusView.Running r : running) {
+      Integer shown = attempts.put(r.stage(), r.attempt());
+      if (r.attempt() > 1 && (shown == null || shown < r.attempt())) {
+        out.printf("  %-9s %-14s attempt %d%s%n", "retrying", r.stage(), r.attempt(),
+            r.lastFailure() == null ? "" : " after: " + firstLine(r.lastFailure()));
+      }
     }
     out.flush();
   }
@@ -42,8 +68,28 @@ final class ProgressPrinter {
     };
     boolean ended = stage.endedAt() > 0 && stage.startedAt() > 0;
     String time = ended ? String.format("%6.1fs", (stage.endedAt() - stage.startedAt()) / 1000.0) : "       ";
-    String detail = stage.state() == StageState.RUNNING ? "" : firstLine(stage.detail());
-    out.printf("  %-9s %-14s %s  %s%n", word, stage.stage(), time, detail);
+    String detail = stage.state() == StageState.RUNNING ? "" : newPart(stage);
+    if (stage.state() == StageState.BLOCKED && blockReasonsElsewhere) {
+      detail = "";
+    }
+    // stages taken from a published release all say which one: once is enough
+    boolean repeated = stage.state() == StageState.REUSED && detail.equals(lastReused);
+    out.printf("  %-9s %-14s %s  %s%n", word, stage.stage(), time, repeated ? "" : detail);
+    if (stage.state() == StageState.REUSED) {
+      lastReused = detail;
+    }
+  }
+
+  /** The stage's detail, less the reason it blocked with when that was known already. */
+  private String newPart(StageStatus stage) {
+    String detail = firstLine(stage.detail());
+    String reason = stage.state() == StageState.BLOCKED ? reasons.put(stage.stage(), stage.detail())
+        : reasons.get(stage.stage());
+    if (stage.state() != StageState.BLOCKED && reason != null && stage.detail() != null
+        && stage.detail().startsWith(reason)) {
+      return firstLine(stage.detail().substring(reason.length()).replaceFirst("^[;,:]?\\s*", ""));
+    }
+    return detail;
   }
 
   static String firstLine(String text) {

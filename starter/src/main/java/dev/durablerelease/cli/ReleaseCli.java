@@ -167,7 +167,7 @@ public class ReleaseCli implements Callable<Integer> {
         }
       }
     }
-    return e.getMessage();
+    return e.getMessage().replaceFirst("^Error: ", "");
   }
 
   private static ParseResult leaf(ParseResult parsed) {

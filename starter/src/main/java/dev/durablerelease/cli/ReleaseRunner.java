@@ -1,7 +1,9 @@
 package dev.durablerelease.cli;
 
-import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.StageState;
+import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.workflow.BlockedStage;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
@@ -9,10 +11,10 @@ import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
-import dev.durablerelease.contract.StageState;
-import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.TemporalFailure;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,81 +36,140 @@ import java.util.concurrent.TimeoutException;
 /**
  * Starts a release, prints its progress until it ends, copies its files out of the store, and, since the process that
  * runs an embedded release owns its server, answers for the operator when the release blocks or waits for approval:
- * it asks at a terminal, and without one it aborts (publishing nothing) and says how to resume.
+ * it asks at a terminal, and without one it aborts (publishing nothing), says that it did so on its own, and prints
+ * the command that resumes the release when resuming can end otherwise.
  */
 final class ReleaseRunner {
   private static final Duration POLL = Duration.ofMillis(300);
 
   private final WorkflowClient client;
+  private final boolean embedded;
   private final PrintWriter out;
   private final PrintWriter err;
   private final Operator operator;
   private final boolean preApproved;
-  private final String resumeHint;
+  private final String resumeCommand;
+  /** Why this runner aborted the release on its own, for the closing message; null while it has not. */
+  private String abortedBecause;
 
   /**
+   * @param embedded whether the workers are this process's own (they always answer, if slowly)
    * @param preApproved approve the release when it waits for approval (run --approve)
-   * @param resumeHint the command that resumes this release, printed when it is aborted for want of an operator
+   * @param resumeCommand the command that resumes this release, printed when it is aborted for want of an operator
    */
-  ReleaseRunner(WorkflowClient client, PrintWriter out, PrintWriter err, Operator operator, boolean preApproved,
-      String resumeHint) {
+  ReleaseRunner(WorkflowClient client, boolean embedded, PrintWriter out, PrintWriter err, Operator operator,
+      boolean preApproved, String resumeCommand) {
     this.client = client;
+    this.embedded = embedded;
     this.out = out;
     this.err = err;
     this.operator = operator;
     this.preApproved = preApproved;
-    this.resumeHint = resumeHint;
+    this.resumeCommand = resumeCommand;
   }
 
   /** Runs the release to its end; returns the exit code. */
   int run(ReleaseRequest request, ArtifactStore store, Path outDir) throws IOException, InterruptedException {
     long start = System.nanoTime();
-    WorkflowExecution execution = ReleaseStarter.start(client, request);
-    out.println("release " + execution.getWorkflowId() + " started" + (request.resume() ? " (resuming)" : ""));
-    ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class, execution.getWorkflowId());
+    String workflowId = ReleaseStarter.workflowId(request);
+    WorkflowExecution execution;
+    try {
+      execution = ReleaseStarter.start(client, request);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      return alreadyStarted(workflowId, store, outDir);
+    }
+    out.println("release " + workflowId + " started" + (request.resume() ? " (resuming)" : ""));
+    ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class, workflowId);
     CompletableFuture<ReleaseResult> result =
-        client.newUntypedWorkflowStub(execution.getWorkflowId()).getResultAsync(ReleaseResult.class);
-    ProgressPrinter progress = new ProgressPrinter(out);
+        client.newUntypedWorkflowStub(workflowId).getResultAsync(ReleaseResult.class);
+    ProgressPrinter progress = new ProgressPrinter(out, true);
     Set<String> handled = new HashSet<>();
     while (!result.isDone()) {
-      ReleaseStatus status = workflow.status();
-      progress.update(status);
-      answer(workflow, status, handled);
+      Optional<ReleaseStatus> status = StatusQuery.ask(client, workflowId);
+      if (status.isEmpty()) {
+        // a worker that is there but slow has taken the release's first task; without one nothing will happen
+        if (!embedded && !StatusQuery.pickedUp(client, execution.getWorkflowId())) {
+          err.println("error: release " + workflowId + " is started, but " + StatusQuery.noWorker() + "; start"
+              + " workers with `release worker` against this server, then follow it with `release watch "
+              + workflowId + "`");
+          return ExitCodes.UNAVAILABLE;
+        }
+        continue;
+      }
+      progress.update(status.get());
+      progress.retries(StatusView.running(client, workflowId));
+      answer(workflow, workflowId, status.get(), handled);
       try {
         result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
         // not done yet, or done with a failure handled below
       }
     }
-    progress.update(workflow.status());
+    StatusQuery.ask(client, workflowId).ifPresent(progress::update);
+    ReleaseResult released;
     try {
-      ReleaseResult released = result.get();
-      List<String> exported = outDir == null ? List.of() : export(store, released, outDir);
-      long reused = released.stages().stream().filter(s -> s.state() == StageState.REUSED).count();
-      out.printf("%s %s %s (tag %s, commit %s) in %.1f s%s%n", request.dryRun() ? "dry run of" : "released",
-          released.project(), released.version(),
-          released.tag(), released.commit(), (System.nanoTime() - start) / 1e9,
-          reused > 0 ? ", reusing " + reused + " finished stage(s): " + reusedStages(released) : "");
-      if (outDir != null) {
-        out.println(exported.size() + " files in " + outDir);
-      }
-      for (String target : released.published()) {
-        out.println("published to " + target);
-      }
-      if (request.dryRun()) {
-        out.println("dry run: nothing was published");
-      }
-      out.flush();
-      return ExitCodes.OK;
+      released = result.get();
     } catch (ExecutionException e) {
-      err.println("release " + execution.getWorkflowId() + " failed: " + failureMessage(e.getCause()));
+      if (abortedBecause != null) {
+        err.println(abortedBecause);
+      } else {
+        err.println("release " + workflowId + " failed: " + failureMessage(e.getCause()));
+      }
       err.flush();
       return ExitCodes.RELEASE_FAILED;
     }
+    String headline;
+    if (released.alreadyPublished()) {
+      headline = String.format("%s %s (tag %s, commit %s) is already published: every target holds its files and"
+          + " release.json sha256:%s; nothing was made, signed or rewritten", released.project(),
+          released.version(), released.tag(), released.commit(), released.manifest().sha256());
+    } else {
+      long reused = released.stages().stream().filter(s -> s.state() == StageState.REUSED).count();
+      headline = String.format("%s %s %s (tag %s, commit %s) in %.1f s%s", request.dryRun() ? "dry run of" : "released",
+          released.project(), released.version(), released.tag(), released.commit(),
+          (System.nanoTime() - start) / 1e9,
+          reused > 0 ? ", reusing " + reused + " finished stage(s): " + reusedStages(released) : "");
+    }
+    return finished(headline, released, request.dryRun(), store, outDir);
+  }
+
+  /** Prints how the release ended and copies its files to the output folder. */
+  private int finished(String headline, ReleaseResult released, boolean dryRun, ArtifactStore store, Path outDir)
+      throws IOException {
+    out.println(headline);
+    if (outDir != null) {
+      out.println(export(store, released, outDir).size() + " files in " + outDir + ", checked against their digests");
+    }
+    for (String target : released.published()) {
+      out.println((released.alreadyPublished() ? "already published to " : "published to ") + target);
+    }
+    if (dryRun) {
+      out.println("dry run: nothing was published");
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  /**
+   * The release's workflow id is taken: a run of it is going on (on a cluster), or it succeeded already, and a release
+   * that succeeded is not run again under its id.
+   */
+  private int alreadyStarted(String workflowId, ArtifactStore store, Path outDir) throws IOException {
+    var earlier = client.newUntypedWorkflowStub(workflowId);
+    if (earlier.describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+      ReleaseResult released = earlier.getResult(ReleaseResult.class);
+      return finished(String.format("%s %s (tag %s, commit %s) was released already by %s on this server; nothing was"
+              + " run again", released.project(), released.version(), released.tag(), released.commit(), workflowId),
+          released, false, store, outDir);
+    }
+    err.println("error: release " + workflowId + " is already running on this server; follow it with `release watch "
+        + workflowId + "`, or see why it waits with `release status " + workflowId + "`");
+    return ExitCodes.UNAVAILABLE;
   }
 
   /** Decides for a blocked or waiting release, once per blocked attempt. */
-  private void answer(ReleaseWorkflow workflow, ReleaseStatus status, Set<String> handled) throws IOException {
+  private void answer(ReleaseWorkflow workflow, String id, ReleaseStatus status, Set<String> handled)
+      throws IOException {
     if (status.state() == ReleaseState.BLOCKED) {
       BlockedStage blocked = status.blocked().get(0);
       if (!handled.add("blocked " + blocked.stage() + " " + attempts(status, blocked.stage()))) {
@@ -115,11 +177,17 @@ final class ReleaseRunner {
       }
       err.println("release blocked at " + blocked.stage() + ": " + blocked.reason());
       err.flush();
+      if (!StatusView.canChange(blocked)) {
+        abortAutomatically(workflow, blocked.stage(), "retrying cannot change this: " + blocked.failureType(),
+            "release " + id + " was aborted automatically, since retrying or resuming cannot change this (a"
+                + " published file is never replaced); nothing was published");
+        return;
+      }
       if (!operator.present()) {
-        send(workflow, "abort", blocked.stage(), "no terminal to ask; blocked at " + blocked.stage());
-        err.println("no terminal to ask what to do, so the release was aborted and nothing was published."
-            + " Fix the cause, then resume it, reusing the stages that finished:\n  " + resumeHint);
-        err.flush();
+        abortAutomatically(workflow, blocked.stage(), "no terminal to ask what to do",
+            "release " + id + " was aborted automatically, since there was no terminal to ask what to do;"
+                + " nothing was published. Fix the cause, then resume it, reusing the stages that finished:\n  "
+                + resumeCommand);
         return;
       }
       List<String> choices = new ArrayList<>(List.of("retry"));
@@ -137,11 +205,22 @@ final class ReleaseRunner {
             + " is ready to publish; approve?", "approve", "abort");
         send(workflow, choice, "approval", "answered at the terminal of release run");
       } else {
-        send(workflow, "abort", "approval", "no terminal to ask for approval");
-        err.println("the release needs approval before upload and there is no terminal to ask, so it was aborted;"
-            + " run it with --approve, or start it on a cluster and approve with `release approve`");
-        err.flush();
+        abortAutomatically(workflow, "approval", "no terminal to ask for approval",
+            "release " + id + " needs approval before upload and there was no terminal to ask, so it was aborted"
+                + " automatically; nothing was published. Resume it approved, reusing the stages that finished:\n  "
+                + resumeCommand + (resumeCommand.contains(" --approve") ? "" : " --approve"));
       }
+    }
+  }
+
+  /** Aborts on the operator's behalf, recorded as automatic, and keeps the closing message for the end. */
+  private void abortAutomatically(ReleaseWorkflow workflow, String stage, String note, String closing) {
+    try {
+      workflow.abort(OperatorAction.automatic(stage, operator.name(), note));
+      abortedBecause = closing;
+    } catch (WorkflowUpdateException e) {
+      err.println("abort refused: " + failureMessage(e.getCause()));
+      err.flush();
     }
   }
 
@@ -172,7 +251,10 @@ final class ReleaseRunner {
         .filter(s -> s.state() == StageState.REUSED).map(StageStatus::stage).toList());
   }
 
-  /** Copies the release's files from the store into a folder, as a target would receive them. */
+  /**
+   * Copies the release's files from the store into a folder, as a target would receive them; each copy is checked
+   * against its digest on the way.
+   */
   static List<String> export(ArtifactStore store, ReleaseResult result, Path outDir) throws IOException {
     Files.createDirectories(outDir);
     List<ArtifactRef> files = new ArrayList<>(result.artifacts());

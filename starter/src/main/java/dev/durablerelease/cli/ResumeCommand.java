@@ -32,6 +32,10 @@ class ResumeCommand extends RunCommand {
       if (description.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         throw new UserError(workflowId + " is still running; use retry, skip or abort on it instead");
       }
+      if (description.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        command.commandLine().getOut().println(workflowId + " succeeded already; there is nothing to resume");
+        return ExitCodes.OK;
+      }
       HistoryEvent started = cluster.client().fetchHistory(workflowId).getEvents().get(0);
       request = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
           Optional.of(started.getWorkflowExecutionStartedEventAttributes().getInput()),

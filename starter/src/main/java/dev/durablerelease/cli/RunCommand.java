@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run a release end to end and wait for it. With no TEMPORAL_ADDRESS, Temporal and every worker run"
         + " in this process. When a stage blocks, asks at the terminal (retry, skip, abort); without a terminal,"
-        + " aborts and prints the resume command.")
+        + " aborts and prints the resume command. A release its targets already hold is not made again: the run"
+        + " says so and succeeds.")
 class RunCommand implements Callable<Integer> {
   @ParentCommand
   ReleaseCli root;
@@ -50,7 +51,7 @@ class RunCommand implements Callable<Integer> {
     WorkerContext context = sandbox.apply(storeOptions.context(root.env()));
     try (TemporalSession session = TemporalSession.open(TemporalConnection.fromEnvironment(root.env()), context)) {
       command.commandLine().getOut().println("using " + session.describe());
-      ReleaseRunner runner = new ReleaseRunner(session.client(), command.commandLine().getOut(),
+      ReleaseRunner runner = new ReleaseRunner(session.client(), session.isEmbedded(), command.commandLine().getOut(),
           command.commandLine().getErr(), root.operator(command.commandLine().getOut()), approve, resumeCommand());
       return runner.run(request, context.store(), out);
     }

@@ -2,6 +2,8 @@ package dev.durablerelease.cli;
 
 import dev.durablerelease.worker.TemporalConnection;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,6 +37,15 @@ class StartCommand implements Callable<Integer> {
     try {
       WorkflowExecution execution = ReleaseStarter.start(connection.client(stubs), request);
       command.commandLine().getOut().println(execution.getWorkflowId());
+      return ExitCodes.OK;
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      // starting is idempotent: the release this id names is there already
+      String id = e.getExecution().getWorkflowId();
+      boolean running = connection.client(stubs).newUntypedWorkflowStub(id).describe().getStatus()
+          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+      command.commandLine().getOut().println(id);
+      command.commandLine().getErr().println(id + (running ? " is running already" : " succeeded already")
+          + "; not started again");
       return ExitCodes.OK;
     } finally {
       stubs.shutdown();

@@ -1,13 +1,17 @@
 package dev.durablerelease.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.durablerelease.activity.Failures;
 import dev.durablerelease.workflow.BlockedStage;
 import dev.durablerelease.contract.OperatorEvent;
+import dev.durablerelease.workflow.ReleaseSearchAttributes;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -29,13 +33,38 @@ final class StatusView {
 
   private StatusView() {}
 
-  static List<Running> running(Cluster cluster, String workflowId) {
-    var response = cluster.stubs().blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest
-        .newBuilder()
-        .setNamespace(cluster.namespace())
-        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-        .build());
-    return response.getPendingActivitiesList().stream().map(StatusView::running).toList();
+  static List<Running> running(WorkflowClient client, String workflowId) {
+    return describe(client, workflowId).getPendingActivitiesList().stream().map(StatusView::running).toList();
+  }
+
+  private static DescribeWorkflowExecutionResponse describe(WorkflowClient client, String workflowId) {
+    return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build());
+  }
+
+  /**
+   * What the server alone knows of a release when no worker answers its status query: its state and last recorded
+   * stage (search attributes), its timeline (history) and its running activities.
+   */
+  static void printWithoutWorker(PrintWriter out, WorkflowClient client, String workflowId) {
+    DescribeWorkflowExecutionResponse description = describe(client, workflowId);
+    var info = description.getWorkflowExecutionInfo();
+    var attributes = info.getSearchAttributes().getIndexedFieldsMap();
+    String recorded = ListCommand.text(attributes, ReleaseSearchAttributes.STATUS.getName());
+    String stage = ListCommand.text(attributes, ReleaseSearchAttributes.STAGE.getName());
+    out.printf("%s  %s since %s%s%n", workflowId, info.getStatus().name()
+            .replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT),
+        TIME.format(Instant.ofEpochSecond(info.getStartTime().getSeconds())),
+        recorded == null ? "" : ", last recorded: " + recorded + (stage == null || stage.isEmpty() ? "" : " at " + stage));
+    out.println(StatusQuery.noWorker() + "; start one with `release worker`. What the server knows:");
+    HistoryTimeline.printRows(out, HistoryTimeline.rows(client.fetchHistory(workflowId).getEvents()));
+    for (PendingActivityInfo pending : description.getPendingActivitiesList()) {
+      printRunning(out, running(pending));
+    }
+    out.flush();
   }
 
   private static Running running(PendingActivityInfo info) {
@@ -43,7 +72,8 @@ final class StatusView {
     if (info.hasHeartbeatDetails()) {
       JsonNode details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
           Optional.of(info.getHeartbeatDetails()), JsonNode.class, JsonNode.class);
-      heartbeat = describe(details);
+      // liveness heartbeats carry nothing
+      heartbeat = details == null || details.isNull() ? null : describe(details);
     }
     String failure = info.hasLastFailure() ? info.getLastFailure().getMessage() : null;
     return new Running(info.getActivityType().getName(), info.getAttempt(), heartbeat, failure);
@@ -71,14 +101,14 @@ final class StatusView {
           stage.attempts() == 0 ? "" : stage.attempts(), started, took, ProgressPrinter.firstLine(stage.detail()));
     }
     for (Running r : running) {
-      out.printf("  %s: attempt %d%s%s%n", r.stage(), r.attempt(),
-          r.heartbeat() == null ? "" : ", " + r.heartbeat(),
-          r.lastFailure() == null ? "" : "; last failure: " + ProgressPrinter.firstLine(r.lastFailure()));
+      printRunning(out, r);
     }
     for (BlockedStage blocked : status.blocked()) {
       out.println("blocked at " + blocked.stage() + ":");
       blocked.reason().lines().forEach(line -> out.println("  | " + line));
-      out.println("  release retry " + workflowId + "    # after fixing the cause");
+      if (canChange(blocked)) {
+        out.println("  release retry " + workflowId + "    # after fixing the cause");
+      }
       if (blocked.skippable()) {
         out.println("  release skip " + workflowId + " --stage " + blocked.stage());
       }
@@ -89,10 +119,21 @@ final class StatusView {
           + String.join(", ", status.approvers())) + ":  release approve " + workflowId);
     }
     for (OperatorEvent event : status.operatorEvents()) {
-      out.printf("  %s %s of %s by %s%s%n", TIME.format(Instant.ofEpochMilli(event.at())), event.action(),
-          event.stage(), event.operator(), event.note() == null ? "" : " (" + event.note() + ")");
+      out.printf("  %s %s of %s %s%s%n", TIME.format(Instant.ofEpochMilli(event.at())), event.action(),
+          event.stage(), event.by(), event.note() == null ? "" : " (" + event.note() + ")");
     }
     out.flush();
+  }
+
+  /** Whether running the blocked stage again (retry, resume) can end otherwise: not when it was published already. */
+  static boolean canChange(BlockedStage blocked) {
+    return !Failures.ALREADY_PUBLISHED.equals(blocked.failureType());
+  }
+
+  private static void printRunning(PrintWriter out, Running r) {
+    out.printf("  %s: attempt %d%s%s%n", r.stage(), r.attempt(),
+        r.heartbeat() == null ? "" : ", " + r.heartbeat(),
+        r.lastFailure() == null ? "" : "; last failure: " + ProgressPrinter.firstLine(r.lastFailure()));
   }
 
   private static String nullToEmpty(String s) {

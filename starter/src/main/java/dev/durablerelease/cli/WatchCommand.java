@@ -1,9 +1,11 @@
 package dev.durablerelease.cli;
 
-import dev.durablerelease.workflow.ReleaseStatus;
-import dev.durablerelease.workflow.ReleaseWorkflow;
 import dev.durablerelease.contract.StageState;
+import dev.durablerelease.workflow.ReleaseState;
+import dev.durablerelease.workflow.ReleaseStatus;
+import io.temporal.client.WorkflowClient;
 import java.time.Duration;
+import java.util.Optional;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -11,34 +13,59 @@ import picocli.CommandLine.Command;
 
 /** {@code release watch ID}: follow a release until it ends. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
-    description = "Follow a release until it ends: a live bar on a terminal, one line per stage change otherwise.")
+    description = "Follow a release until it ends: a live bar on a terminal, one line per stage change otherwise."
+        + " When no worker serves the workflow queue, says so within seconds and ends.")
 class WatchCommand extends ReleaseCommand {
   private static final Duration POLL = Duration.ofMillis(500);
+
+  /** Whether the operator has been told that no worker answers now, so it is said once per absence. */
+  private boolean toldNoWorker;
 
   @Override
   public Integer call() throws Exception {
     try (Cluster cluster = connect()) {
-      ReleaseWorkflow workflow = cluster.client().newWorkflowStub(ReleaseWorkflow.class, workflowId);
-      ReleaseStatus status = workflow.status();
+      WorkflowClient client = cluster.client();
+      Optional<ReleaseStatus> first = StatusQuery.ask(client, workflowId);
+      if (first.isEmpty()) {
+        StatusView.printWithoutWorker(out(), client, workflowId);
+        err().println("error: nothing moves: " + StatusQuery.noWorker() + "; start one with `release worker`,"
+            + " then watch again");
+        return ExitCodes.UNAVAILABLE;
+      }
+      ReleaseStatus status = first.get();
       if (root.hasTerminal()) {
-        status = watchWithBar(workflow, status);
+        status = watchWithBar(client, status);
       } else {
-        ProgressPrinter printer = new ProgressPrinter(out());
+        ProgressPrinter printer = new ProgressPrinter(out(), false);
         printer.update(status);
         while (!status.state().isFinal()) {
-          Thread.sleep(POLL.toMillis());
-          status = workflow.status();
+          status = next(client);
           printer.update(status);
         }
       }
       out().println(status.detail());
-      return status.state() == dev.durablerelease.workflow.ReleaseState.SUCCEEDED ? ExitCodes.OK
-          : ExitCodes.RELEASE_FAILED;
+      return status.state() == ReleaseState.SUCCEEDED ? ExitCodes.OK : ExitCodes.RELEASE_FAILED;
+    }
+  }
+
+  /** The status after a pause; while no worker answers (one restarting, say), says so once and keeps asking. */
+  private ReleaseStatus next(WorkflowClient client) throws InterruptedException {
+    while (true) {
+      Thread.sleep(POLL.toMillis());
+      Optional<ReleaseStatus> status = StatusQuery.ask(client, workflowId);
+      if (status.isPresent()) {
+        toldNoWorker = false;
+        return status.get();
+      }
+      if (!toldNoWorker) {
+        err().println(StatusQuery.noWorker() + "; waiting for one (Ctrl-C to stop)");
+        toldNoWorker = true;
+      }
     }
   }
 
   /** One bar for the checklist: done stages out of configured ones, with the status line beside it. */
-  private ReleaseStatus watchWithBar(ReleaseWorkflow workflow, ReleaseStatus first) throws InterruptedException {
+  private ReleaseStatus watchWithBar(WorkflowClient client, ReleaseStatus first) throws InterruptedException {
     ReleaseStatus status = first;
     try (ProgressBar bar = new ProgressBarBuilder()
         .setTaskName(workflowId)
@@ -54,8 +81,7 @@ class WatchCommand extends ReleaseCommand {
         if (status.state().isFinal()) {
           return status;
         }
-        Thread.sleep(POLL.toMillis());
-        status = workflow.status();
+        status = next(client);
       }
     }
   }

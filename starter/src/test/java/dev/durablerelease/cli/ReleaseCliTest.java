@@ -214,7 +214,8 @@ class ReleaseCliTest {
 
     CliRun noPolicy = CliRun.of(env, "verify", out.toString());
     assertThat(noPolicy.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(noPolicy.err()).contains("--certificate-identity");
+    assertThat(noPolicy.err()).startsWith("error: Missing required argument (specify one of these): (--certificate-")
+        .contains("; see release verify --help");
   }
 
   private static String[] concat(String[] a, String[] b) {
@@ -228,6 +229,40 @@ class ReleaseCliTest {
     assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
     assertThat(cli.err()).contains("release blocked at checkout: tag v9.9.9 does not exist in " + repo.url())
         .contains("latest tags: v1.0.0");
+  }
+
+  @Test
+  void theTerminalShowsStageLinesAndTheOutcomeUnlessVerboseOrJsonAskForEverything() throws Exception {
+    CliRun quiet = run("--release-version", "9.9.9");
+    assertThat(quiet.exitCode()).as(quiet.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
+    assertThat(quiet.log()).as("no log line, so none of the SDK's warnings with stack traces").isEmpty();
+    assertThat(quiet.out()).containsPattern("BLOCKED +checkout").containsPattern("FAILED +checkout");
+    assertThat(quiet.all().split("tag v9.9.9 does not exist", -1)).as("the reason, once: " + quiet).hasSize(2);
+
+    CliRun verbose = run("--release-version", "9.9.9", "--verbose");
+    assertThat(verbose.log()).as(verbose.toString()).contains("WARN  ReleaseWorkflowImpl - stage checkout blocked")
+        .contains("Activity failure").containsPattern("(?m)^\\s+at io\\.temporal\\.");
+
+    CliRun json = run("--release-version", "9.9.9", "--log-format", "json");
+    assertThat(json.log().lines()).as(json.toString()).isNotEmpty()
+        .allSatisfy(line -> assertThat(JSON.readTree(line).isObject()).isTrue());
+    assertThat(json.log()).contains("\"level\":\"WARN\"").contains("\"throwable\"");
+  }
+
+  @Test
+  void aReleaseRunAgainOnTheClusterWhereItSucceededEndsWithTheFilesOfThatRun() throws Exception {
+    CliRun first = run("--out", tmp.resolve("out-1").toString());
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+
+    CliRun again = run("--out", tmp.resolve("out-2").toString());
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("hello 1.0.0 (tag v1.0.0, commit " + repo.head() + ") was released already by"
+        + " release-hello-1.0.0 on this server; nothing was run again").doesNotContain("started");
+    try (var files = Files.list(tmp.resolve("out-1"))) {
+      for (Path file : files.toList()) {
+        assertThat(tmp.resolve("out-2").resolve(file.getFileName())).hasSameBinaryContentAs(file);
+      }
+    }
   }
 
   @Test
