@@ -120,7 +120,7 @@ class PublishingTest extends SampleReleaseTestBase {
     Map<String, Map<String, String>> before = targets();
 
     // a new workflow, as when the embedded server of the first run is gone: the targets say it is published
-    ReleaseResult again = run("release-hello-1.0.0-again", ReleaseRequest.of(spec));
+    ReleaseResult again = runToEnd("release-hello-1.0.0-again", ReleaseRequest.of(spec));
     assertThat(again.alreadyPublished()).isTrue();
     assertThat(again.manifest()).isEqualTo(first.manifest());
     assertThat(again.checksums()).isEqualTo(first.checksums());
@@ -139,7 +139,7 @@ class PublishingTest extends SampleReleaseTestBase {
     s3.client().deleteObject(b -> b.bucket("releases").key("hello/1.0.0/release.json"));
     s3.client().deleteObject(b -> b.bucket("releases").key("hello/1.0.0/SHA256SUMS"));
     // a new run (not a resume) makes what the others hold, not a new provenance, signatures and manifest
-    ReleaseResult completed = run("release-hello-1.0.0-completed", ReleaseRequest.of(spec));
+    ReleaseResult completed = runToEnd("release-hello-1.0.0-completed", ReleaseRequest.of(spec));
     assertThat(completed.alreadyPublished()).isFalse();
     assertThat(completed.manifest()).isEqualTo(first.manifest());
     assertThat(stage(completed, "provenance").state()).isEqualTo(StageState.REUSED);
@@ -178,10 +178,18 @@ class PublishingTest extends SampleReleaseTestBase {
     runGone.countDown();
     Map<String, Map<String, String>> published = targets();
 
-    ReleaseResult again = run("release-hello-1.0.0-again", ReleaseRequest.of(spec));
+    ReleaseResult again = runToEnd("release-hello-1.0.0-again", ReleaseRequest.of(spec));
     assertThat(again.alreadyPublished()).isTrue();
     assertThat(digests(published(again))).isEqualTo(published.get("folder"));
     assertThat(targets()).isEqualTo(published);
+  }
+
+  /** Runs a release to its end; one that blocks instead fails the test with its reason, rather than hanging it. */
+  private ReleaseResult runToEnd(String workflowId, ReleaseRequest request) throws InterruptedException {
+    ReleaseWorkflow workflow = Releases.start(env.getWorkflowClient(), workflowId, request);
+    ReleaseStatus end = Releases.awaitStatus(workflow, s -> s.state().isFinal() || s.state() == ReleaseState.BLOCKED);
+    assertThat(end.state()).as(end.blocked().toString()).isEqualTo(ReleaseState.SUCCEEDED);
+    return WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class);
   }
 
   /** Every target's files by name and digest. */
