@@ -1,8 +1,8 @@
 package dev.durablerelease.cli;
 
-import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.contract.StageState;
 import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.workflow.ReleaseStatus;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;

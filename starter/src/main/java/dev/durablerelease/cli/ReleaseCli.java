@@ -6,16 +6,16 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import dev.durablerelease.activities.EngineVersion;
 import dev.durablerelease.command.SandboxUnavailableException;
-import dev.durablerelease.spec.SpecException;
+import dev.durablerelease.config.ConfigException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /** The {@code release} command line. */
 @Command(
@@ -76,7 +76,7 @@ public class ReleaseCli implements Runnable {
     });
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
       PrintWriter w = commandLine.getErr();
-      if (e instanceof SpecException spec) {
+      if (e instanceof ConfigException spec) {
         w.println(spec.getMessage());
         return ExitCodes.BAD_INPUT;
       }

@@ -1,7 +1,9 @@
 package dev.durablerelease.cli;
 
-import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.StageState;
+import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.workflow.BlockedStage;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
@@ -9,8 +11,6 @@ import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
-import dev.durablerelease.contract.StageState;
-import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -44,19 +44,22 @@ final class ReleaseRunner {
   private final Operator operator;
   private final boolean preApproved;
   private final String resumeHint;
+  /** The operator's SSH key that signs approvals (run --approve --key), or null. */
+  private final Path approvalKey;
 
   /**
    * @param preApproved approve the release when it waits for approval (run --approve)
    * @param resumeHint the command that resumes this release, printed when it is aborted for want of an operator
    */
   ReleaseRunner(WorkflowClient client, PrintWriter out, PrintWriter err, Operator operator, boolean preApproved,
-      String resumeHint) {
+      String resumeHint, Path approvalKey) {
     this.client = client;
     this.out = out;
     this.err = err;
     this.operator = operator;
     this.preApproved = preApproved;
     this.resumeHint = resumeHint;
+    this.approvalKey = approvalKey;
   }
 
   /** Runs the release to its end; returns the exit code. */
@@ -145,8 +148,18 @@ final class ReleaseRunner {
     }
   }
 
-  private void send(ReleaseWorkflow workflow, String verb, String stage, String note) {
-    OperatorAction action = new OperatorAction(stage, operator.name(), note);
+  private void send(ReleaseWorkflow workflow, String verb, String stage, String note)
+      throws IOException {
+    String signature = null;
+    if (verb.equals("approve") && approvalKey != null) {
+      try {
+        signature = DecisionSigner.sign(approvalKey, workflow.status().approval().statement());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while signing the approval", e);
+      }
+    }
+    OperatorAction action = new OperatorAction(stage, operator.name(), note, signature);
     try {
       String answer = switch (verb) {
         case "retry" -> workflow.retry(action);

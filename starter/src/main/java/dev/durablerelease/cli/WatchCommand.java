@@ -1,8 +1,8 @@
 package dev.durablerelease.cli;
 
+import dev.durablerelease.contract.StageState;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
-import dev.durablerelease.contract.StageState;
 import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

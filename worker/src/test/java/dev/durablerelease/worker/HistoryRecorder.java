@@ -2,8 +2,11 @@ package dev.durablerelease.worker;
 
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.testing.Approvers.Approver;
+import dev.durablerelease.testing.Approvers;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.TestPolicies;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseState;
@@ -19,10 +22,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Records the event histories that {@link ReplayTest} replays: a release that succeeded (signed, approved, published),
- * one blocked then retried, one with a skipped stage, one aborted, and one aborted while its upload was blocked. Run
- * it after a deliberate workflow change (guarded by {@code Workflow.getVersion}) to add histories of the new shape,
- * naming only those; never re-record the old ones, they stand for releases already running.
+ * Records the event histories that {@link ReplayTest} replays. The files it writes stand for releases already running
+ * when the workflow changes: run it after a deliberate workflow change (guarded by {@code Workflow.getVersion}) to add
+ * histories of the new shape, naming only those; never re-record the old ones. The oldest five (succeeded,
+ * blocked-then-retried, skipped, aborted, aborted-at-upload) were recorded by engines before operator policies,
+ * whose spec carried signing, approvals and targets; the recordings below are of releases under a policy.
  *
  * <pre>mvn -q -pl worker -am test-compile && java -cp "$(cat worker/target/test-classpath.txt)" \
  *   dev.durablerelease.worker.HistoryRecorder worker/src/test/resources/histories [NAME,...]</pre>
@@ -36,33 +40,38 @@ public final class HistoryRecorder {
     Files.createDirectories(out);
     Path tmp = Files.createTempDirectory("durable-release-histories");
     String base = Files.readString(SampleRepository.projectFolder().resolve("release.yaml"));
-    String upload = "upload: [{url: \"" + tmp.resolve("published").toUri() + "\"}]\n";
+    Approver erin = Approvers.create(tmp.resolve("keys"), "erin");
+    String policy = """
+        projects:
+          hello:
+            repositories: ["**"]
+            signing: {mode: dev}
+            approval: {approvals: 1, approvers: [erin], signedSkips: true}
+          other: {repositories: ["**"]}
+        approvers:
+          erin: %s
+        targets:
+          published: {url: "%s", projects: [hello]}
+          attic: {url: "%s", projects: [other]}
+        """.formatted(erin.publicKey(), tmp.resolve("published").toUri(), tmp.resolve("attic").toUri());
 
-    record(out, tmp, "succeeded", base + upload + "approval: {approvers: [erin]}\n", "1.0.0", workflow -> {
+    record(out, tmp, "policy-approved", policy, base + "upload: [published]\n", "1.0.0", workflow -> {
       await(workflow, ReleaseState.WAITING_FOR_APPROVAL);
-      workflow.approve(new OperatorAction(null, "erin", "artifacts checked"));
+      String statement = workflow.status().approval().statement();
+      workflow.approve(new OperatorAction(null, "erin", "artifacts checked", erin.sign(statement)));
     });
-    record(out, tmp, "blocked-then-retried", "project: hello\nversion: 1.0.1\n", "1.0.1", workflow -> {
+    record(out, tmp, "policy-refused-then-aborted", policy, base + "upload: [attic]\n", "1.0.0", workflow -> {
       await(workflow, ReleaseState.BLOCKED);
-      repo.tag("v1.0.1");
-      workflow.retry(new OperatorAction(null, "alice", "pushed the tag"));
+      workflow.abort(new OperatorAction(null, "carol", "asked for a target of another project"));
     });
-    record(out, tmp, "skipped", "project: hello\nversion: 1.0.0\n"
+    record(out, tmp, "policy-skip-signed", policy, "project: hello\nversion: 1.0.0\n"
         + "docs: {command: \"exit 4\", outputs: [docs/_build/html], skippable: true}\n", "1.0.0", workflow -> {
           await(workflow, ReleaseState.BLOCKED);
-          workflow.skip(new OperatorAction("buildDocs", "bob", "docs host down"));
-        });
-    record(out, tmp, "aborted", "project: hello\nversion: 1.0.0\ntest: {command: \"exit 1\"}\n", "1.0.0",
-        workflow -> {
-          await(workflow, ReleaseState.BLOCKED);
-          workflow.abort(new OperatorAction(null, "carol", "broken build"));
-        });
-    // a target inside a regular file: every write fails, so the upload blocks; the abort then removes its staging
-    Path notAFolder = Files.writeString(tmp.resolve("not-a-folder"), "");
-    record(out, tmp, "aborted-at-upload", base + "upload: [{url: \"" + notAFolder.toUri() + "/releases/\"}]\n",
-        "1.0.0", workflow -> {
-          await(workflow, ReleaseState.BLOCKED);
-          workflow.abort(new OperatorAction("upload", "dave", "target unusable"));
+          String statement = workflow.status().blocked().get(0).skipStatement();
+          workflow.skip(new OperatorAction("buildDocs", "bob", "docs host down", erin.sign(statement)));
+          await(workflow, ReleaseState.WAITING_FOR_APPROVAL);
+          workflow.approve(new OperatorAction(null, "erin", null, erin.sign(workflow.status().approval()
+              .statement())));
         });
     System.out.println("histories written to " + out);
     System.exit(0);
@@ -72,7 +81,7 @@ public final class HistoryRecorder {
   /** The histories to record; null for all. */
   private static Set<String> wanted;
 
-  private static void record(Path out, Path tmp, String name, String yaml, String version,
+  private static void record(Path out, Path tmp, String name, String policy, String yaml, String version,
       Consumer<ReleaseWorkflow> operator) throws Exception {
     if (wanted != null && !wanted.contains(name)) {
       return;
@@ -80,7 +89,7 @@ public final class HistoryRecorder {
     Path dir = tmp.resolve(name);
     repo = SampleRepository.create(dir.resolve("hello"));
     try (TestWorkflowEnvironment env = ReleaseTestEnvironment.create()) {
-      WorkerContext context = Releases.localWorker(dir, "history-recorder");
+      WorkerContext context = Releases.localWorker(dir, "history-recorder").withPolicy(TestPolicies.of(policy));
       ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
       env.start();
       String id = "release-hello-" + name;

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReplayTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"succeeded", "blocked-then-retried", "skipped", "aborted", "aborted-at-upload"})
+  @ValueSource(strings = {"succeeded", "blocked-then-retried", "skipped", "aborted", "aborted-at-upload",
+      "policy-approved", "policy-refused-then-aborted", "policy-skip-signed"})
   void recordedReleaseReplaysDeterministically(String history) throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history + ".json",
         ReleaseWorkflowImpl.class);

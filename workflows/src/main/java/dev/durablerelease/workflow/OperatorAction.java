@@ -10,15 +10,22 @@ import java.util.Map;
  * {@code temporal workflow update execute --name skip --input '{"stage": "buildDocs", "operator": "alice"}'}.
  *
  * @param stage the stage acted on; needed when more than one stage is blocked, and for skip
- * @param operator who acts (recorded in the manifest and provenance)
+ * @param operator who says they act, recorded as such; an approval records the approver its signature proves instead
  * @param note why, in a few words
+ * @param signature for decisions the operator's policy wants signed (approve; skip where the policy says so): the
+ *     armored SSH signature ({@code ssh-keygen -Y sign -n durable-release-decision@durablerelease.dev}) over the
+ *     statement the {@code status} query gives
  * @param unknownFields fields the engine does not know; the update is refused naming them
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record OperatorAction(
-    String stage, String operator, String note, @JsonAnySetter @JsonAnyGetter Map<String, Object> unknownFields) {
+public record OperatorAction(String stage, String operator, String note, String signature,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> unknownFields) {
 
   public OperatorAction(String stage, String operator, String note) {
-    this(stage, operator, note, Map.of());
+    this(stage, operator, note, null, Map.of());
+  }
+
+  public OperatorAction(String stage, String operator, String note, String signature) {
+    this(stage, operator, note, signature, Map.of());
   }
 }

@@ -1,12 +1,14 @@
 package dev.durablerelease.workflow;
 
+import dev.durablerelease.activity.Failures;
+import dev.durablerelease.activity.SignedDecision;
 import dev.durablerelease.contract.OperatorEvent;
 import dev.durablerelease.contract.Stage;
 import dev.durablerelease.contract.StageState;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -19,29 +21,34 @@ final class OperatorDecisions {
   private final ReleaseProgress progress;
   private final StageRunner runner;
   private final ApprovalGate gate;
-  private final Supplier<List<String>> approvers;
+  private final SignedDecisions signed;
   private final Consumer<OperatorEvent> onAbort;
+  /** Releases started before operator policies approve by name, against the approvers their spec listed. */
+  private List<String> unsignedApprovers;
 
-  /**
-   * @param approvers who may approve (empty: anyone the namespace lets send updates)
-   * @param onAbort ends the release
-   */
-  OperatorDecisions(ReleaseProgress progress, StageRunner runner, ApprovalGate gate, Supplier<List<String>> approvers,
+  /** @param onAbort ends the release */
+  OperatorDecisions(ReleaseProgress progress, StageRunner runner, ApprovalGate gate, SignedDecisions signed,
       Consumer<OperatorEvent> onAbort) {
     this.progress = progress;
     this.runner = runner;
     this.gate = gate;
-    this.approvers = approvers;
+    this.signed = signed;
     this.onAbort = onAbort;
+  }
+
+  /** A release started before operator policies: approvals are names checked against this list (empty: anyone). */
+  void approveByName(List<String> approvers) {
+    unsignedApprovers = approvers;
   }
 
   void validateRetry(OperatorAction action) {
     blockedStage(action, "retry");
+    requireOperator(action, "retry");
   }
 
   String retry(OperatorAction action) {
     Stage stage = blockedStage(action, "retry");
-    runner.decide(stage, record("retry", stage.id(), action));
+    runner.decide(stage, record("retry", stage.id(), action.operator(), action.note()));
     return "retrying " + stage.id();
   }
 
@@ -50,15 +57,25 @@ final class OperatorDecisions {
     if (!progress.blocked(stage).skippable()) {
       throw new IllegalArgumentException("skip of " + stage.id() + " is refused: " + whyNotSkippable(stage));
     }
+    if (signed.skipsNeedSignature()) {
+      signed.requireNewSignature(action, "skip of " + stage.id(), "release skip --stage " + stage.id());
+    } else {
+      requireOperator(action, "skip");
+    }
   }
 
   String skip(OperatorAction action) {
     Stage stage = blockedStage(action, "skip");
-    runner.decide(stage, record("skip", stage.id(), action));
+    String who = action.operator();
+    if (signed.skipsNeedSignature()) {
+      who = signed.verify(signed.skip(stage.id()), action.signature()).approver();
+    }
+    runner.decide(stage, record("skip", stage.id(), who, action.note()));
     return "skipping " + stage.id();
   }
 
   void validateAbort(OperatorAction action) {
+    requireKnownFields(action);
     requireOperator(action, "abort");
     if (progress.hasEnded()) {
       throw new IllegalStateException("the release has already ended (" + progress.state().label() + ")");
@@ -71,30 +88,46 @@ final class OperatorDecisions {
 
   String abort(OperatorAction action) {
     String at = progress.checklist().current() == null ? "start" : progress.checklist().current();
-    onAbort.accept(record("abort", at, action));
+    onAbort.accept(record("abort", at, action.operator(), action.note()));
     return "aborting at " + at;
   }
 
   void validateApprove(OperatorAction action) {
-    requireOperator(action, "approve");
-    if (!progress.awaitsApproval()) {
+    requireKnownFields(action);
+    if (!progress.awaitsApproval() || gate.isOpen()) {
       throw new IllegalStateException("the release is not waiting for approval (it is " + progress.state().label()
           + ")");
     }
-    List<String> allowed = approvers.get();
-    if (!allowed.isEmpty() && !allowed.contains(action.operator())) {
-      throw new IllegalArgumentException(action.operator() + " may not approve this release; approvers: "
-          + String.join(", ", allowed));
+    if (unsignedApprovers != null) {
+      requireOperator(action, "approve");
+      if (!unsignedApprovers.isEmpty() && !unsignedApprovers.contains(action.operator())) {
+        throw new IllegalArgumentException(action.operator() + " may not approve this release; approvers: "
+            + String.join(", ", unsignedApprovers));
+      }
+      return;
     }
+    signed.requireNewSignature(action, "approve", "release approve");
   }
 
   String approve(OperatorAction action) {
-    gate.approve(record("approve", Stage.APPROVAL.id(), action));
-    return "approved by " + action.operator();
+    if (unsignedApprovers != null) {
+      OperatorEvent event = record("approve", Stage.APPROVAL.id(), action.operator(), action.note());
+      gate.acceptUnsigned(event);
+      return "approved by " + action.operator();
+    }
+    SignedDecision approval = signed.verify(signed.approval(), action.signature());
+    if (gate.hasApproved(approval.fingerprint())) {
+      throw ApplicationFailure.newNonRetryableFailure(approval.approver() + " (" + approval.fingerprint()
+          + ") has already approved this release; " + gate.required() + " distinct approvers must sign",
+          Failures.APPROVAL_REFUSED);
+    }
+    OperatorEvent event = record("approve", Stage.APPROVAL.id(), approval.approver(), action.note());
+    gate.accept(approval, event);
+    return "approved by " + approval.approver() + " (" + gate.approvals().size() + " of " + gate.required() + ")";
   }
 
   private Stage blockedStage(OperatorAction action, String verb) {
-    requireOperator(action, verb);
+    requireKnownFields(action);
     List<Stage> blocked = progress.blockedStages();
     if (blocked.isEmpty()) {
       throw new IllegalStateException("nothing to " + verb + ": the release is " + progress.state().label()
@@ -114,24 +147,26 @@ final class OperatorDecisions {
     return stage;
   }
 
-  private static void requireOperator(OperatorAction action, String verb) {
+  private static void requireKnownFields(OperatorAction action) {
     if (action == null) {
-      throw new IllegalArgumentException(verb + " needs {\"operator\": \"<who>\"}");
+      throw new IllegalArgumentException("the update needs its argument, e.g. {\"operator\": \"<who>\"}");
     }
     if (action.unknownFields() != null && !action.unknownFields().isEmpty()) {
       throw new IllegalArgumentException("unknown field(s) " + String.join(", ", action.unknownFields().keySet())
-          + "; known: stage, operator, note");
+          + "; known: stage, operator, note, signature");
     }
+  }
+
+  private static void requireOperator(OperatorAction action, String verb) {
     if (action.operator() == null || action.operator().isBlank()) {
       throw new IllegalArgumentException(verb + " needs the operator's name (it is recorded with the release)");
     }
   }
 
-  private OperatorEvent record(String verb, String stage, OperatorAction action) {
-    OperatorEvent event = new OperatorEvent(verb, stage, action.operator(), action.note(),
-        Workflow.currentTimeMillis());
+  private OperatorEvent record(String verb, String stage, String operator, String note) {
+    OperatorEvent event = new OperatorEvent(verb, stage, operator, note, Workflow.currentTimeMillis());
     progress.record(event);
-    log.info("{} {} by {}{}", verb, stage, action.operator(), noteSuffix(event));
+    log.info("{} {} by {}{}", verb, stage, operator, noteSuffix(event));
     return event;
   }
 

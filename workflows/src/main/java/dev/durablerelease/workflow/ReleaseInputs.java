@@ -43,7 +43,7 @@ final class ReleaseInputs {
     CommandSpec test = checkout.spec().test();
     return new CommandInput(Stage.TEST_SOURCE.id(), archives.primary(), checkout.spec().source().name(),
         test.command(), test.timeout(), test.env(), List.of(), List.of(), null, checkout.commitTime(),
-        checkout.resume(), test.limits());
+        checkout.resume(), test.limits(), checkout.spec().project());
   }
 
   static CommandInput docs(Checkout checkout, Archives archives) {
@@ -51,7 +51,7 @@ final class ReleaseInputs {
     String name = checkout.spec().source().name();
     return new CommandInput(Stage.BUILD_DOCS.id(), archives.primary(), name, docs.command(), docs.timeout(),
         docs.env(), docs.outputs(), docs.formats(), name + "-docs", checkout.commitTime(), checkout.resume(),
-        docs.limits());
+        docs.limits(), checkout.spec().project());
   }
 
   private static String firstNonBlank(String a, String b) {

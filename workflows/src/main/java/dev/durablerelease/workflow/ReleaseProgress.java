@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Where the release stands: the checklist, the blocked stages, the operators' decisions and how it ended. It is what
@@ -103,9 +104,16 @@ final class ReleaseProgress {
     return awaitingApproval ? ReleaseState.WAITING_FOR_APPROVAL : ReleaseState.RUNNING;
   }
 
-  ReleaseStatus status(List<String> approvers) {
-    return new ReleaseStatus(project, version, state(), checklist.current(), detail(), checklist.snapshot(),
-        List.copyOf(blocked.values()), approvers, operatorEvents());
+  /**
+   * @param approval the gate, while the release waits there
+   * @param skipStatement the text to sign for skipping a blocked stage, or null where skips need no signature
+   */
+  ReleaseStatus status(ApprovalStatus approval, UnaryOperator<String> skipStatement) {
+    List<BlockedStage> stages = blocked.values().stream()
+        .map(b -> b.skippable() ? new BlockedStage(b.stage(), b.reason(), true, skipStatement.apply(b.stage())) : b)
+        .toList();
+    return new ReleaseStatus(project, version, state(), checklist.current(), detail(), checklist.snapshot(), stages,
+        approval, operatorEvents());
   }
 
   /** Keeps the search attributes and the UI's current-details line in step with the checklist. */

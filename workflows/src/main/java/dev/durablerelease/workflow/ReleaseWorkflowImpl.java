@@ -6,6 +6,8 @@ import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.DocsActivities;
+import dev.durablerelease.activity.GrantRequest;
+import dev.durablerelease.activity.LimitsGrant;
 import dev.durablerelease.activity.Manifest;
 import dev.durablerelease.activity.ManifestInput;
 import dev.durablerelease.activity.Provenance;
@@ -15,8 +17,11 @@ import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.activity.SignActivities;
 import dev.durablerelease.activity.SignInput;
+import dev.durablerelease.activity.SignedDecision;
 import dev.durablerelease.activity.Signatures;
+import dev.durablerelease.activity.SigningGrant;
 import dev.durablerelease.activity.SourceActivities;
+import dev.durablerelease.activity.TargetGrant;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.activity.UploadActivities;
 import dev.durablerelease.activity.UploadInput;
@@ -26,7 +31,6 @@ import dev.durablerelease.contract.Stage;
 import dev.durablerelease.spec.CommandSpec;
 import dev.durablerelease.spec.DocsSpec;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.UploadSpec;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -49,16 +53,19 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final ReleaseProgress progress = new ReleaseProgress();
   private final StageRunner stages = new StageRunner(progress);
   private final ApprovalGate approvalGate = new ApprovalGate(progress, stages);
-  private final OperatorDecisions operators =
-      new OperatorDecisions(progress, stages, approvalGate, this::approvers, this::abortRequested);
-
-  private ReleaseSpec spec;
-  /** A dry run stages and verifies on the targets but publishes nothing. */
-  private boolean dryRun;
   /** Every file of the release so far, in the order they were made. */
   private final List<ArtifactRef> artifacts = new ArrayList<>();
   /** Logs of the project commands, kept in the store. */
   private final List<ArtifactRef> logs = new ArrayList<>();
+  private final SignedDecisions signedDecisions = new SignedDecisions(() -> List.copyOf(artifacts));
+  private final OperatorDecisions operators =
+      new OperatorDecisions(progress, stages, approvalGate, signedDecisions, this::abortRequested);
+
+  /** False for a release started before operator policies, whose history replays as it ran (see PrePolicyRelease). */
+  private boolean policies;
+  private ReleaseSpec spec;
+  /** A dry run stages and verifies on the targets but publishes nothing. */
+  private boolean dryRun;
   private OperatorEvent abort;
   /** Abort cancels this scope: running activities are cancelled and waits end. */
   private CancellationScope releaseScope;
@@ -67,6 +74,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   @Override
   public ReleaseResult run(ReleaseRequest request) {
+    policies = Workflow.getVersion("operatorPolicy", Workflow.DEFAULT_VERSION, 1) == 1;
     CheckoutInput checkoutInput = ReleaseInputs.checkout(request);
     dryRun = request.dryRun();
     spec = request.spec();
@@ -96,19 +104,25 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   /** The checklist, one step per stage. */
   private ReleaseResult release(CheckoutInput input) {
+    // a spec sent with the release is checked against the policy before anything is fetched
+    Grants grants = policies && spec != null ? checkPolicy(spec) : null;
     Checkout checkout = checkout(input);
+    if (grants == null) {
+      grants = policies ? checkPolicy(checkout.spec()) : PrePolicyRelease.grants(checkout.spec());
+    }
+    configure(checkout, grants);
     Archives archives = buildSource(checkout);
     testAndBuildDocs(checkout, archives);
     generateSbom(checkout);
-    if (spec.needsApproval()) {
+    if (grants.approval() != null) {
       // approve before signing: nothing is signed or published that nobody approved
-      approvalGate.await(spec.approval());
+      approvalGate.await(grants.approval());
     }
     provenance(checkout);
-    if (spec.hasSigning()) {
+    if (grants.signing().signs()) {
       sign(checkout);
     }
-    Manifest manifest = writeManifest(checkout);
+    Manifest manifest = writeManifest(checkout, grants);
     List<String> published = spec.hasUploads() ? upload(manifest) : List.of();
     progress.end(ReleaseState.SUCCEEDED, (dryRun ? "dry run of " : "released ") + spec.project() + " "
         + progress.version());
@@ -119,37 +133,72 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
         progress.checklist().snapshot(), progress.operatorEvents());
   }
 
+  /**
+   * Asks each trust domain whether its policy grants what the release asks for: the targets (upload), signing and
+   * approvals (sign), the commands' limits (build, docs). A refusal blocks the release before any build work.
+   */
+  private Grants checkPolicy(ReleaseSpec asked) {
+    String version = progress.version();
+    GrantRequest request = new GrantRequest(asked.project(), version, asked.upload(), null);
+    return stages.run(Stage.CHECK_POLICY, () -> {
+      Promise<SigningGrant> signing = Async.function(Workflow.newActivityStub(SignActivities.class,
+          StageOptions.check(TaskQueues.SIGN, "checkPolicy: signing and approvals"))::grantSigning, request);
+      Promise<TargetGrant> targets = !asked.hasUploads() ? Workflow.newPromise(null)
+          : Async.function(Workflow.newActivityStub(UploadActivities.class,
+              StageOptions.check(TaskQueues.UPLOAD, "checkPolicy: targets"))::grantTargets, request);
+      List<Promise<LimitsGrant>> limits = new ArrayList<>();
+      if (asked.hasTests()) {
+        limits.add(Async.function(Workflow.newActivityStub(BuildActivities.class,
+                StageOptions.check(TaskQueues.BUILD, "checkPolicy: test limits"))::grantTestLimits,
+            new GrantRequest(asked.project(), version, List.of(), asked.test().limits())));
+      }
+      if (asked.hasDocs()) {
+        limits.add(Async.function(Workflow.newActivityStub(DocsActivities.class,
+                StageOptions.check(TaskQueues.DOCS, "checkPolicy: docs limits"))::grantDocsLimits,
+            new GrantRequest(asked.project(), version, List.of(), asked.docs().limits())));
+      }
+      return new Grants(targets.get(), signing.get(), limits.stream().map(Promise::get).toList());
+    }, Grants::describe);
+  }
+
   private Checkout checkout(CheckoutInput input) {
-    Checkout checkout = stages.run(Stage.CHECKOUT, StageOptions.source("checkout " + input.tag()),
-        SourceActivities.class, a -> a.checkout(input),
+    return stages.run(Stage.CHECKOUT, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("checkout " + input.tag())).checkout(input),
         c -> "tag " + c.tag() + " is commit " + c.commit().substring(0, 12));
+  }
+
+  /** Once the spec and the grants are known: which stages run, and what operators' decisions need. */
+  private void configure(Checkout checkout, Grants grants) {
     spec = checkout.spec();
     progress.name(spec.project(), progress.version());
     stages.skippable(this::skippable);
+    signedDecisions.configure(grants.approval(), checkout);
     Checklist checklist = progress.checklist();
+    if (!policies) {
+      operators.approveByName(PrePolicyRelease.approvers(spec));
+      checklist.notConfigured(Stage.CHECK_POLICY);
+    }
     if (!spec.hasTests()) {
       checklist.notConfigured(Stage.TEST_SOURCE);
     }
     if (!spec.hasDocs()) {
       checklist.notConfigured(Stage.BUILD_DOCS);
     }
-    if (!spec.needsApproval()) {
+    if (grants.approval() == null) {
       checklist.notConfigured(Stage.APPROVAL);
     }
-    if (!spec.hasSigning()) {
+    if (!grants.signing().signs()) {
       checklist.notConfigured(Stage.SIGN);
     }
     if (!spec.hasUploads()) {
       checklist.notConfigured(Stage.UPLOAD);
     }
     progress.show();
-    return checkout;
   }
 
   private Archives buildSource(Checkout checkout) {
-    Archives archives = stages.run(Stage.BUILD_SOURCE,
-        StageOptions.source("buildSource " + String.join(", ", spec.source().formats())),
-        SourceActivities.class, a -> a.buildSource(checkout),
+    Archives archives = stages.run(Stage.BUILD_SOURCE, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("buildSource " + String.join(", ", spec.source().formats()))).buildSource(checkout),
         a -> a.archives().size() + " archive(s) of " + a.fileCount() + " files");
     artifacts.addAll(archives.archives());
     return archives;
@@ -160,15 +209,16 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     List<Promise<CommandReport>> commands = new ArrayList<>();
     if (spec.hasTests()) {
       CommandSpec test = spec.test();
-      commands.add(Async.function(() -> stages.run(Stage.TEST_SOURCE,
-          StageOptions.command(TaskQueues.BUILD, test.timeout(), "testSource: " + test.command()),
-          BuildActivities.class, a -> a.testSource(ReleaseInputs.test(checkout, archives)), r -> "passed")));
+      commands.add(Async.function(() -> stages.run(Stage.TEST_SOURCE, () -> Workflow.newActivityStub(
+              BuildActivities.class, StageOptions.command(TaskQueues.BUILD, test.timeout(), "testSource: "
+                  + test.command())).testSource(ReleaseInputs.test(checkout, archives)),
+          r -> "passed")));
     }
     if (spec.hasDocs()) {
       DocsSpec docs = spec.docs();
-      commands.add(Async.function(() -> stages.run(Stage.BUILD_DOCS,
-          StageOptions.command(TaskQueues.DOCS, docs.timeout(), "buildDocs: " + docs.command()),
-          DocsActivities.class, a -> a.buildDocs(ReleaseInputs.docs(checkout, archives)),
+      commands.add(Async.function(() -> stages.run(Stage.BUILD_DOCS, () -> Workflow.newActivityStub(
+              DocsActivities.class, StageOptions.command(TaskQueues.DOCS, docs.timeout(), "buildDocs: "
+                  + docs.command())).buildDocs(ReleaseInputs.docs(checkout, archives)),
           r -> r.outputs().size() + " docs archive(s)")));
     }
     Promise.allOf(commands).get();
@@ -183,27 +233,28 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   private void generateSbom(Checkout checkout) {
     List<ArtifactRef> described = List.copyOf(artifacts);
-    Sboms sboms = stages.run(Stage.GENERATE_SBOM,
-        StageOptions.source("generateSbom for " + described.size() + " archive(s)"),
-        SourceActivities.class, a -> a.generateSbom(new SbomInput(checkout, described)),
+    Sboms sboms = stages.run(Stage.GENERATE_SBOM, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("generateSbom for " + described.size() + " archive(s)"))
+            .generateSbom(new SbomInput(checkout, described)),
         s -> s.sboms().size() + " SBOM(s)");
     artifacts.addAll(sboms.sboms());
   }
 
   private void provenance(Checkout checkout) {
     List<ArtifactRef> subjects = List.copyOf(artifacts);
-    Provenance provenance = stages.run(Stage.PROVENANCE,
-        StageOptions.source("provenance of " + subjects.size() + " file(s)"),
-        SourceActivities.class, a -> a.provenance(new ProvenanceInput(checkout, subjects,
-            progress.checklist().snapshot(), progress.operatorEvents())),
+    Provenance provenance = stages.run(Stage.PROVENANCE, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("provenance of " + subjects.size() + " file(s)"))
+            .provenance(new ProvenanceInput(checkout, subjects, progress.checklist().snapshot(),
+                progress.operatorEvents(), approvalGate.approvals())),
         p -> "SLSA v1 statement over " + subjects.size() + " file(s)");
     artifacts.add(provenance.statement());
   }
 
   private void sign(Checkout checkout) {
     List<ArtifactRef> unsigned = List.copyOf(artifacts);
-    Signatures signatures = stages.run(Stage.SIGN, StageOptions.sign("sign " + unsigned.size() + " file(s)"),
-        SignActivities.class, a -> a.sign(new SignInput(spec.sign(), unsigned, checkout.resume())),
+    Signatures signatures = stages.run(Stage.SIGN, () -> Workflow.newActivityStub(SignActivities.class,
+            StageOptions.sign("sign " + unsigned.size() + " file(s)")).sign(new SignInput(spec.project(),
+            progress.version(), unsigned, approvalGate.approvals(), checkout.resume())),
         s -> s.bundles().size() + " bundle(s), verified as " + s.identity());
     artifacts.addAll(signatures.bundles());
     if (signatures.trustedRoot() != null) {
@@ -211,12 +262,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
   }
 
-  private Manifest writeManifest(Checkout checkout) {
-    List<String> targets = spec.upload().stream().map(UploadSpec::url).toList();
+  private Manifest writeManifest(Checkout checkout, Grants grants) {
     List<ArtifactRef> files = List.copyOf(artifacts);
-    return stages.run(Stage.WRITE_MANIFEST, StageOptions.source("writeManifest"),
-        SourceActivities.class, a -> a.writeManifest(new ManifestInput(checkout, files, List.copyOf(logs),
-            progress.checklist().snapshot(), targets, progress.operatorEvents())),
+    return stages.run(Stage.WRITE_MANIFEST, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("writeManifest")).writeManifest(new ManifestInput(checkout, files,
+            List.copyOf(logs), progress.checklist().snapshot(), grants.targetUrls(), progress.operatorEvents(),
+            approvalGate.approvals(), grants.signing().mode())),
         m -> "release.json and SHA256SUMS");
   }
 
@@ -225,10 +276,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     List<ArtifactRef> publishOrder = new ArrayList<>(artifacts);
     publishOrder.add(manifest.checksums());
     publishOrder.add(manifest.releaseJson());
-    upload = new UploadInput(spec.upload(), publishOrder, dryRun);
-    Publication publication = stages.run(Stage.UPLOAD,
-        StageOptions.upload("upload " + publishOrder.size() + " files to " + spec.upload().size() + " target(s)"),
-        UploadActivities.class, a -> a.upload(upload), Publication::describe);
+    upload = new UploadInput(spec.project(), progress.version(), spec.upload(), publishOrder, dryRun);
+    Publication publication = stages.run(Stage.UPLOAD, () -> Workflow.newActivityStub(UploadActivities.class,
+            StageOptions.upload("upload " + publishOrder.size() + " files to " + spec.upload().size()
+                + " target(s)")).upload(upload),
+        Publication::describe);
     return publication.dryRun() ? List.of() : publication.targets();
   }
 
@@ -272,13 +324,19 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     };
   }
 
-  private List<String> approvers() {
-    return spec == null || spec.approval() == null ? List.of() : spec.approval().approvers();
-  }
-
   @Override
   public ReleaseStatus status() {
-    return progress.status(progress.awaitsApproval() ? approvers() : List.of());
+    return progress.status(progress.awaitsApproval() ? approvalStatus() : null,
+        stage -> signedDecisions.skipsNeedSignature() ? signedDecisions.skip(stage).text() : null);
+  }
+
+  private ApprovalStatus approvalStatus() {
+    if (!policies) {
+      return new ApprovalStatus(1, PrePolicyRelease.approvers(spec), List.of(), null);
+    }
+    SigningGrant.ApprovalRule rule = signedDecisions.rule();
+    return new ApprovalStatus(rule.approvals(), rule.approvers(),
+        approvalGate.approvals().stream().map(SignedDecision::approver).toList(), signedDecisions.approval().text());
   }
 
   @Override

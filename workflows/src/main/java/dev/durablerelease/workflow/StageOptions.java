@@ -58,7 +58,20 @@ final class StageOptions {
       .setRetryOptions(RETRY_TRANSIENT)
       .build();
 
+  // a policy check reads the worker's policy: seconds, or the worker is gone
+  private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(1);
+
   private StageOptions() {}
+
+  /** A check of the operator's policy on the queue of the domain that holds it. */
+  static ActivityOptions check(String queue, String summary) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(queue)
+        .setStartToCloseTimeout(CHECK_TIMEOUT)
+        .setRetryOptions(RETRY_TRANSIENT)
+        .setSummary(summary)
+        .build();
+  }
 
   /** A stage on the source queue; the summary is its line in the Temporal UI's timeline. */
   static ActivityOptions source(String summary) {

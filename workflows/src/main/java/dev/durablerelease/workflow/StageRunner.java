@@ -3,7 +3,6 @@ package dev.durablerelease.workflow;
 import dev.durablerelease.contract.OperatorEvent;
 import dev.durablerelease.contract.Stage;
 import dev.durablerelease.contract.StageOutput;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -12,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -38,17 +38,16 @@ final class StageRunner {
   /**
    * Runs the stage until it succeeds, and returns its result; or null when an operator skipped it after it blocked.
    *
+   * @param call the stage's activity call (or calls)
    * @param describe the checklist line of a result
    */
-  <A, T extends StageOutput> T run(Stage stage, ActivityOptions options, Class<A> activities, Function<A, T> call,
-      Function<T, String> describe) {
-    A stub = Workflow.newActivityStub(activities, options);
+  <T extends StageOutput> T run(Stage stage, Supplier<T> call, Function<T, String> describe) {
     Checklist checklist = progress.checklist();
     while (true) {
       checklist.start(stage, Workflow.currentTimeMillis());
       progress.show();
       try {
-        T result = call.apply(stub);
+        T result = call.get();
         String detail = describe.apply(result) + (result.run().reused() ? " (reused from an earlier run)" : "");
         checklist.succeed(stage, Workflow.currentTimeMillis(), result.run(), detail);
         progress.show();
