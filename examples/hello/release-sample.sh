@@ -6,7 +6,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out_root=${1:-$root/target/sample}
-expected_commit=ac49676ef2b63d3f689c760c06ef09567a3eafb0
+expected_commit=20d666d48ee4afa68d3aa08131a4dc7b0ff796b3
 
 # test and docs commands run in a bubblewrap sandbox: install it on a fresh machine, as .ci/run does
 if ! command -v bwrap >/dev/null; then

@@ -4,6 +4,8 @@ import dev.durablerelease.activity.CommandInput;
 import dev.durablerelease.activity.CommandProgress;
 import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.Failures;
+import dev.durablerelease.activity.GrantRequest;
+import dev.durablerelease.activity.LimitsGrant;
 import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.archive.ArchiveUnpacker;
 import dev.durablerelease.archive.ArchiveWriter;
@@ -13,7 +15,9 @@ import dev.durablerelease.command.Limits;
 import dev.durablerelease.command.SandboxUnavailableException;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.policy.CeilingsPolicy;
 import dev.durablerelease.spec.Durations;
+import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.store.ArtifactStore;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -39,8 +43,19 @@ final class CommandStage {
     this.context = context;
   }
 
+  /** Grants the command's limits when they are within the project's ceilings in this worker's policy. */
+  LimitsGrant grant(GrantRequest request, String stageId) {
+    return StageActivity.run(context, stage -> {
+      requireWithinCeilings(request.project(), request.limits(), stageId);
+      return new LimitsGrant(request.limits() == null ? "the defaults" : request.limits().toString(),
+          stage.finished());
+    });
+  }
+
   CommandReport run(CommandInput input) {
     return StageActivity.reusable(context, input.stage(), input, input.resume(), CommandReport.class, stage -> {
+      // checked again here: a command never runs with more than the operator allows
+      requireWithinCeilings(input.project(), input.limits(), input.stage());
       ActivityExecutionContext activity = Activity.getExecutionContext();
       CommandRunner runner = context.commands();
       try {
@@ -110,6 +125,17 @@ final class CommandStage {
             + (result.limit() != null ? ", stopped by " + result.limit() : "");
     return input.stage() + ": `" + input.command() + "` " + what + "; log " + logRef.name() + " (sha256:"
         + logRef.sha256() + "), last lines:\n" + CommandRunner.tail(log, 20);
+  }
+
+  private void requireWithinCeilings(String project, LimitsSpec limits, String stageId) {
+    CeilingsPolicy ceilings = context.policy().project(project).ceilings();
+    List<String> exceeded = ceilings == null ? List.of() : ceilings.exceeded(limits);
+    if (!exceeded.isEmpty()) {
+      throw new StageFailure(Failures.POLICY_REFUSED, stageId + " of " + project + " asks for more than "
+          + context.policy().describe() + " allows: " + String.join("; ", exceeded) + "; lower "
+          + (stageId.equals("testSource") ? "test" : "docs") + ".limits in release.yaml, or the operator raises"
+          + " projects: " + project + ": ceilings:");
+    }
   }
 
   private static String runName(ActivityExecutionContext activity, int attempt) {

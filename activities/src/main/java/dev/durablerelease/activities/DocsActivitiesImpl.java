@@ -3,6 +3,8 @@ package dev.durablerelease.activities;
 import dev.durablerelease.activity.CommandInput;
 import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.DocsActivities;
+import dev.durablerelease.activity.GrantRequest;
+import dev.durablerelease.activity.LimitsGrant;
 
 /** Documentation on the {@code release-docs} queue. */
 public class DocsActivitiesImpl implements DocsActivities {
@@ -10,6 +12,11 @@ public class DocsActivitiesImpl implements DocsActivities {
 
   public DocsActivitiesImpl(WorkerContext context) {
     this.commands = new CommandStage(context);
+  }
+
+  @Override
+  public LimitsGrant grantDocsLimits(GrantRequest request) {
+    return commands.grant(request, "buildDocs");
   }
 
   @Override

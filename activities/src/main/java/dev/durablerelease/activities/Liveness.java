@@ -16,38 +16,61 @@ import java.util.concurrent.TimeUnit;
  * start-to-close. Temporal's heartbeat context is thread-safe and throttles what it sends.
  */
 final class Liveness implements AutoCloseable {
-  private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "activity-liveness");
-    t.setDaemon(true);
-    return t;
-  });
+  /** Runs a task at a fixed period until the returned handle is closed. */
+  interface Ticker {
+    AutoCloseable every(Duration period, Runnable tick);
+  }
 
-  private final ScheduledFuture<?> ticks;
+  /** One daemon thread ticks for every activity of the worker. */
+  static final Ticker SHARED = new Ticker() {
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "activity-liveness");
+      t.setDaemon(true);
+      return t;
+    });
 
-  private Liveness(ScheduledFuture<?> ticks) {
+    @Override
+    public AutoCloseable every(Duration period, Runnable tick) {
+      ScheduledFuture<?> ticks = executor.scheduleAtFixedRate(tick, period.toMillis(), period.toMillis(),
+          TimeUnit.MILLISECONDS);
+      return () -> ticks.cancel(false);
+    }
+  };
+
+  private final AutoCloseable ticks;
+
+  private Liveness(AutoCloseable ticks) {
     this.ticks = ticks;
   }
 
   /** Heartbeats three times per heartbeat timeout; does nothing for an activity scheduled without one. */
-  static Liveness start(ActivityExecutionContext activity) {
+  static Liveness start(ActivityExecutionContext activity, Ticker ticker) {
     Duration timeout = activity.getInfo().getHeartbeatTimeout();
     if (timeout.isZero()) {
       return new Liveness(null);
     }
-    long every = Math.max(50, timeout.toMillis() / 3);
-    return new Liveness(TICKER.scheduleAtFixedRate(() -> {
+    return new Liveness(ticker.every(period(timeout), () -> {
       try {
         activity.heartbeat(null);
       } catch (ActivityCompletionException e) {
         // cancelled or timed out: the body ends by itself (bounded by start-to-close); nothing to report from here
       }
-    }, every, every, TimeUnit.MILLISECONDS));
+    }));
+  }
+
+  /** A third of the heartbeat timeout, so that a late tick still lands within it; at least 50 ms. */
+  static Duration period(Duration heartbeatTimeout) {
+    return Duration.ofMillis(Math.max(50, heartbeatTimeout.toMillis() / 3));
   }
 
   @Override
   public void close() {
     if (ticks != null) {
-      ticks.cancel(false);
+      try {
+        ticks.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot stop the liveness ticks", e);
+      }
     }
   }
 }

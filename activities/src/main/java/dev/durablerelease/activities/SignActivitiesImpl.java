@@ -1,19 +1,30 @@
 package dev.durablerelease.activities;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.durablerelease.activity.DecisionCheck;
+import dev.durablerelease.activity.DecisionStatement;
 import dev.durablerelease.activity.Failures;
+import dev.durablerelease.activity.GrantRequest;
 import dev.durablerelease.activity.SignActivities;
 import dev.durablerelease.activity.SignInput;
 import dev.durablerelease.activity.Signatures;
+import dev.durablerelease.activity.SignedDecision;
+import dev.durablerelease.activity.SigningGrant;
 import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.policy.ApprovalPolicy;
+import dev.durablerelease.policy.ProjectPolicy;
+import dev.durablerelease.policy.SigningPolicy;
+import dev.durablerelease.sign.DecisionSignatures;
 import dev.durablerelease.sign.IdentityPolicy;
 import dev.durablerelease.sign.IdentityToken;
 import dev.durablerelease.sign.SigstoreInstance;
 import dev.durablerelease.sign.SigstoreSigner;
 import dev.durablerelease.sign.SigstoreVerifier;
 import dev.durablerelease.sign.dev.DevSigstore;
-import dev.durablerelease.spec.SignSpec;
 import dev.durablerelease.store.BlobIntegrityException;
 import dev.sigstore.KeylessVerificationException;
 import dev.sigstore.bundle.Bundle;
@@ -22,6 +33,8 @@ import dev.sigstore.oidc.client.OidcException;
 import dev.sigstore.trustroot.SigstoreConfigurationException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,14 +45,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.eclipse.jgit.util.FileUtils;
 
 /**
- * Signing on the {@code release-sign} queue. Runs no project code; the identity token is read here, from the reference
- * in the spec, and never leaves this activity (errors are scrubbed of it before they become Temporal failures).
+ * Signing on the {@code release-sign} queue. Runs no project code. How a project is signed and who approves it are
+ * this worker's policy; the identity token is read here, from the policy's reference, and never leaves this activity
+ * (errors are scrubbed of it before they become Temporal failures).
  */
 public class SignActivitiesImpl implements SignActivities {
   /** Failures of the Sigstore services that a later attempt may not meet. */
@@ -49,6 +67,7 @@ public class SignActivitiesImpl implements SignActivities {
   static final String SERVICE_UNAVAILABLE = "SigningServiceUnavailable";
   static final String TRUSTED_ROOT_NAME = "trusted_root.json";
   static final String BUNDLE_SUFFIX = ".sigstore";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final WorkerContext context;
 
@@ -57,19 +76,50 @@ public class SignActivitiesImpl implements SignActivities {
   }
 
   @Override
+  public SigningGrant grantSigning(GrantRequest request) {
+    return StageActivity.run(context, stage -> {
+      ProjectPolicy project = context.policy().project(request.project());
+      SigningPolicy signing = project.signing() == null ? null
+          : project.signing().forRelease(request.project(), request.version());
+      ApprovalPolicy approval = project.approval();
+      SigningGrant.ApprovalRule rule = approval == null || approval.required() == 0 ? null
+          : new SigningGrant.ApprovalRule(approval.required(), approval.approverNames(), approval.timeout(),
+              approval.reminder(), approval.skipsNeedSignature());
+      return new SigningGrant(signing == null ? null : orDefault(signing.mode(), SigningPolicy.PUBLIC),
+          signing == null ? null : signing.expectIdentity(), signing == null ? null : signing.expectIssuer(), rule,
+          stage.finished());
+    });
+  }
+
+  @Override
+  public SignedDecision verifyDecision(DecisionCheck check) {
+    return StageActivity.run(context, stage -> {
+      SignedDecision decision = verified(check.project(), check.statement(), check.signature());
+      requireThisRun(statement(decision), check.project());
+      return decision;
+    });
+  }
+
+  @Override
   public Signatures sign(SignInput input) {
     return StageActivity.reusable(context, "sign", input, input.resume(), Signatures.class,
         StageActivity.alive(stage -> {
+      ProjectPolicy project = context.policy().project(input.project());
+      if (project.signing() == null) {
+        throw new StageFailure(Failures.POLICY_REFUSED, context.policy().describe()
+            + " does not sign releases of " + input.project() + "; nothing was signed");
+      }
+      SigningPolicy spec = project.signing().forRelease(input.project(), input.version());
+      requireApprovals(input, project.approval());
       // the tamper window between build and sign closes here: every file first, so nothing is signed on a mismatch
       List<byte[]> digests = new ArrayList<>();
       for (ArtifactRef file : input.files()) {
         digests.add(rehash(file));
       }
-      SignSpec spec = input.sign();
       if (spec.isDev()) {
         return signWithDevInstance(input.files(), digests, spec, stage);
       }
-      SigstoreInstance instance = SignSpec.PRIVATE.equals(spec.mode())
+      SigstoreInstance instance = SigningPolicy.PRIVATE.equals(spec.mode())
           ? SigstoreInstance.fromFiles(Path.of(spec.trustedRoot()), Path.of(spec.signingConfig()))
           : SigstoreInstance.publicGood();
       IdentityPolicy policy = new IdentityPolicy(spec.expectIdentity(), spec.expectIssuer());
@@ -79,8 +129,95 @@ public class SignActivitiesImpl implements SignActivities {
     }));
   }
 
+  /**
+   * Nothing is signed that the policy's approvers did not approve: as many distinct approvers as it asks must have
+   * signed this run's statement, and the statement must list every file signed here with the same digest (the
+   * provenance, made after the approval, must vouch for exactly the approved files).
+   */
+  private void requireApprovals(SignInput input, ApprovalPolicy approval) throws IOException {
+    if (approval == null || approval.required() == 0) {
+      return;
+    }
+    Set<String> keys = new HashSet<>();
+    Map<String, String> approved = null;
+    for (SignedDecision decision : input.approvals()) {
+      SignedDecision verified = verified(input.project(), decision.statement(), decision.signature());
+      DecisionStatement statement = statement(verified);
+      requireThisRun(statement, input.project());
+      if (!"approve".equals(statement.decision()) || !input.version().equals(statement.version())) {
+        throw new StageFailure(Failures.APPROVAL_REFUSED, "an approval of " + verified.approver() + " is not an"
+            + " approval of " + input.project() + " " + input.version() + "; nothing was signed");
+      }
+      Map<String, String> files = new HashMap<>();
+      statement.files().forEach(f -> files.put(f.name(), f.sha256()));
+      if (approved != null && !approved.equals(files)) {
+        throw new StageFailure(Failures.APPROVAL_REFUSED, "the approvals approve different files; nothing was"
+            + " signed");
+      }
+      approved = files;
+      keys.add(verified.fingerprint());
+    }
+    if (keys.size() < approval.required()) {
+      throw new StageFailure(Failures.APPROVAL_REFUSED, input.project() + " " + input.version() + " needs "
+          + approval.required() + " approvals by distinct approvers (" + String.join(", ", approval.approverNames())
+          + ") under the operator's policy, and has " + keys.size() + "; nothing was signed");
+    }
+    for (ArtifactRef file : input.files()) {
+      boolean listed = file.sha256().equals(approved.get(file.name()));
+      boolean vouchedFor = file.kind() == ArtifactKind.PROVENANCE && subjects(file).equals(approved);
+      if (!listed && !vouchedFor) {
+        throw new StageFailure(Failures.APPROVAL_REFUSED, file.name() + " (sha256 " + file.sha256() + ") is not what"
+            + " the approvers approved; nothing was signed");
+      }
+    }
+  }
+
+  /** The subjects of a provenance statement, by name and SHA-256. */
+  private Map<String, String> subjects(ArtifactRef provenance) throws IOException {
+    Map<String, String> subjects = new HashMap<>();
+    try (InputStream in = context.store().open(provenance.sha256())) {
+      for (JsonNode subject : JSON.readTree(in).path("subject")) {
+        subjects.put(subject.path("name").asText(), subject.path("digest").path("sha256").asText());
+      }
+    }
+    return subjects;
+  }
+
+  private SignedDecision verified(String project, String statement, String signature) throws IOException {
+    Map<String, String> approvers = new TreeMap<>();
+    ApprovalPolicy approval = context.policy().project(project).approval();
+    for (String name : approval == null ? List.<String>of() : approval.approverNames()) {
+      approvers.put(name, context.policy().approvers().get(name));
+    }
+    if (approvers.isEmpty()) {
+      throw new StageFailure(Failures.APPROVAL_REFUSED, context.policy().describe()
+          + " names no approver for " + project);
+    }
+    return DecisionSignatures.verify(approvers, statement, signature, context.workDir().resolve("tmp"));
+  }
+
+  private static DecisionStatement statement(SignedDecision decision) {
+    try {
+      return DecisionStatement.parse(decision.statement());
+    } catch (JsonProcessingException e) {
+      throw new StageFailure(Failures.APPROVAL_REFUSED, "the signed text is not a decision statement: "
+          + e.getOriginalMessage());
+    }
+  }
+
+  /** A statement about this very run of this release: a signature cannot be replayed into another. */
+  private static void requireThisRun(DecisionStatement statement, String project) {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    if (!DecisionStatement.FORMAT.equals(statement.format()) || !project.equals(statement.project())
+        || !info.getWorkflowId().equals(statement.workflowId()) || !info.getRunId().equals(statement.runId())) {
+      throw new StageFailure(Failures.APPROVAL_REFUSED, "the signed statement is about " + statement.project() + " "
+          + statement.version() + " (release " + statement.workflowId() + ", run " + statement.runId() + "), not"
+          + " this run of " + project + "; sign the statement this run asks for (release approve does)");
+    }
+  }
+
   /** Dev mode: a throwaway Sigstore instance for this attempt, and its trusted root published with the bundles. */
-  private Signatures signWithDevInstance(List<ArtifactRef> files, List<byte[]> digests, SignSpec spec,
+  private Signatures signWithDevInstance(List<ArtifactRef> files, List<byte[]> digests, SigningPolicy spec,
       StageActivity stage) throws IOException {
     Path trust = Files.createTempDirectory(Files.createDirectories(context.workDir().resolve("tmp")), "dev-sigstore-");
     try (DevSigstore dev = DevSigstore.start()) {
@@ -100,7 +237,7 @@ public class SignActivitiesImpl implements SignActivities {
   }
 
   private List<ArtifactRef> signAndVerify(List<ArtifactRef> files, List<byte[]> digests, SigstoreInstance instance,
-      IdentityToken token, IdentityPolicy policy, SignSpec spec) throws IOException {
+      IdentityToken token, IdentityPolicy policy, SigningPolicy spec) throws IOException {
     List<Bundle> bundles;
     SigstoreVerifier verifier;
     try {
@@ -119,7 +256,7 @@ public class SignActivitiesImpl implements SignActivities {
       } catch (KeylessVerificationException | BundleParseException e) {
         throw ApplicationFailure.newNonRetryableFailure("the bundle just made for " + file.name()
             + " does not verify as " + policy + " with the trusted root of " + instance.name() + ": "
-            + token.redact(e.getMessage()) + "; check sign.expectIdentity and sign.expectIssuer against the identity"
+            + token.redact(e.getMessage()) + "; check signing.expectIdentity and signing.expectIssuer in the operator's policy against the identity"
             + " the token carries", Failures.SIGNATURE_INVALID);
       }
       stored.add(StoredFiles.put(context, file.name() + BUNDLE_SUFFIX, json.getBytes(StandardCharsets.UTF_8),
@@ -148,7 +285,7 @@ public class SignActivitiesImpl implements SignActivities {
    * and messages would land in the history unscrubbed).
    */
   private static ApplicationFailure signingFailure(Exception e, IdentityToken token, SigstoreInstance instance,
-      SignSpec spec) {
+      SigningPolicy spec) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof IdentityToken.UnavailableException unavailable) {
         return ApplicationFailure.newNonRetryableFailure(unavailable.getMessage(), Failures.SIGNING_REFUSED);
@@ -173,9 +310,9 @@ public class SignActivitiesImpl implements SignActivities {
       chain.append(chain.length() == 0 ? "" : ": ").append(t.getMessage());
     }
     String message = "signing with " + instance.name() + " failed: " + token.redact(chain.toString());
-    if (e instanceof SigstoreConfigurationException && !SignSpec.PUBLIC.equals(spec.mode())) {
+    if (e instanceof SigstoreConfigurationException && !SigningPolicy.PUBLIC.equals(spec.mode())) {
       // the trust files are on this worker and wrong; a retry reads the same files
-      return ApplicationFailure.newNonRetryableFailure(message + "; fix sign.trustedRoot / sign.signingConfig",
+      return ApplicationFailure.newNonRetryableFailure(message + "; fix signing.trustedRoot / signing.signingConfig in the operator's policy",
           Failures.INVALID_SPEC);
     }
     return ApplicationFailure.newFailure(message, SERVICE_UNAVAILABLE);

@@ -17,18 +17,21 @@ import dev.durablerelease.archive.ArchiveWriter;
 import dev.durablerelease.archive.ExcludeRules;
 import dev.durablerelease.archive.FileDigest;
 import dev.durablerelease.archive.GitTreeEntries;
+import dev.durablerelease.config.ConfigException;
+import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.git.DeclaredSubmodules;
 import dev.durablerelease.git.GitCache;
 import dev.durablerelease.git.TagSignatures;
 import dev.durablerelease.manifest.ManifestWriter;
+import dev.durablerelease.policy.Policy;
+import dev.durablerelease.policy.ProjectPolicy;
 import dev.durablerelease.provenance.ProvenanceWriter;
 import dev.durablerelease.sbom.FileDigestIndex;
 import dev.durablerelease.sbom.SbomGenerator;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SourceSpec;
-import dev.durablerelease.spec.SpecException;
-import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.store.ArtifactStore;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
@@ -64,12 +67,27 @@ public class SourceActivitiesImpl implements SourceActivities {
         throw new StageFailure(Failures.INVALID_SPEC, "repository \"" + repository + "\" is a relative path;"
             + " workers need an absolute path or a URL");
       }
+      // nothing is fetched from a repository the operator's policy does not name
+      Policy policy = context.policy();
+      if (input.spec() != null) {
+        policy.requireRepository(input.spec().project(), repository);
+      } else {
+        policy.requireSomeProjectAllows(repository);
+      }
       GitCache.ResolvedTag tag = git.fetchTag(repository, input.tag());
       requireExpectedCommit(input.tag(), tag.commit(), input.expectedCommit(), "the workflow input");
       ReleaseSpec spec = input.spec() != null ? normalize(input.spec()) : specFromCommit(input, tag);
-      if (spec.requiresTagSignature()) {
-        try (Repository repo = git.open(repository, tag.tag(), tag.commit())) {
-          TagSignatures.verify(repo, tag, spec.tagSignature());
+      policy.requireRepository(spec.project(), repository);
+      ProjectPolicy project = policy.project(spec.project());
+      try (Repository repo = git.open(repository, tag.tag(), tag.commit())) {
+        if (project.tagSignature() != null && project.tagSignature().enforced()) {
+          TagSignatures.verify(repo, tag, project.tagSignature());
+        }
+        if (spec.source().includeSubmodules()) {
+          for (DeclaredSubmodules.Submodule submodule : DeclaredSubmodules.of(repo, tag.commit())) {
+            policy.requireSubmodule(spec.project(), submodule.path(), GitCache.resolveUrl(repository,
+                submodule.url()));
+          }
         }
       }
       return new Checkout(repository, tag.tag(), tag.commit(), tag.tree(), tag.commitTime(), spec,
@@ -84,6 +102,8 @@ public class SourceActivitiesImpl implements SourceActivities {
       SourceSpec source = checkout.spec().source();
       List<Repository> submodules = new ArrayList<>();
       GitTreeEntries.Submodules fetchSubmodule = (path, url, commit) -> {
+        context.policy().requireSubmodule(checkout.spec().project(), path,
+            GitCache.resolveUrl(checkout.repository(), url));
         Repository sub = git.openSubmodule(checkout.repository(), path, url, commit);
         submodules.add(sub);
         return sub;
@@ -198,7 +218,7 @@ public class SourceActivitiesImpl implements SourceActivities {
     ReleaseSpec spec;
     try {
       spec = SpecLoader.load(yaml, origin, new SpecLoader.Overrides(input.repository(), input.version()));
-    } catch (SpecException e) {
+    } catch (ConfigException e) {
       throw new StageFailure(Failures.INVALID_SPEC, e.getMessage());
     }
     if (!spec.tag().equals(input.tag())) {
@@ -212,7 +232,7 @@ public class SourceActivitiesImpl implements SourceActivities {
   private static ReleaseSpec normalize(ReleaseSpec spec) {
     try {
       return SpecLoader.normalize(spec, "workflow input");
-    } catch (SpecException e) {
+    } catch (ConfigException e) {
       throw new StageFailure(Failures.INVALID_SPEC, e.getMessage());
     }
   }

@@ -77,8 +77,13 @@ public final class StageActivity {
    * and upload bodies heartbeat with their progress instead.
    */
   public static <T> Body<T> alive(Body<T> body) {
+    return alive(Liveness.SHARED, body);
+  }
+
+  /** {@link #alive(Body)} with the ticks of this ticker. */
+  static <T> Body<T> alive(Liveness.Ticker ticker, Body<T> body) {
     return stage -> {
-      try (Liveness liveness = Liveness.start(Activity.getExecutionContext())) {
+      try (Liveness liveness = Liveness.start(Activity.getExecutionContext(), ticker)) {
         return body.run(stage);
       }
     };

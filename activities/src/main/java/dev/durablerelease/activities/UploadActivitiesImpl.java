@@ -1,14 +1,17 @@
 package dev.durablerelease.activities;
 
+import dev.durablerelease.activity.GrantRequest;
 import dev.durablerelease.activity.Publication;
 import dev.durablerelease.activity.PublishedRelease;
+import dev.durablerelease.activity.TargetGrant;
 import dev.durablerelease.activity.UploadActivities;
 import dev.durablerelease.activity.UploadInput;
+import dev.durablerelease.policy.TargetPolicy;
 import dev.durablerelease.publish.PublishLedger;
 import dev.durablerelease.publish.PublishTarget;
 import dev.durablerelease.publish.Publisher;
+import dev.durablerelease.publish.ReleaseTargets;
 import dev.durablerelease.publish.Targets;
-import dev.durablerelease.spec.UploadSpec;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.io.IOException;
@@ -29,23 +32,39 @@ public class UploadActivitiesImpl implements UploadActivities {
     this(context, System.getenv());
   }
 
-  /** @param env the environment {@code env:} references in the spec are read from */
+  /** @param env the environment {@code env:} references in the policy are read from */
   public UploadActivitiesImpl(WorkerContext context, Map<String, String> env) {
     this.context = context;
     this.env = env;
   }
 
   @Override
+  public TargetGrant grantTargets(GrantRequest request) {
+    return StageActivity.run(context, stage -> {
+      List<TargetPolicy> targets =
+          ReleaseTargets.resolve(context.policy(), request.project(), request.version(), request.targets());
+      List<TargetGrant.GrantedTarget> granted = new ArrayList<>();
+      for (int i = 0; i < targets.size(); i++) {
+        granted.add(new TargetGrant.GrantedTarget(request.targets().get(i).target(),
+            ReleaseTargets.publicUrl(targets.get(i).url())));
+      }
+      return new TargetGrant(granted, stage.finished());
+    });
+  }
+
+  @Override
   public Publication upload(UploadInput input) {
     return StageActivity.run(context, StageActivity.alive(stage -> {
       ActivityExecutionContext activity = Activity.getExecutionContext();
+      List<TargetPolicy> granted = resolve(input);
       List<PublishTarget> targets = new ArrayList<>();
       try {
-        for (UploadSpec target : input.targets()) {
+        for (TargetPolicy target : granted) {
           targets.add(Targets.open(target, env));
         }
         Publisher.Outcome outcome = publisher(activity).publish(targets, input.files(), input.dryRun());
-        return new Publication(input.targets().stream().map(UploadSpec::url).toList(), outcome.written(),
+        return new Publication(granted.stream().map(t -> ReleaseTargets.publicUrl(t.url())).toList(),
+            outcome.written(),
             stage.finished(), input.dryRun(), outcome.alreadyPublished(), outcome.resumed(), outcome.wouldPublish());
       } finally {
         closeAll(targets);
@@ -58,7 +77,7 @@ public class UploadActivitiesImpl implements UploadActivities {
     return StageActivity.run(context, StageActivity.alive(stage -> {
       List<PublishTarget> targets = new ArrayList<>();
       try {
-        for (UploadSpec target : content.targets()) {
+        for (TargetPolicy target : resolve(content)) {
           targets.add(Targets.open(target, env));
         }
         PublishedRelease published = publisher(Activity.getExecutionContext())
@@ -79,7 +98,7 @@ public class UploadActivitiesImpl implements UploadActivities {
     StageActivity.run(context, StageActivity.alive(stage -> {
       List<PublishTarget> targets = new ArrayList<>();
       try {
-        for (UploadSpec target : input.targets()) {
+        for (TargetPolicy target : resolve(input)) {
           targets.add(Targets.open(target, env));
         }
         publisher(Activity.getExecutionContext()).discardStaging(targets);
@@ -88,6 +107,11 @@ public class UploadActivitiesImpl implements UploadActivities {
         closeAll(targets);
       }
     }));
+  }
+
+  /** The targets of this worker's policy the release asked for; checked again here, not taken from the input. */
+  private List<TargetPolicy> resolve(UploadInput input) {
+    return ReleaseTargets.resolve(context.policy(), input.project(), input.version(), input.targets());
   }
 
   private Publisher publisher(ActivityExecutionContext activity) {

@@ -1,6 +1,7 @@
 package dev.durablerelease.archive;
 
 import dev.durablerelease.activity.StageFailure;
+import dev.durablerelease.git.DeclaredSubmodules;
 import dev.durablerelease.activity.Failures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -154,28 +155,12 @@ public final class GitTreeEntries {
 
   /** The URL {@code .gitmodules} of the commit gives for the submodule at {@code path}. */
   private static String submoduleUrl(Repository repo, RevCommit commit, String path) throws IOException {
-    String text;
-    try (TreeWalk tw = TreeWalk.forPath(repo, Constants.DOT_GIT_MODULES, commit.getTree())) {
-      if (tw == null) {
-        throw badTree(path + " is a submodule but the commit has no " + Constants.DOT_GIT_MODULES);
-      }
-      text = new String(repo.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
-    }
-    Config config = new Config();
-    try {
-      config.fromText(text);
-    } catch (ConfigInvalidException e) {
-      throw badTree(Constants.DOT_GIT_MODULES + " cannot be read: " + e.getMessage());
-    }
-    for (String name : config.getSubsections("submodule")) {
-      if (path.equals(config.getString("submodule", name, "path"))) {
-        String url = config.getString("submodule", name, "url");
-        if (url != null) {
-          return url;
-        }
-      }
-    }
-    throw badTree(path + " is a submodule but " + Constants.DOT_GIT_MODULES + " gives no url for it");
+    return DeclaredSubmodules.of(repo, commit.getTree()).stream()
+        .filter(s -> s.path().equals(path))
+        .map(DeclaredSubmodules.Submodule::url)
+        .findFirst()
+        .orElseThrow(() -> badTree(path + " is a submodule but " + Constants.DOT_GIT_MODULES
+            + " gives no url for it"));
   }
 
   private static Optional<String> decode(byte[] bytes) {

@@ -115,7 +115,7 @@ public final class GitCache {
   }
 
   /** A submodule URL as git resolves it: {@code ./x} and {@code ../x} are relative to the superproject's location. */
-  static String resolveUrl(String superRepository, String url) {
+  public static String resolveUrl(String superRepository, String url) {
     if (!url.startsWith("./") && !url.startsWith("../")) {
       return url;
     }

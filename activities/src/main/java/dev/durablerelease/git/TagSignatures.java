@@ -2,7 +2,7 @@ package dev.durablerelease.git;
 
 import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
-import dev.durablerelease.spec.TagSignatureSpec;
+import dev.durablerelease.policy.TagSignaturePolicy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,19 +38,19 @@ import org.eclipse.jgit.revwalk.RevTag;
 import org.eclipse.jgit.revwalk.RevWalk;
 
 /**
- * Checks that a release tag is annotated and signed by a key the spec trusts (CPython's {@code verify-input}).
+ * Checks that a release tag is annotated and signed by a key the operator's policy trusts (CPython's {@code verify-input}).
  *
- * <p>SSH signatures go through JGit's verifier ({@code org.eclipse.jgit.ssh.apache}) with the spec's allowed-signers
+ * <p>SSH signatures go through JGit's verifier ({@code org.eclipse.jgit.ssh.apache}) with the policy's allowed-signers
  * file. For OpenPGP, JGit's BouncyCastle verifier reads keys only from one GnuPG home per JVM ({@code jgit.gpg.home},
  * fixed when the class loads), so JGit splits the tag into payload and signature and BouncyCastle checks it against
- * the spec's keyring: each release uses its own keys.
+ * the policy's keyring: each project uses its own keys.
  */
 public final class TagSignatures {
   private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private TagSignatures() {}
 
-  public static void verify(Repository repo, GitCache.ResolvedTag tag, TagSignatureSpec spec) throws IOException {
+  public static void verify(Repository repo, GitCache.ResolvedTag tag, TagSignaturePolicy spec) throws IOException {
     if (tag.tagObject() == null) {
       throw refused("tag " + tag.tag() + " is a lightweight tag; tagSignature.required needs an annotated tag signed by "
           + expected(spec) + ". Tag with git tag -s");
@@ -76,7 +76,7 @@ public final class TagSignatures {
     }
   }
 
-  private static void verifySsh(Repository repo, GitCache.ResolvedTag tag, RevTag revTag, TagSignatureSpec spec)
+  private static void verifySsh(Repository repo, GitCache.ResolvedTag tag, RevTag revTag, TagSignaturePolicy spec)
       throws IOException {
     if (spec.allowedSigners() == null) {
       throw refused("tag " + tag.tag() + " is signed with an SSH key but tagSignature has no allowedSigners; it must"
@@ -92,7 +92,7 @@ public final class TagSignatures {
     }
   }
 
-  private static void verifyOpenPgp(GitCache.ResolvedTag tag, byte[] payload, byte[] armored, TagSignatureSpec spec)
+  private static void verifyOpenPgp(GitCache.ResolvedTag tag, byte[] payload, byte[] armored, TagSignaturePolicy spec)
       throws IOException {
     if (spec.gpgKeyring() == null) {
       throw refused("tag " + tag.tag() + " is signed with an OpenPGP key but tagSignature has no gpgKeyring; it must be"
@@ -148,8 +148,8 @@ public final class TagSignatures {
     return null;
   }
 
-  /** What the spec trusts, for error messages: key fingerprints with their user ids, and SSH principals. */
-  static String expected(TagSignatureSpec spec) {
+  /** What the policy trusts, for error messages: key fingerprints with their user ids, and SSH principals. */
+  static String expected(TagSignaturePolicy spec) {
     List<String> trusted = new ArrayList<>();
     if (spec.gpgKeyring() != null) {
       trusted.add("a key of " + spec.gpgKeyring() + describeKeys(spec.gpgKeyring()));

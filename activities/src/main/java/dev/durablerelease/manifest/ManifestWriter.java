@@ -38,7 +38,7 @@ public final class ManifestWriter {
     ReleaseManifest manifest = new ReleaseManifest(ReleaseManifest.SCHEMA, c.spec().project(), c.spec().version(),
         c.repository(), c.tag(), c.commit(), c.tree(), Instant.ofEpochSecond(c.commitTime()).toString(),
         c.specDigest(), workflowId, runId, artifacts, logs, stages, input.targets(), input.operatorEvents(),
-        stages.stream().noneMatch(s -> CommandRunner.NONE.equals(s.sandbox())));
+        stages.stream().noneMatch(s -> CommandRunner.NONE.equals(s.sandbox())), input.signing(), input.approvals());
     return JSON.writeValueAsBytes(manifest);
   }
 

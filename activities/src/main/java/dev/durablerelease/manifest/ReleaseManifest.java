@@ -1,6 +1,7 @@
 package dev.durablerelease.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.durablerelease.activity.SignedDecision;
 import dev.durablerelease.contract.OperatorEvent;
 import java.util.List;
 
@@ -24,6 +25,10 @@ import java.util.List;
  * @param targets where the release is published
  * @param operatorEvents operators' decisions before the manifest was written (retries, skips)
  * @param sandboxed false when a stage ran project code (tests, docs) without a sandbox ({@code --unsafe-no-sandbox})
+ * @param signing how the files are signed: {@code public}, {@code private}, or {@code dev} (a throwaway instance
+ *     whose {@code trusted_root.json} is trusted by no one else); absent when they are not
+ * @param approvals the approvers' signed approvals: check one with {@code ssh-keygen -Y verify -n NAMESPACE -I
+ *     APPROVER -f allowed_signers -s SIG < statement}
  */
 public record ReleaseManifest(
     String schema,
@@ -42,7 +47,9 @@ public record ReleaseManifest(
     List<StageEntry> stages,
     List<String> targets,
     List<OperatorEvent> operatorEvents,
-    boolean sandboxed) {
+    boolean sandboxed,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String signing,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SignedDecision> approvals) {
 
   public static final String SCHEMA = "https://durablerelease.dev/release/v1";
 

@@ -8,12 +8,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.ProvenanceInput;
+import dev.durablerelease.activity.SignedDecision;
 import dev.durablerelease.contract.ArtifactRef;
-import dev.durablerelease.contract.StageState;
 import dev.durablerelease.contract.OperatorEvent;
+import dev.durablerelease.contract.StageState;
 import dev.durablerelease.contract.StageStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 
 /**
  * Writes {@code provenance.intoto.json}: an in-toto Statement v1 whose predicate is SLSA Provenance v1. Subjects are the
@@ -98,6 +101,18 @@ public final class ProvenanceWriter {
         // decided by a program on the operator's behalf (release run with no terminal to ask), not by them
         annotations.put("automatic", true);
       }
+    }
+    // signed approvals, each checkable by anyone with ssh-keygen -Y verify (content is the exact signed text)
+    for (SignedDecision approval : input.approvals()) {
+      stages.addObject().put("name", "approval:" + approval.approver())
+          .put("content", Base64.getEncoder().encodeToString(approval.statement().getBytes(StandardCharsets.UTF_8)))
+          .put("mediaType", "application/json")
+          .putObject("annotations")
+          .put("approver", approval.approver())
+          .put("publicKey", approval.publicKey())
+          .put("fingerprint", approval.fingerprint())
+          .put("namespace", approval.namespace())
+          .put("signature", approval.signature());
     }
     return JSON.writeValueAsBytes(statement);
   }

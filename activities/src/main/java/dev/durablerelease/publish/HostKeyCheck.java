@@ -54,7 +54,7 @@ final class HostKeyCheck implements ServerKeyVerifier {
     String server = port == 22 ? host : "[" + host + "]:" + port;
     if (pinned != null) {
       return presented.equals(pinned) ? null : target + ": host key mismatch: " + server + " presented " + presented
-          + " but the spec pins hostKey " + pinned + "; if the server's key was changed on purpose, update hostKey,"
+          + " but the operator's policy pins hostKey " + pinned + "; if the server's key was changed on purpose, update hostKey,"
           + " otherwise someone may be intercepting the connection";
     }
     List<String> listed = new ArrayList<>();

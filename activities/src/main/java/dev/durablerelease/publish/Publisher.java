@@ -182,7 +182,7 @@ public final class Publisher {
     for (String url : staging.targets()) {
       Optional<PublishTarget> target = targets.stream().filter(t -> t.url().equals(url)).findFirst();
       if (target.isEmpty()) {
-        failed.add(url + staging(staging.run()) + ": the spec has no such target any more");
+        failed.add(url + staging(staging.run()) + ": the policy has no such target any more");
         continue;
       }
       try {

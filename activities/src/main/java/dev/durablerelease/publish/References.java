@@ -9,7 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Secrets named in the spec by reference ({@code env:NAME}, {@code file:/PATH}), read on the upload worker. */
+/** Secrets named in the operator's policy by reference ({@code env:NAME}, {@code file:/PATH}), read on the upload worker. */
 final class References {
   private References() {}
 
@@ -20,7 +20,7 @@ final class References {
       String value = env.get(name);
       if (value == null || value.isEmpty()) {
         throw new StageFailure(Failures.TARGET_REFUSED, field + " " + reference + ": the variable " + name
-            + " is not set on this upload worker; set it in the worker's environment (never in the spec)");
+            + " is not set on this upload worker; set it in the worker's environment (never in the policy file)");
       }
       return value;
     }

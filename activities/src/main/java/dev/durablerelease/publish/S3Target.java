@@ -2,7 +2,7 @@ package dev.durablerelease.publish;
 
 import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
-import dev.durablerelease.spec.UploadSpec;
+import dev.durablerelease.policy.TargetPolicy;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.store.S3Multipart;
 import dev.durablerelease.store.Stores;
@@ -60,16 +60,16 @@ final class S3Target implements PublishTarget {
     this.parts = parts;
   }
 
-  static S3Target open(UploadSpec spec, Map<String, String> env) {
-    URI uri = URI.create(spec.url());
-    AwsCredentialsProvider credentials = spec.accessKeyId() == null
+  static S3Target open(TargetPolicy target, Map<String, String> env) {
+    URI uri = URI.create(target.url());
+    AwsCredentialsProvider credentials = target.accessKeyId() == null
         ? DefaultCredentialsProvider.builder().build()
         : StaticCredentialsProvider.create(AwsBasicCredentials.create(
-            References.resolve(spec.accessKeyId(), "accessKeyId", env),
-            References.resolve(spec.secretAccessKey(), "secretAccessKey", env)));
-    S3Client s3 = Stores.s3Client(spec.endpoint(), spec.region(), Boolean.TRUE.equals(spec.pathStyle()), credentials);
+            References.resolve(target.accessKeyId(), "accessKeyId", env),
+            References.resolve(target.secretAccessKey(), "secretAccessKey", env)));
+    S3Client s3 = Stores.s3Client(target.endpoint(), target.region(), Boolean.TRUE.equals(target.pathStyle()), credentials);
     String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/+", "");
-    return new S3Target(spec.url(), s3, uri.getHost(), path,
+    return new S3Target(target.url(), s3, uri.getHost(), path,
         new PartSizes(UPLOAD_IN_PARTS_ABOVE, UPLOAD_PART, COPY_IN_PARTS_ABOVE, COPY_PART));
   }
 

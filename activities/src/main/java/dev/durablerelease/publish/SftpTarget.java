@@ -2,7 +2,7 @@ package dev.durablerelease.publish;
 
 import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
-import dev.durablerelease.spec.UploadSpec;
+import dev.durablerelease.policy.TargetPolicy;
 import dev.durablerelease.store.Digests;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,27 +47,27 @@ final class SftpTarget implements PublishTarget {
   }
 
   /** Connects and logs in; refused credentials and host keys are non-retryable failures that say which. */
-  static SftpTarget connect(UploadSpec spec, Map<String, String> env) throws IOException {
-    URI uri = URI.create(spec.url());
+  static SftpTarget connect(TargetPolicy target, Map<String, String> env) throws IOException {
+    URI uri = URI.create(target.url());
     int port = uri.getPort() < 0 ? 22 : uri.getPort();
     String user = uri.getUserInfo();
-    HostKeyCheck hostKeys = new HostKeyCheck(spec.url(), uri.getHost(), port, spec.hostKey(),
-        spec.knownHosts() == null ? null : Path.of(spec.knownHosts()));
+    HostKeyCheck hostKeys = new HostKeyCheck(target.url(), uri.getHost(), port, target.hostKey(),
+        target.knownHosts() == null ? null : Path.of(target.knownHosts()));
     SshClient client = SshClient.setUpDefaultClient();
-    // only what the spec says: no ~/.ssh/config rewriting the host, no ~/.ssh/id_* keys of the worker's user
+    // only what the policy says: no ~/.ssh/config rewriting the host, no ~/.ssh/id_* keys of the worker's user
     client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
     client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
     client.setServerKeyVerifier(hostKeys);
     client.start();
     try {
       ClientSession session = client.connect(user, uri.getHost(), port).verify(TIMEOUT).getSession();
-      if (spec.key() != null) {
-        for (KeyPair key : loadKeys(session, spec.key())) {
+      if (target.key() != null) {
+        for (KeyPair key : loadKeys(session, target.key())) {
           session.addPublicKeyIdentity(key);
         }
       }
-      if (spec.password() != null) {
-        session.addPasswordIdentity(References.resolve(spec.password(), "password", env));
+      if (target.password() != null) {
+        session.addPasswordIdentity(References.resolve(target.password(), "password", env));
       }
       try {
         session.auth().verify(TIMEOUT);
@@ -76,15 +76,15 @@ final class SftpTarget implements PublishTarget {
           throw new StageFailure(Failures.TARGET_REFUSED, hostKeys.refusal());
         }
         if (String.valueOf(e.getMessage()).contains("No more authentication methods available")) {
-          throw new StageFailure(Failures.TARGET_REFUSED, spec.url() + ": the server refused to log in " + user
-              + " with " + (spec.key() != null ? "the key " + spec.key() : "the password " + spec.password())
+          throw new StageFailure(Failures.TARGET_REFUSED, target.url() + ": the server refused to log in " + user
+              + " with " + (target.key() != null ? "the key " + target.key() : "the password " + target.password())
               + "; check the credentials and the server's authorized_keys for " + user);
         }
         throw e;
       }
       SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
       String path = uri.getPath().endsWith("/") ? uri.getPath() : uri.getPath() + "/";
-      return new SftpTarget(spec.url(), path, client, sftp);
+      return new SftpTarget(target.url(), path, client, sftp);
     } catch (IOException | RuntimeException e) {
       client.stop();
       throw e;

@@ -2,7 +2,7 @@ package dev.durablerelease.publish;
 
 import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
-import dev.durablerelease.spec.UploadSpec;
+import dev.durablerelease.policy.TargetPolicy;
 import dev.durablerelease.store.Digests;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import java.util.Optional;
 /**
  * An {@code https://[user@]host/path/} target: a WebDAV folder (nginx's dav module, Apache mod_dav, a Maven-style
  * repository that speaks WebDAV) written with PUT, staged files moved into place with MOVE; basic authentication with
- * the user from the URL and the spec's password reference. Throttling (429, 503) is retried here, after the server's
+ * the user from the URL and the policy's password reference. Throttling (429, 503) is retried here, after the server's
  * Retry-After when it gives one.
  */
 final class WebDavTarget implements PublishTarget {
@@ -47,20 +47,20 @@ final class WebDavTarget implements PublishTarget {
     this.authorization = authorization;
   }
 
-  static WebDavTarget open(UploadSpec spec, Map<String, String> env) {
-    URI uri = URI.create(spec.url());
+  static WebDavTarget open(TargetPolicy target, Map<String, String> env) {
+    URI uri = URI.create(target.url());
     String user = uri.getUserInfo();
     String authorization = null;
     if (user != null) {
-      String password = spec.password() == null ? "" : References.resolve(spec.password(), "password", env);
+      String password = target.password() == null ? "" : References.resolve(target.password(), "password", env);
       authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
           .getBytes(StandardCharsets.UTF_8));
     }
     try {
       URI base = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
-      return new WebDavTarget(spec.url(), base, user, authorization);
+      return new WebDavTarget(target.url(), base, user, authorization);
     } catch (URISyntaxException e) {
-      throw new StageFailure(Failures.INVALID_SPEC, spec.url() + " is not a valid URL: " + e.getReason());
+      throw new StageFailure(Failures.INVALID_SPEC, target.url() + " is not a valid URL: " + e.getReason());
     }
   }
 

@@ -1,6 +1,6 @@
 package dev.durablerelease.sign;
 
-import dev.durablerelease.spec.SignSpec;
+import dev.durablerelease.policy.SigningPolicy;
 import dev.sigstore.VerificationOptions;
 import dev.sigstore.strings.RegexSyntaxException;
 import dev.sigstore.strings.StringMatcher;
@@ -26,9 +26,9 @@ public record IdentityPolicy(String identity, String issuer) {
   }
 
   private static StringMatcher matcher(String expected) {
-    if (expected.startsWith(SignSpec.REGEX_PREFIX)) {
+    if (expected.startsWith(SigningPolicy.REGEX_PREFIX)) {
       try {
-        return StringMatcher.regex(expected.substring(SignSpec.REGEX_PREFIX.length()));
+        return StringMatcher.regex(expected.substring(SigningPolicy.REGEX_PREFIX.length()));
       } catch (RegexSyntaxException e) {
         throw new IllegalArgumentException("\"" + expected + "\" is not a valid regular expression", e);
       }

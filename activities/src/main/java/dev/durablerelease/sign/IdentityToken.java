@@ -28,15 +28,15 @@ public final class IdentityToken {
     this.source = source;
   }
 
-  /** A reference from the spec, resolved against this worker's environment and files. */
+  /** A reference from the operator's policy, resolved against this worker's environment and files. */
   public static IdentityToken fromReference(String reference, Map<String, String> env) {
     if (reference.startsWith("env:")) {
       String name = reference.substring("env:".length());
       return new IdentityToken(reference, () -> {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
-          throw new UnavailableException("sign.identityToken " + reference + ": the variable " + name
-              + " is not set on this sign worker; set it in the worker's environment (never in the spec)");
+          throw new UnavailableException("signing.identityToken " + reference + ": the variable " + name
+              + " is not set on this sign worker; set it in the worker's environment (never in the policy file)");
         }
         return value.trim();
       });
@@ -47,10 +47,10 @@ public final class IdentityToken {
         try {
           return Files.readString(file, StandardCharsets.UTF_8).trim();
         } catch (NoSuchFileException e) {
-          throw new UnavailableException("sign.identityToken " + reference + ": " + file
+          throw new UnavailableException("signing.identityToken " + reference + ": " + file
               + " does not exist on this sign worker; write a fresh token there before the sign stage runs");
         } catch (IOException e) {
-          throw new UnavailableException("sign.identityToken " + reference + ": cannot read " + file + ": "
+          throw new UnavailableException("signing.identityToken " + reference + ": cannot read " + file + ": "
               + e.getMessage());
         }
       });
@@ -59,13 +59,13 @@ public final class IdentityToken {
       GithubActionsOidcClient github = GithubActionsOidcClient.builder().build();
       return new IdentityToken(reference, () -> {
         if (!github.isEnabled(env)) {
-          throw new UnavailableException("sign.identityToken github-actions: this sign worker is not in a GitHub"
+          throw new UnavailableException("signing.identityToken github-actions: this sign worker is not in a GitHub"
               + " Actions job that may request tokens; give the job `permissions: id-token: write`");
         }
         try {
           return github.getIDToken(env).getIdToken();
         } catch (Exception e) {
-          throw new UnavailableException("sign.identityToken github-actions: " + e.getMessage());
+          throw new UnavailableException("signing.identityToken github-actions: " + e.getMessage());
         }
       });
     }

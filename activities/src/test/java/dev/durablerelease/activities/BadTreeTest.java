@@ -9,6 +9,8 @@ import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.SampleStagesTestBase;
+import dev.durablerelease.testing.StageHarness;
+import dev.durablerelease.testing.TestPolicies;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -155,6 +157,19 @@ class BadTreeTest extends SampleStagesTestBase {
 
     setSource("  submodules: include\n");
     retag("include submodules");
+    // the operator's policy allows no submodule URL: refused at checkout, before anything is fetched from it
+    ApplicationFailure refused = failure(this::build);
+    assertThat(refused.getType()).isEqualTo(Failures.POLICY_REFUSED);
+    assertThat(refused.getOriginalMessage()).contains("submodule lib/greet of hello is fetched from " + subDir)
+        .contains("allows no submodule URL");
+
+    stages.close();
+    stages = new StageHarness(tmp.resolve("worker"), TestPolicies.of("""
+        projects:
+          hello:
+            repositories: ["**"]
+            submodules: {allow: ["%s"]}
+        """.formatted(subDir)));
     Archives archives = build();
     Path file = tmp.resolve("hello-1.0.0.tar.gz");
     stages.context().store().copyTo(archives.primary(), file);

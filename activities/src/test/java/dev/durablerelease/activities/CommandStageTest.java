@@ -48,7 +48,7 @@ class CommandStageTest extends SampleStagesTestBase {
   private CommandInput command(String command, String timeout, Map<String, String> env, List<String> outputs,
       LimitsSpec limits) {
     return new CommandInput("testSource", archives.primary(), "hello-1.0.0", command, timeout, env, outputs,
-        List.of("tar.gz", "zip"), "hello-1.0.0-docs", checkout.commitTime(), false, limits);
+        List.of("tar.gz", "zip"), "hello-1.0.0-docs", checkout.commitTime(), false, limits, "hello");
   }
 
   /** The files of a stored archive with their digests, unpacked by the same code the test stage uses. */

@@ -6,14 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.SignInput;
 import dev.durablerelease.activity.Signatures;
+import dev.durablerelease.command.CommandRunner;
+import dev.durablerelease.contract.ArtifactKind;
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.policy.Policy;
+import dev.durablerelease.policy.ProjectPolicy;
+import dev.durablerelease.policy.SigningPolicy;
 import dev.durablerelease.sign.IdentityPolicy;
 import dev.durablerelease.sign.SigstoreVerifier;
 import dev.durablerelease.sign.dev.DevSigstore;
-import dev.durablerelease.spec.SignSpec;
 import dev.durablerelease.store.Digests;
+import dev.durablerelease.testing.Approvers.Approver;
+import dev.durablerelease.testing.Approvers;
 import dev.durablerelease.testing.StageHarness;
-import dev.durablerelease.contract.ArtifactKind;
-import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.testing.TestPolicies;
 import dev.sigstore.TrustedRootProvider;
 import dev.sigstore.bundle.Bundle;
 import io.grpc.Metadata;
@@ -28,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,13 +78,25 @@ class SignStageTest {
     }
   }
 
-  /** A private-mode spec for a stack the test runs, the token in a file as a CI job would leave it. */
-  private SignSpec privateSpec(DevSigstore sigstore, String token, String expectIdentity) throws Exception {
+  /** A private-mode policy for a stack the test runs, the token in a file as a CI job would leave it. */
+  private SigningPolicy privateSpec(DevSigstore sigstore, String token, String expectIdentity) throws Exception {
     Path trust = sigstore.writeTrustFiles(tmp.resolve("trust"));
     Path tokenFile = Files.writeString(tmp.resolve("id-token"), token);
-    return new SignSpec(SignSpec.PRIVATE, "file:" + tokenFile, trust.resolve("trusted_root.json").toString(),
+    return new SigningPolicy(SigningPolicy.PRIVATE, "file:" + tokenFile, trust.resolve("trusted_root.json").toString(),
         trust.resolve("signing_config.json").toString(), expectIdentity, DevSigstore.ISSUER);
   }
+
+  /** Signs the files on a sign worker of the same host whose policy signs hello this way. */
+  private Signatures sign(SigningPolicy signing) {
+    Policy policy = new Policy("test policy", false, ProjectPolicy.EMPTY, Map.of("hello",
+        new ProjectPolicy(List.of("**"), null, signing, null, null, null)), Map.of(), Map.of());
+    try (StageHarness signer = new StageHarness(tmp.resolve("worker"), CommandRunner.sandboxed(), "sign-worker",
+        policy)) {
+      return signer.sign().sign(new SignInput("hello", "1.0.0", files, List.of(), false));
+    }
+  }
+
+  private static final SigningPolicy DEV = new SigningPolicy(SigningPolicy.DEV, null, null, null, null, null);
 
   private void assertVerifies(Signatures signatures, Path trustedRoot, IdentityPolicy policy) throws Exception {
     SigstoreVerifier verifier = new SigstoreVerifier(TrustedRootProvider.from(trustedRoot));
@@ -94,8 +113,7 @@ class SignStageTest {
 
   @Test
   void devModeSignsEveryFileAndPublishesTheTrustedRootItUsed() throws Exception {
-    Signatures signatures = stages.sign().sign(new SignInput(new SignSpec(SignSpec.DEV, null, null, null, null, null),
-        files));
+    Signatures signatures = sign(DEV);
 
     assertThat(signatures.identity()).isEqualTo(DevSigstore.localIdentity());
     assertThat(signatures.issuer()).isEqualTo(DevSigstore.ISSUER);
@@ -107,10 +125,34 @@ class SignStageTest {
   }
 
   @Test
+  void nothingIsSignedWithoutTheApprovalsThePolicyAsks() throws Exception {
+    Approver erin = Approvers.create(tmp.resolve("keys"), "erin");
+    Policy policy = TestPolicies.of("""
+        projects:
+          hello:
+            repositories: ["**"]
+            signing: {mode: dev}
+            approval: {approvals: 1, approvers: [erin]}
+        approvers:
+          erin: %s
+        """.formatted(erin.publicKey()));
+    long blobsBefore = blobCount();
+    try (StageHarness signer = new StageHarness(tmp.resolve("worker"), CommandRunner.sandboxed(), "sign-worker",
+        policy)) {
+      ApplicationFailure f = failure(() -> signer.sign().sign(new SignInput("hello", "1.0.0", files, List.of(),
+          false)));
+      assertThat(f.getType()).isEqualTo(Failures.APPROVAL_REFUSED);
+      assertThat(f.getOriginalMessage()).contains("hello 1.0.0 needs 1 approvals by distinct approvers (erin)")
+          .contains("has 0; nothing was signed");
+    }
+    assertThat(blobCount()).isEqualTo(blobsBefore);
+  }
+
+  @Test
   void privateDeploymentSignsWithTheTokenFromTheReferencedFile() throws Exception {
     try (DevSigstore sigstore = DevSigstore.start()) {
-      SignSpec spec = privateSpec(sigstore, sigstore.mintToken(SIGNER, Duration.ofMinutes(5)), SIGNER);
-      Signatures signatures = stages.sign().sign(new SignInput(spec, files));
+      SigningPolicy spec = privateSpec(sigstore, sigstore.mintToken(SIGNER, Duration.ofMinutes(5)), SIGNER);
+      Signatures signatures = sign(spec);
       assertThat(signatures.trustedRoot()).as("a real deployment's root is not republished").isNull();
       assertVerifies(signatures, Path.of(spec.trustedRoot()), new IdentityPolicy(SIGNER, DevSigstore.ISSUER));
     }
@@ -123,8 +165,7 @@ class SignStageTest {
     String altered = Digests.sha256Hex(blob(archive.sha256()));
     long blobsBefore = blobCount();
 
-    ApplicationFailure f = failure(() -> stages.sign().sign(
-        new SignInput(new SignSpec(SignSpec.DEV, null, null, null, null, null), files)));
+    ApplicationFailure f = failure(() -> sign(DEV));
 
     assertThat(f.getType()).isEqualTo(Failures.DIGEST_MISMATCH);
     assertThat(f.isNonRetryable()).isTrue();
@@ -136,11 +177,11 @@ class SignStageTest {
   @Test
   void bundleThatDoesNotMatchTheExpectedIdentityFailsTheStage() throws Exception {
     try (DevSigstore sigstore = DevSigstore.start()) {
-      SignSpec spec = privateSpec(sigstore, sigstore.mintToken(SIGNER, Duration.ofMinutes(5)), "someone@example.org");
-      ApplicationFailure f = failure(() -> stages.sign().sign(new SignInput(spec, files)));
+      SigningPolicy spec = privateSpec(sigstore, sigstore.mintToken(SIGNER, Duration.ofMinutes(5)), "someone@example.org");
+      ApplicationFailure f = failure(() -> sign(spec));
       assertThat(f.getType()).isEqualTo(Failures.SIGNATURE_INVALID);
       assertThat(f.getOriginalMessage()).contains("hello-1.0.0.tar.gz does not verify as identity someone@example.org")
-          .contains("check sign.expectIdentity");
+          .contains("check signing.expectIdentity");
     }
   }
 
@@ -148,8 +189,8 @@ class SignStageTest {
   void expiredTokenIsRefusedWithoutRetryAndTheErrorNeverShowsTheToken() throws Exception {
     try (DevSigstore sigstore = DevSigstore.start()) {
       String token = sigstore.mintToken(SIGNER, Duration.ofMinutes(-1));
-      SignSpec spec = privateSpec(sigstore, token, SIGNER);
-      ApplicationFailure f = failure(() -> stages.sign().sign(new SignInput(spec, files)));
+      SigningPolicy spec = privateSpec(sigstore, token, SIGNER);
+      ApplicationFailure f = failure(() -> sign(spec));
       assertThat(f.getType()).isEqualTo(Failures.SIGNING_REFUSED);
       assertThat(f.isNonRetryable()).isTrue();
       assertThat(f.getOriginalMessage()).contains("UNAUTHENTICATED: the identity token has expired")
@@ -161,11 +202,11 @@ class SignStageTest {
   @Test
   void missingTokenFileNamesTheReference() throws Exception {
     try (DevSigstore sigstore = DevSigstore.start()) {
-      SignSpec spec = privateSpec(sigstore, "unused", SIGNER);
+      SigningPolicy spec = privateSpec(sigstore, "unused", SIGNER);
       Files.delete(tmp.resolve("id-token"));
-      ApplicationFailure f = failure(() -> stages.sign().sign(new SignInput(spec, files)));
+      ApplicationFailure f = failure(() -> sign(spec));
       assertThat(f.getType()).isEqualTo(Failures.SIGNING_REFUSED);
-      assertThat(f.getOriginalMessage()).contains("sign.identityToken " + spec.identityToken())
+      assertThat(f.getOriginalMessage()).contains("signing.identityToken " + spec.identityToken())
           .contains("does not exist on this sign worker");
     }
   }
@@ -173,8 +214,8 @@ class SignStageTest {
   @Test
   void caThatIsUnavailableGivesARetryableFailure() throws Exception {
     try (DevSigstore sigstore = DevSigstore.start(DevSigstore.Options.DEFAULT.withCaInterceptor(refuse(Status.UNAVAILABLE)))) {
-      SignSpec spec = privateSpec(sigstore, sigstore.mintToken(SIGNER, Duration.ofMinutes(5)), SIGNER);
-      ApplicationFailure f = failure(() -> stages.sign().sign(new SignInput(spec, files)));
+      SigningPolicy spec = privateSpec(sigstore, sigstore.mintToken(SIGNER, Duration.ofMinutes(5)), SIGNER);
+      ApplicationFailure f = failure(() -> sign(spec));
       assertThat(f.getType()).isEqualTo(SignActivitiesImpl.SERVICE_UNAVAILABLE);
       assertThat(f.isNonRetryable()).isFalse();
       assertThat(f.getOriginalMessage()).contains("did not issue a signing certificate: UNAVAILABLE");

@@ -11,11 +11,11 @@ import dev.durablerelease.activity.Manifest;
 import dev.durablerelease.activity.ManifestInput;
 import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.SampleStagesTestBase;
-import dev.durablerelease.contract.ArtifactRef;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,7 +90,7 @@ class SourceStagesTest extends SampleStagesTestBase {
     List<ArtifactRef> artifacts = new java.util.ArrayList<>(archives.archives());
     artifacts.addAll(sboms.sboms());
     Manifest manifest = stages.source().writeManifest(new ManifestInput(checkout, artifacts, List.of(), List.of(),
-        List.of(), List.of()));
+        List.of(), List.of(), List.of(), null));
     Path out = tmp.resolve("out");
     for (ArtifactRef a : artifacts) {
       stages.context().store().copyTo(a, out.resolve(a.name()));
@@ -107,7 +107,7 @@ class SourceStagesTest extends SampleStagesTestBase {
   @Test
   void specGivenInTheInputIsValidatedAgain() {
     ReleaseSpec bad = new ReleaseSpec("hello", repo.url(), "1.0.0", "v1.0.0", null, null,
-        new dev.durablerelease.spec.CommandSpec("make test", "soon", null, null, null), null, null, null, null, null, null);
+        new dev.durablerelease.spec.CommandSpec("make test", "soon", null, null, null), null, null, null, null);
     ApplicationFailure f = failure(() -> stages.source().checkout(
         new CheckoutInput(repo.url(), "1.0.0", "v1.0.0", null, bad, false)));
     assertThat(f.getType()).isEqualTo(Failures.INVALID_SPEC);

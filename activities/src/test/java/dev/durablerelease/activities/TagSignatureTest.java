@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.Failures;
+import dev.durablerelease.command.CommandRunner;
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.policy.Policy;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.SampleStagesTestBase;
+import dev.durablerelease.testing.StageHarness;
+import dev.durablerelease.testing.TestPolicies;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,10 +106,27 @@ class TagSignatureTest extends SampleStagesTestBase {
     }
   }
 
-  private CheckoutInput input(String tagSignature, String expectedCommit) throws Exception {
-    String yaml = "project: hello\nversion: 1.0.0\ntagSignature: " + tagSignature + "\n";
-    ReleaseSpec spec = SpecLoader.load(yaml, "test", new SpecLoader.Overrides(repo.url(), SampleRepository.VERSION));
-    return new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG, expectedCommit, spec, false);
+  /** A checkout of the sample on a source worker whose policy checks hello's tags this way. */
+  private record Attempt(Policy policy, CheckoutInput input) {}
+
+  private Attempt input(String tagSignature, String expectedCommit) throws Exception {
+    ReleaseSpec spec = SpecLoader.load("project: hello\nversion: 1.0.0\n", "test",
+        new SpecLoader.Overrides(repo.url(), SampleRepository.VERSION));
+    Policy policy = TestPolicies.of("""
+        projects:
+          hello:
+            repositories: ["**"]
+            tagSignature: %s
+        """.formatted(tagSignature));
+    return new Attempt(policy, new CheckoutInput(repo.url(), SampleRepository.VERSION, SampleRepository.TAG,
+        expectedCommit, spec, false));
+  }
+
+  private Checkout checkout(Attempt attempt) {
+    try (StageHarness source = new StageHarness(tmp.resolve("worker"), CommandRunner.sandboxed(), "source-worker",
+        attempt.policy())) {
+      return source.source().checkout(attempt.input());
+    }
   }
 
   private String gpgSpec() {
@@ -116,8 +137,8 @@ class TagSignatureTest extends SampleStagesTestBase {
     return "{allowedSigners: " + keys.resolve("allowed_signers") + "}";
   }
 
-  private ApplicationFailure refused(CheckoutInput input) {
-    ApplicationFailure f = failure(() -> stages.source().checkout(input));
+  private ApplicationFailure refused(Attempt attempt) {
+    ApplicationFailure f = failure(() -> checkout(attempt));
     assertThat(f.getType()).isEqualTo(Failures.TAG_SIGNATURE_INVALID);
     assertThat(f.isNonRetryable()).isTrue();
     return f;
@@ -129,14 +150,14 @@ class TagSignatureTest extends SampleStagesTestBase {
     // git itself agrees that JGit's signature is good
     run(Map.of("GNUPGHOME", keys.resolve("gnupg").toString()), "git", "-C", repo.url(), "verify-tag",
         SampleRepository.TAG);
-    Checkout checkout = stages.source().checkout(input(gpgSpec(), repo.head()));
+    Checkout checkout = checkout(input(gpgSpec(), repo.head()));
     assertThat(checkout.commit()).isEqualTo(repo.head());
   }
 
   @Test
   void sshSignedTagByAnAllowedSignerPasses() throws Exception {
     signedTag("ssh", keys.resolve("release_ed25519").toString());
-    Checkout checkout = stages.source().checkout(input(sshSpec(), null));
+    Checkout checkout = checkout(input(sshSpec(), null));
     assertThat(checkout.commit()).isEqualTo(repo.head());
   }
 
@@ -186,7 +207,7 @@ class TagSignatureTest extends SampleStagesTestBase {
     String reviewed = repo.head();
     repo.writeFile("src/extra.c", "int extra;\n").commitAll("after review");
     signedTag("openpgp", GOOD);
-    ApplicationFailure f = failure(() -> stages.source().checkout(input(gpgSpec(), reviewed)));
+    ApplicationFailure f = failure(() -> checkout(input(gpgSpec(), reviewed)));
     assertThat(f.getType()).isEqualTo(Failures.COMMIT_MISMATCH);
     assertThat(f.getOriginalMessage()).contains("expectedCommit in the workflow input is " + reviewed);
   }

@@ -3,18 +3,18 @@ package dev.durablerelease.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.PublishedRelease;
-import dev.durablerelease.spec.UploadSpec;
+import dev.durablerelease.activity.StageFailure;
+import dev.durablerelease.contract.ArtifactKind;
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.policy.TargetPolicy;
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.DroppingProxy;
 import dev.durablerelease.testing.S3ProxyServer;
 import dev.durablerelease.testing.SftpServer;
 import dev.durablerelease.testing.WebDavServer;
-import dev.durablerelease.contract.ArtifactKind;
-import dev.durablerelease.contract.ArtifactRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,8 +109,8 @@ class PublisherTest {
         file("release.json", 2000, 3));
     // the first connection carries the handshake, all of one.tar.gz and part of two.tar.gz
     try (DroppingProxy proxy = DroppingProxy.start(sftp.port(), (256 << 10) + (100 << 10))) {
-      UploadSpec viaProxy = new UploadSpec("sftp://release@127.0.0.1:" + proxy.port() + "/srv/hello/",
-          "file:" + clientKey, null, null, sftp.hostKeyFingerprint(), null, null, null, null, null);
+      TargetPolicy viaProxy = new TargetPolicy("sftp://release@127.0.0.1:" + proxy.port() + "/srv/hello/",
+          "file:" + clientKey, null, null, sftp.hostKeyFingerprint(), null, null, null, null, null, List.of("*"));
       assertThatThrownBy(() -> publish(files, "run-1", false, viaProxy)).isInstanceOf(IOException.class);
       assertThat(published(sftp.root().resolve("srv/hello"))).containsExactly(".staging-run-1");
 
@@ -174,9 +174,9 @@ class PublisherTest {
     assertThat(published(tmp.resolve("folder"))).isEmpty();
   }
 
-  private UploadSpec viaProxy(DroppingProxy proxy) {
-    return new UploadSpec("sftp://release@127.0.0.1:" + proxy.port() + "/srv/hello/", "file:" + clientKey, null,
-        null, sftp.hostKeyFingerprint(), null, null, null, null, null);
+  private TargetPolicy viaProxy(DroppingProxy proxy) {
+    return new TargetPolicy("sftp://release@127.0.0.1:" + proxy.port() + "/srv/hello/", "file:" + clientKey, null,
+        null, sftp.hostKeyFingerprint(), null, null, null, null, null, List.of("*"));
   }
 
   @Test
@@ -223,8 +223,8 @@ class PublisherTest {
   void aWebDavServerThatThrottlesIsWaitedForAsItAsksAndARerunSendsNothing() throws Exception {
     List<ArtifactRef> files = List.of(file("a.tar.gz", 5000, 1), file("release.json", 100, 2));
     try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
-      UploadSpec spec = new UploadSpec(dav.url("releases/1.0.0/"), null, "env:DAV_PASSWORD", null, null, null, null,
-          null, null, null);
+      TargetPolicy spec = new TargetPolicy(dav.url("releases/1.0.0/"), null, "env:DAV_PASSWORD", null, null, null, null,
+          null, null, null, List.of("*"));
       dav.throttleNextPuts(1);
       long start = System.nanoTime();
       Publisher.Outcome outcome = publish(files, "run-1", false, spec);
@@ -240,8 +240,8 @@ class PublisherTest {
       assertThat(again.alreadyPublished()).isEqualTo(2);
       assertThat(dav.puts()).isEqualTo(3);
 
-      UploadSpec wrongPassword = new UploadSpec(spec.url(), null, "env:S3_SECRET", null, null, null, null, null, null,
-          null);
+      TargetPolicy wrongPassword = new TargetPolicy(spec.url(), null, "env:S3_SECRET", null, null, null, null, null, null,
+          null, List.of("*"));
       StageFailure refused = catchFailure(() -> publish(files, "run-3", false, wrongPassword));
       assertThat(refused.type()).isEqualTo(Failures.TARGET_REFUSED);
       assertThat(refused.getMessage()).contains("refused user deployer").contains("HTTP 401");
@@ -251,15 +251,15 @@ class PublisherTest {
   @Test
   void aWrongKeyOrPasswordIsRefusedAndSaysSo() throws Exception {
     Path otherKey = SftpServer.writeKey(SftpServer.newKey(), tmp.resolve("other_key"));
-    UploadSpec spec = new UploadSpec(sftpUrl(), "file:" + otherKey, null, knownHosts.toString(), null, null, null,
-        null, null, null);
+    TargetPolicy spec = new TargetPolicy(sftpUrl(), "file:" + otherKey, null, knownHosts.toString(), null, null, null,
+        null, null, null, List.of("*"));
     StageFailure refused = catchFailure(() -> Targets.open(spec, ENV).close());
     assertThat(refused.type()).isEqualTo(Failures.TARGET_REFUSED);
     assertThat(refused.getMessage()).contains("refused to log in release with the key file:" + otherKey);
 
     Map<String, String> env = Map.of("SFTP_PASSWORD", "not-the-password");
-    UploadSpec withPassword = new UploadSpec(sftpUrl(), null, "env:SFTP_PASSWORD", knownHosts.toString(), null, null,
-        null, null, null, null);
+    TargetPolicy withPassword = new TargetPolicy(sftpUrl(), null, "env:SFTP_PASSWORD", knownHosts.toString(), null, null,
+        null, null, null, null, List.of("*"));
     StageFailure wrongPassword = catchFailure(() -> Targets.open(withPassword, env).close());
     assertThat(wrongPassword.type()).isEqualTo(Failures.TARGET_REFUSED);
     assertThat(wrongPassword.getMessage()).contains("with the password env:SFTP_PASSWORD")
@@ -270,8 +270,8 @@ class PublisherTest {
   @Test
   void anUnknownOrChangedHostKeyIsRefused() throws Exception {
     Path empty = Files.writeString(tmp.resolve("empty_known_hosts"), "");
-    StageFailure unknown = catchFailure(() -> Targets.open(new UploadSpec(sftpUrl(), "file:" + clientKey, null,
-        empty.toString(), null, null, null, null, null, null), ENV).close());
+    StageFailure unknown = catchFailure(() -> Targets.open(new TargetPolicy(sftpUrl(), "file:" + clientKey, null,
+        empty.toString(), null, null, null, null, null, null, List.of("*")), ENV).close());
     assertThat(unknown.type()).isEqualTo(Failures.TARGET_REFUSED);
     assertThat(unknown.getMessage()).contains("unknown host key").contains(sftp.hostKeyFingerprint())
         .contains("ssh-keyscan -p " + sftp.port());
@@ -282,13 +282,13 @@ class PublisherTest {
       otherFingerprint = other.hostKeyFingerprint();
       other.writeKnownHosts(otherKnownHosts, sftp.port());
     }
-    StageFailure listedOther = catchFailure(() -> Targets.open(new UploadSpec(sftpUrl(), "file:" + clientKey, null,
-        otherKnownHosts.toString(), null, null, null, null, null, null), ENV).close());
+    StageFailure listedOther = catchFailure(() -> Targets.open(new TargetPolicy(sftpUrl(), "file:" + clientKey, null,
+        otherKnownHosts.toString(), null, null, null, null, null, null, List.of("*")), ENV).close());
     assertThat(listedOther.getMessage()).contains("host key mismatch")
         .contains("presented " + sftp.hostKeyFingerprint()).contains("lists " + otherFingerprint);
 
-    StageFailure changed = catchFailure(() -> Targets.open(new UploadSpec(sftpUrl(), "file:" + clientKey, null,
-        null, otherFingerprint, null, null, null, null, null), ENV).close());
+    StageFailure changed = catchFailure(() -> Targets.open(new TargetPolicy(sftpUrl(), "file:" + clientKey, null,
+        null, otherFingerprint, null, null, null, null, null, List.of("*")), ENV).close());
     assertThat(changed.type()).isEqualTo(Failures.TARGET_REFUSED);
     assertThat(changed.getMessage()).contains("host key mismatch").contains("presented " + sftp.hostKeyFingerprint())
         .contains("pins hostKey " + otherFingerprint);
@@ -343,7 +343,7 @@ class PublisherTest {
     // a target that gained the release later than the others has nothing yet
     Path laterTarget = Files.createDirectories(tmp.resolve("later"));
     assertThat(findPublished(store, release.content(), fileSpec(),
-        new UploadSpec(laterTarget.toUri().toString())).complete()).isFalse();
+        TargetPolicy.at(laterTarget.toUri().toString(), List.of("*"))).complete()).isFalse();
 
     // the run died before it moved the manifest files into place on the folder: published in part
     Files.delete(folder.resolve("release.json"));
@@ -401,11 +401,11 @@ class PublisherTest {
     return store.put(file, name, kind);
   }
 
-  private PublishedRelease findPublished(ArtifactStore in, List<ArtifactRef> content, UploadSpec... specs)
+  private PublishedRelease findPublished(ArtifactStore in, List<ArtifactRef> content, TargetPolicy... specs)
       throws IOException {
     List<PublishTarget> targets = new ArrayList<>();
     try {
-      for (UploadSpec spec : specs) {
+      for (TargetPolicy spec : specs) {
         targets.add(Targets.open(spec, ENV));
       }
       return new Publisher(in, new PublishLedger(in), "release-hello-1.0", "run-2", () -> { })
@@ -417,16 +417,16 @@ class PublisherTest {
     }
   }
 
-  private Publisher.Outcome publish(List<ArtifactRef> files, String run, boolean dryRun, UploadSpec... specs)
+  private Publisher.Outcome publish(List<ArtifactRef> files, String run, boolean dryRun, TargetPolicy... specs)
       throws IOException {
     return publish(files, "release-hello-1.0", run, dryRun, specs);
   }
 
   private Publisher.Outcome publish(List<ArtifactRef> files, String release, String run, boolean dryRun,
-      UploadSpec... specs) throws IOException {
+      TargetPolicy... specs) throws IOException {
     List<PublishTarget> targets = new ArrayList<>();
     try {
-      for (UploadSpec spec : specs) {
+      for (TargetPolicy spec : specs) {
         targets.add(Targets.open(spec, ENV));
       }
       return new Publisher(store, new PublishLedger(store), release, run, () -> { }).publish(targets, files, dryRun);
@@ -437,23 +437,23 @@ class PublisherTest {
     }
   }
 
-  private UploadSpec fileSpec() {
+  private TargetPolicy fileSpec() {
     // as the spec loader writes it: the folder URL ends in / whether or not the folder exists yet
-    return new UploadSpec(tmp.resolve("folder").toUri().toString().replaceFirst("/?$", "/"));
+    return TargetPolicy.at(tmp.resolve("folder").toUri().toString().replaceFirst("/?$", "/"), List.of("*"));
   }
 
   private String sftpUrl() {
     return "sftp://release@127.0.0.1:" + sftp.port() + "/srv/hello/";
   }
 
-  private UploadSpec sftpSpec() {
-    return new UploadSpec(sftpUrl(), "file:" + clientKey, null, knownHosts.toString(), null, null, null, null, null,
-        null);
+  private TargetPolicy sftpSpec() {
+    return new TargetPolicy(sftpUrl(), "file:" + clientKey, null, knownHosts.toString(), null, null, null, null, null,
+        null, List.of("*"));
   }
 
-  private UploadSpec s3Spec() {
-    return new UploadSpec("s3://releases/hello/", null, null, null, null, s3.endpoint().toString(), null, true,
-        "env:S3_KEY", "env:S3_SECRET");
+  private TargetPolicy s3Spec() {
+    return new TargetPolicy("s3://releases/hello/", null, null, null, null, s3.endpoint().toString(), null, true,
+        "env:S3_KEY", "env:S3_SECRET", List.of("*"));
   }
 
   private ArtifactRef file(String name, int size, int seed) throws IOException {

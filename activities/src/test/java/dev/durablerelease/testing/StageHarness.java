@@ -12,6 +12,7 @@ import dev.durablerelease.activity.SignActivities;
 import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.activity.UploadActivities;
 import dev.durablerelease.command.CommandRunner;
+import dev.durablerelease.policy.Policy;
 import dev.durablerelease.store.LocalArtifactStore;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -23,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.assertj.core.api.ThrowableAssert;
 
 /**
@@ -37,11 +39,20 @@ public final class StageHarness implements AutoCloseable {
     this(root, CommandRunner.sandboxed(), "test-worker");
   }
 
+  /** A harness whose workers read this operator policy. */
+  public StageHarness(Path root, Policy policy) {
+    this(root, CommandRunner.sandboxed(), "test-worker", policy);
+  }
+
   /** A harness on the same store and work folder as others on {@code root}, as another worker of the same host. */
   public StageHarness(Path root, CommandRunner commands, String identity) {
+    this(root, commands, identity, Policy.builtInDev(Map.of()));
+  }
+
+  public StageHarness(Path root, CommandRunner commands, String identity, Policy policy) {
     try {
       context = new WorkerContext(new LocalArtifactStore(root.resolve("store")),
-          Files.createDirectories(root.resolve("work")), identity, commands);
+          Files.createDirectories(root.resolve("work")), identity, commands, policy);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,9 +1,12 @@
 package dev.durablerelease.cli;
 
+import dev.durablerelease.workflow.BlockedStage;
 import dev.durablerelease.workflow.OperatorAction;
+import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
+import java.nio.file.Path;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +26,17 @@ final class OperatorCommands {
     @Option(names = "--as", paramLabel = "NAME", description = "operator name (default $USER)")
     String operator;
 
+    @Option(names = "--key", paramLabel = "FILE",
+        description = "your SSH key, to sign the decision where the operator's policy asks for a signature (approve;"
+            + " skip when the policy says so): the private key, or its .pub file when ssh-agent holds it")
+    Path key;
+
     abstract BiFunction<ReleaseWorkflow, OperatorAction, String> update();
+
+    /** The statement this decision signs, from the release's status; null when it needs no signature. */
+    String statement(ReleaseStatus status) {
+      return null;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -36,7 +49,15 @@ final class OperatorCommands {
           return ExitCodes.UNAVAILABLE;
         }
         ReleaseWorkflow workflow = cluster.client().newWorkflowStub(ReleaseWorkflow.class, workflowId);
-        String answer = update().apply(workflow, new OperatorAction(stage, who, note));
+        String signature = null;
+        if (key != null) {
+          String statement = statement(workflow.status());
+          if (statement == null) {
+            throw new UserError(command.name() + " of " + workflowId + " needs no signature now; leave out --key");
+          }
+          signature = DecisionSigner.sign(key, statement);
+        }
+        String answer = update().apply(workflow, new OperatorAction(stage, who, note, signature));
         out().println(answer);
         return ExitCodes.OK;
       } catch (WorkflowUpdateException e) {
@@ -51,8 +72,14 @@ final class OperatorCommands {
     }
   }
 
-  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Open a release's approval gate.")
+  @Command(name = "approve", mixinStandardHelpOptions = true,
+      description = "Approve a release waiting at its approval gate, signing its statement with --key.")
   static class Approve extends Decision {
+    @Override
+    String statement(ReleaseStatus status) {
+      return status.approval() == null ? null : status.approval().statement();
+    }
+
     @Override
     BiFunction<ReleaseWorkflow, OperatorAction, String> update() {
       return ReleaseWorkflow::approve;
@@ -70,6 +97,15 @@ final class OperatorCommands {
   @Command(name = "skip", mixinStandardHelpOptions = true,
       description = "Go on without a blocked stage the spec marks skippable.")
   static class Skip extends Decision {
+    @Override
+    String statement(ReleaseStatus status) {
+      return status.blocked().stream()
+          .filter(b -> stage == null || b.stage().equals(stage))
+          .map(BlockedStage::skipStatement)
+          .filter(java.util.Objects::nonNull)
+          .findFirst().orElse(null);
+    }
+
     @Override
     BiFunction<ReleaseWorkflow, OperatorAction, String> update() {
       return ReleaseWorkflow::skip;

@@ -5,7 +5,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
 import dev.durablerelease.activities.EngineVersion;
 import dev.durablerelease.command.SandboxUnavailableException;
-import dev.durablerelease.spec.SpecException;
+import dev.durablerelease.config.ConfigException;
 import dev.durablerelease.worker.TemporalUnreachableException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -126,7 +126,7 @@ public class ReleaseCli implements Callable<Integer> {
   /** A command that threw: one line saying what happened and what to do; the stack trace only when asked for. */
   private int failed(Exception e, CommandLine commandLine) {
     PrintWriter err = commandLine.getErr();
-    if (e instanceof SpecException spec) {
+    if (e instanceof ConfigException spec) {
       err.println(spec.getMessage());
       return ExitCodes.BAD_INPUT;
     }

@@ -1,8 +1,8 @@
 package dev.durablerelease.cli;
 
+import dev.durablerelease.config.ConfigException;
+import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.SpecException;
-import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.workflow.ReleaseRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +35,12 @@ class ReleaseInput {
   boolean dryRun;
 
   /** Loads and validates the spec (every problem at once), before anything is started. */
-  ReleaseRequest request() throws SpecException, IOException {
+  ReleaseRequest request() throws ConfigException, IOException {
     ReleaseRequest request = loadRequest();
     return dryRun ? request.asDryRun() : request;
   }
 
-  private ReleaseRequest loadRequest() throws SpecException, IOException {
+  private ReleaseRequest loadRequest() throws ConfigException, IOException {
     String repo = repository == null ? null : absoluteIfPath(repository, Path.of(""));
     if (spec == null) {
       if (repo == null || version == null) {

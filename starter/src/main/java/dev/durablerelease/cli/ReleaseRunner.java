@@ -49,6 +49,8 @@ final class ReleaseRunner {
   private final Operator operator;
   private final boolean preApproved;
   private final String resumeCommand;
+  /** The operator's SSH key that signs approvals (run --approve --key), or null. */
+  private final Path approvalKey;
   /** Why this runner aborted the release on its own, for the closing message; null while it has not. */
   private String abortedBecause;
 
@@ -56,9 +58,10 @@ final class ReleaseRunner {
    * @param embedded whether the workers are this process's own (they always answer, if slowly)
    * @param preApproved approve the release when it waits for approval (run --approve)
    * @param resumeCommand the command that resumes this release, printed when it is aborted for want of an operator
+   * @param approvalKey the operator's SSH key that signs approvals, or null
    */
   ReleaseRunner(WorkflowClient client, boolean embedded, PrintWriter out, PrintWriter err, Operator operator,
-      boolean preApproved, String resumeCommand) {
+      boolean preApproved, String resumeCommand, Path approvalKey) {
     this.client = client;
     this.embedded = embedded;
     this.out = out;
@@ -66,6 +69,7 @@ final class ReleaseRunner {
     this.operator = operator;
     this.preApproved = preApproved;
     this.resumeCommand = resumeCommand;
+    this.approvalKey = approvalKey;
   }
 
   /** Runs the release to its end; returns the exit code. */
@@ -208,7 +212,8 @@ final class ReleaseRunner {
         abortAutomatically(workflow, "approval", "no terminal to ask for approval",
             "release " + id + " needs approval before upload and there was no terminal to ask, so it was aborted"
                 + " automatically; nothing was published. Resume it approved, reusing the stages that finished:\n  "
-                + resumeCommand + (resumeCommand.contains(" --approve") ? "" : " --approve"));
+                + resumeCommand + (resumeCommand.contains(" --approve") ? "" : " --approve")
+                + (resumeCommand.contains(" --key") ? "" : " --key " + StatusView.YOUR_KEY));
       }
     }
   }
@@ -224,8 +229,17 @@ final class ReleaseRunner {
     }
   }
 
-  private void send(ReleaseWorkflow workflow, String verb, String stage, String note) {
-    OperatorAction action = new OperatorAction(stage, operator.name(), note);
+  private void send(ReleaseWorkflow workflow, String verb, String stage, String note) throws IOException {
+    String signature = null;
+    if (verb.equals("approve") && approvalKey != null) {
+      try {
+        signature = DecisionSigner.sign(approvalKey, workflow.status().approval().statement());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while signing the approval", e);
+      }
+    }
+    OperatorAction action = new OperatorAction(stage, operator.name(), note, signature);
     try {
       String answer = switch (verb) {
         case "retry" -> workflow.retry(action);

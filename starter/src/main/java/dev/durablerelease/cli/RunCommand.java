@@ -1,9 +1,10 @@
 package dev.durablerelease.cli;
 
 import dev.durablerelease.activities.WorkerContext;
-import dev.durablerelease.workflow.ReleaseRequest;
+import dev.durablerelease.policy.Domain;
 import dev.durablerelease.worker.TemporalConnection;
 import dev.durablerelease.worker.TemporalSession;
+import dev.durablerelease.workflow.ReleaseRequest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,12 +36,21 @@ class RunCommand implements Callable<Integer> {
   @Mixin
   SandboxOption sandbox;
 
+  @Mixin
+  PolicyOptions policy;
+
   @Option(names = "--out", paramLabel = "DIR",
       description = "copy the release's files (archives, SBOMs, SHA256SUMS, release.json) into DIR")
   Path out;
 
-  @Option(names = "--approve", description = "approve the release when it waits for approval before upload")
+  @Option(names = "--approve", description = "approve the release when it waits for approval (with --key where the"
+      + " operator's policy wants approvals signed)")
   boolean approve;
+
+  @Option(names = "--key", paramLabel = "FILE",
+      description = "your SSH key, to sign the approval of --approve: the private key, or its .pub file when"
+          + " ssh-agent holds it")
+  Path key;
 
   @Override
   public Integer call() throws Exception {
@@ -48,11 +58,14 @@ class RunCommand implements Callable<Integer> {
   }
 
   int run(ReleaseRequest request) throws Exception {
-    WorkerContext context = sandbox.apply(storeOptions.context(root.env()));
+    // the workers in this process (the embedded default) read the policy; on a cluster the cluster's workers do
+    WorkerContext context = policy.apply(sandbox.apply(storeOptions.context(root.env())), root.env(), Domain.ALL,
+        true);
     try (TemporalSession session = TemporalSession.open(TemporalConnection.fromEnvironment(root.env()), context)) {
       command.commandLine().getOut().println("using " + session.describe());
       ReleaseRunner runner = new ReleaseRunner(session.client(), session.isEmbedded(), command.commandLine().getOut(),
-          command.commandLine().getErr(), root.operator(command.commandLine().getOut()), approve, resumeCommand());
+          command.commandLine().getErr(), root.operator(command.commandLine().getOut()), approve, resumeCommand(),
+          key);
       return runner.run(request, context.store(), out);
     }
   }

@@ -2,11 +2,12 @@ package dev.durablerelease.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.durablerelease.activity.Failures;
-import dev.durablerelease.workflow.BlockedStage;
 import dev.durablerelease.contract.OperatorEvent;
+import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.workflow.ApprovalStatus;
+import dev.durablerelease.workflow.BlockedStage;
 import dev.durablerelease.workflow.ReleaseSearchAttributes;
 import dev.durablerelease.workflow.ReleaseStatus;
-import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -26,6 +27,9 @@ import java.util.Optional;
  * see heartbeats.
  */
 final class StatusView {
+  /** Where suggested commands put the operator's SSH key, for them to put theirs. */
+  static final String YOUR_KEY = "~/.ssh/id_ed25519";
+
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** What the server says about a stage's activity while it runs. */
@@ -114,9 +118,15 @@ final class StatusView {
       }
       out.println("  release abort " + workflowId);
     }
-    if (!status.approvers().isEmpty() || status.state() == dev.durablerelease.workflow.ReleaseState.WAITING_FOR_APPROVAL) {
-      out.println("waiting for approval" + (status.approvers().isEmpty() ? "" : " by one of "
-          + String.join(", ", status.approvers())) + ":  release approve " + workflowId);
+    ApprovalStatus approval = status.approval();
+    if (approval != null) {
+      out.println("waiting for approval: " + approval.approvedBy().size() + " of " + approval.approvals()
+          + (approval.approvers().isEmpty() ? "" : " by " + String.join(", ", approval.approvers()))
+          + (approval.approvedBy().isEmpty() ? "" : "; approved by " + String.join(", ", approval.approvedBy())));
+      out.println("  release approve " + workflowId + " --key " + YOUR_KEY + "    # signs the statement below");
+      if (approval.statement() != null) {
+        approval.statement().lines().forEach(line -> out.println("  | " + line));
+      }
     }
     for (OperatorEvent event : status.operatorEvents()) {
       out.printf("  %s %s of %s %s%s%n", TIME.format(Instant.ofEpochMilli(event.at())), event.action(),

@@ -1,11 +1,13 @@
 package dev.durablerelease.cli;
 
+import dev.durablerelease.policy.SigningPolicy;
 import dev.durablerelease.sign.IdentityPolicy;
 import dev.durablerelease.sign.ReleaseFolderVerifier;
 import dev.durablerelease.sign.SigstoreInstance;
 import dev.durablerelease.sign.SigstoreVerifier;
-import dev.durablerelease.spec.SignSpec;
+import dev.durablerelease.sign.dev.DevSigstore;
 import dev.sigstore.TrustedRootProvider;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,11 @@ class VerifyCommand implements Callable<Integer> {
       description = "trusted_root.json of the Sigstore instance that signed (default: Sigstore's public instance,"
           + " fetched through its TUF repository)")
   Path trustedRoot;
+
+  @Option(names = "--allow-dev",
+      description = "accept a dev trust root (dev signing: a throwaway Sigstore instance that vouches for nothing"
+          + " beyond the machine that made the release); refused without it")
+  boolean allowDev;
 
   @ArgGroup(multiplicity = "1")
   Identity identity;
@@ -67,9 +74,13 @@ class VerifyCommand implements Callable<Integer> {
     if (trustedRoot != null && !Files.isRegularFile(trustedRoot)) {
       throw new UserError("trusted root " + trustedRoot + " does not exist");
     }
+    if (trustedRoot != null && !allowDev && isDevTrustRoot(trustedRoot)) {
+      throw new UserError(trustedRoot + " is a dev trust root (" + DevSigstore.LABEL + "): the release was dev-signed,"
+          + " which proves nothing to anyone else. Add --allow-dev to check it anyway");
+    }
     IdentityPolicy policy = new IdentityPolicy(
-        identity.exact != null ? identity.exact : SignSpec.REGEX_PREFIX + identity.regex,
-        issuer.exact != null ? issuer.exact : SignSpec.REGEX_PREFIX + issuer.regex);
+        identity.exact != null ? identity.exact : SigningPolicy.REGEX_PREFIX + identity.regex,
+        issuer.exact != null ? issuer.exact : SigningPolicy.REGEX_PREFIX + issuer.regex);
     TrustedRootProvider root = trustedRoot != null
         ? TrustedRootProvider.from(trustedRoot)
         : SigstoreInstance.publicGood().trustedRoot();
@@ -89,5 +100,10 @@ class VerifyCommand implements Callable<Integer> {
         : "NOT verified: " + failed + " of " + checks.size() + " checks failed");
     out.flush();
     return failed == 0 ? ExitCodes.OK : ExitCodes.VERIFICATION_FAILED;
+  }
+
+  /** A trust root written by dev signing names its CA as such (release.json says "signing": "dev" too). */
+  private static boolean isDevTrustRoot(Path file) throws IOException {
+    return Files.readString(file).contains(DevSigstore.LABEL);
   }
 }

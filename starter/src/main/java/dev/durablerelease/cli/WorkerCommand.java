@@ -1,6 +1,7 @@
 package dev.durablerelease.cli;
 
 import dev.durablerelease.activities.WorkerContext;
+import dev.durablerelease.policy.Domain;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.worker.ReleaseWorkers;
 import dev.durablerelease.worker.SearchAttributes;
@@ -32,6 +33,14 @@ class WorkerCommand implements Callable<Integer> {
   @Mixin
   SandboxOption sandbox;
 
+  @Mixin
+  PolicyOptions policy;
+
+  @Option(names = "--dev-policy",
+      description = "without a policy file, use the built-in dev policy (any repository, dev signing, no approvals,"
+          + " only --target folders): for trying a cluster on one machine, never for real releases")
+  boolean devPolicy;
+
   @Option(names = "--queues", split = ",", paramLabel = "QUEUE",
       description = "queues to serve: workflows, source, build, docs, sign, upload (default: all)")
   List<String> queues;
@@ -57,7 +66,8 @@ class WorkerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    WorkerContext context = sandbox.apply(storeOptions.context(root.env()));
+    WorkerContext context = policy.apply(sandbox.apply(storeOptions.context(root.env())), root.env(),
+        Domain.ofQueues(served), devPolicy);
     WorkflowServiceStubs stubs = connection.connect();
     if (served.contains(TaskQueues.WORKFLOWS)) {
       try {
@@ -71,7 +81,8 @@ class WorkerCommand implements Callable<Integer> {
     try (ReleaseWorkers workers = ReleaseWorkers.create(connection.client(stubs), context, served, tuning()).start()) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       command.commandLine().getOut().println("serving " + String.join(", ", workers.queues()) + " at "
-          + connection.address() + " (namespace " + connection.namespace() + "), store " + context.store().location());
+          + connection.address() + " (namespace " + connection.namespace() + "), store " + context.store().location()
+          + ", policy " + context.policy().origin());
       command.commandLine().getOut().flush();
       stopped.await();
     } finally {

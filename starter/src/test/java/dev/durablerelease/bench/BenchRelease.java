@@ -1,10 +1,10 @@
 package dev.durablerelease.bench;
 
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.contract.StageStatus;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.SpecLoader;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.ReleaseResult;
-import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.nio.file.Path;
@@ -21,14 +21,18 @@ final class BenchRelease {
 
   private BenchRelease() {}
 
-  static ReleaseSpec spec(SampleRepository repo, String version, Path published) throws Exception {
+  /** The target every bench release asks for; its workers' policy puts it in a folder. */
+  static final String TARGET = "published";
+
+  /** A release published to its own folder under the target's root. */
+  static ReleaseSpec spec(SampleRepository repo, String version, String folder) throws Exception {
     return SpecLoader.load("""
         project: hello
         version: %s
         test: {command: "true"}
         docs: {command: "mkdir -p site && true", outputs: [site]}
-        upload: [{url: "%s"}]
-        """.formatted(version, published.toUri()), "bench.yaml", new SpecLoader.Overrides(repo.url(), null));
+        upload: [{target: %s, path: "%s/"}]
+        """.formatted(version, TARGET, folder), "bench.yaml", new SpecLoader.Overrides(repo.url(), null));
   }
 
   /** Time inside activities along the critical path: sequential stages add up, parallel ones count once (longest). */

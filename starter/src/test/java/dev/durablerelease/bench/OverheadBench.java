@@ -2,6 +2,7 @@ package dev.durablerelease.bench;
 
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.policy.Policy;
 import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.worker.EmbeddedTemporal;
@@ -42,7 +43,8 @@ public final class OverheadBench {
       WorkflowServiceStubs stubs = connection.connect();
       WorkflowClient client = connection.client(stubs);
       WorkerContext context = new WorkerContext(new LocalArtifactStore(tmp.resolve("store")),
-          Files.createDirectories(tmp.resolve("work")), "bench-worker");
+          Files.createDirectories(tmp.resolve("work")), "bench-worker")
+          .withPolicy(Policy.builtInDev(Map.of(BenchRelease.TARGET, tmp.resolve("out").toUri().toString())));
       try (ReleaseWorkers workers = ReleaseWorkers.createBesideEmbeddedServer(client, context).start()) {
         List<Long> walls = new ArrayList<>();
         List<Long> activities = new ArrayList<>();
@@ -53,7 +55,7 @@ public final class OverheadBench {
           String id = "release-hello-" + version;
           ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class,
               WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id).build());
-          ReleaseRequest request = ReleaseRequest.of(BenchRelease.spec(repo, version, tmp.resolve("out/" + i)));
+          ReleaseRequest request = ReleaseRequest.of(BenchRelease.spec(repo, version, String.valueOf(i)));
           long start = System.nanoTime();
           ReleaseResult result = workflow.run(request);
           long wall = (System.nanoTime() - start) / 1_000_000;

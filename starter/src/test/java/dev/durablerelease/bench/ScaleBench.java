@@ -46,7 +46,8 @@ public final class ScaleBench {
               .toString(), "-Xmx" + heap, "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
           "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", ""),
           ReleaseCli.class.getName(), "worker", "--store", tmp.resolve("store").toString(),
-          "--work-dir", tmp.resolve("work").toString()));
+          "--work-dir", tmp.resolve("work").toString(), "--dev-policy", "--target",
+          BenchRelease.TARGET + "=" + tmp.resolve("out")));
       command.addAll(workerOptions);
       ProcessBuilder worker = new ProcessBuilder(command)
           .redirectErrorStream(true).redirectOutput(tmp.resolve("worker.log").toFile());
@@ -64,7 +65,7 @@ public final class ScaleBench {
           ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class,
               WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id).build());
           WorkflowClient.start(workflow::run, ReleaseRequest.of(BenchRelease.spec(repos.get(i), "1.0.0",
-              tmp.resolve("out/" + i))));
+              String.valueOf(i))));
           results.add(WorkflowStub.fromTyped(workflow).getResultAsync(ReleaseResult.class));
         }
         int failures = 0;

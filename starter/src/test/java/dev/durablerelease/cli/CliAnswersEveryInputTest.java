@@ -2,7 +2,7 @@ package dev.durablerelease.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.worker.LoopbackTemporal;
 import dev.durablerelease.worker.Releases;
 import java.net.InetAddress;
@@ -107,8 +107,8 @@ class CliAnswersEveryInputTest {
         new String[] {"status", ID}, new String[] {"watch", ID},
         new String[] {"approve", ID}, new String[] {"retry", ID}, new String[] {"skip", ID, "--stage", "buildDocs"},
         new String[] {"abort", ID}, new String[] {"list"}, new String[] {"history", ID},
-        new String[] {"worker", "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work")
-            .toString()})) {
+        new String[] {"worker", "--dev-policy", "--store", tmp.resolve("store").toString(), "--work-dir",
+            tmp.resolve("work").toString()})) {
       cases.add(input(Server.UNREACHABLE, 1, unreachable, args));
     }
 

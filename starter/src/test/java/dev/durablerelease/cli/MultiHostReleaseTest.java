@@ -1,29 +1,30 @@
 package dev.durablerelease.cli;
 
-import dev.durablerelease.worker.Releases;
-import dev.durablerelease.worker.LoopbackTemporal;
-import static dev.durablerelease.worker.Releases.awaitStatus;
 import static dev.durablerelease.worker.Releases.await;
+import static dev.durablerelease.worker.Releases.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.StageState;
+import dev.durablerelease.policy.Policy;
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.store.CachingArtifactStore;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.store.S3ArtifactStore;
 import dev.durablerelease.testing.S3ProxyServer;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.worker.LoopbackTemporal;
 import dev.durablerelease.worker.ReleaseWorkers;
-import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.worker.Releases;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
-import dev.durablerelease.contract.StageState;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +78,15 @@ class MultiHostReleaseTest {
     return "s3://releases/store?endpoint=" + s3.endpoint() + "&pathStyle=true&region=us-east-1";
   }
 
+  /** The sample's spec, published to {@code published}: a folder under the test's folder, the target's root. */
   private String spec(Path published) throws Exception {
     return Files.readString(repo.dir().resolve("release.yaml"))
-        + "upload: [{url: \"" + published.toUri() + "\"}]\n";
+        + "upload: [{target: published, path: \"" + tmp.relativize(published) + "/\"}]\n";
+  }
+
+  /** The built-in dev policy's target {@code published}, at the test's folder. */
+  private String publishedTarget() {
+    return "published=" + tmp;
   }
 
   /** A worker host: its own JVM, its own empty working folder, only the given queues. */
@@ -88,7 +95,7 @@ class MultiHostReleaseTest {
     Path log = tmp.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "worker", "--queues", queues,
-        "--store", storeUrl(), "--work-dir", work.toString())
+        "--store", storeUrl(), "--work-dir", work.toString(), "--dev-policy", "--target", publishedTarget())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("TEMPORAL_ADDRESS", temporal.target());
     pb.environment().put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
@@ -103,7 +110,8 @@ class MultiHostReleaseTest {
     Path work = Files.createDirectories(tmp.resolve(name));
     ArtifactStore store = new CachingArtifactStore(new S3ArtifactStore(s3.client(), "releases", "store/"),
         work.resolve("blob-cache"), 256 << 20);
-    return new WorkerContext(store, work, name);
+    return new WorkerContext(store, work, name)
+        .withPolicy(Policy.builtInDev(Map.of("published", tmp.toUri().toString())));
   }
 
   @Test
@@ -119,7 +127,8 @@ class MultiHostReleaseTest {
 
     Path singleSpec = Files.writeString(tmp.resolve("single.yaml"), spec(tmp.resolve("published-single")));
     CliRun single = CliRun.of(Map.of(), "run", "--spec", singleSpec.toString(), "--repository", repo.url(),
-        "--store", tmp.resolve("single-store").toString(), "--work-dir", tmp.resolve("single-work").toString());
+        "--store", tmp.resolve("single-store").toString(), "--work-dir", tmp.resolve("single-work").toString(),
+        "--target", publishedTarget());
     assertThat(single.exitCode()).as(single.toString()).isZero();
 
     // what a release is made of is the same bytes however its stages were spread; signatures, provenance and the

@@ -1,15 +1,15 @@
 package dev.durablerelease.cli;
 
-import dev.durablerelease.worker.Releases;
-import dev.durablerelease.worker.LoopbackTemporal;
 import static dev.durablerelease.worker.Releases.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.worker.LoopbackTemporal;
 import dev.durablerelease.worker.ReleaseWorkers;
+import dev.durablerelease.worker.Releases;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;

@@ -1,15 +1,16 @@
 package dev.durablerelease.cli;
 
-import dev.durablerelease.worker.Releases;
-import dev.durablerelease.worker.LoopbackTemporal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.durablerelease.policy.Policy;
 import dev.durablerelease.sign.dev.DevSigstore;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.worker.LoopbackTemporal;
 import dev.durablerelease.worker.ReleaseWorkers;
+import dev.durablerelease.worker.Releases;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,7 +43,9 @@ class ReleaseCliTest {
   @BeforeEach
   void setUp() throws Exception {
     temporal = LoopbackTemporal.start();
-    temporal.serve(Releases.localWorker(tmp, "test-worker"), ReleaseWorkers.ALL_QUEUES);
+    // the cluster's workers: the built-in dev policy, with the folder "published" as a target
+    temporal.serve(Releases.localWorker(tmp, "test-worker").withPolicy(Policy.builtInDev(Map.of("published",
+        tmp.resolve("published").toUri().toString()))), ReleaseWorkers.ALL_QUEUES);
     repo = SampleRepository.create(tmp.resolve("hello"));
     env = new HashMap<>(Map.of("TEMPORAL_ADDRESS", temporal.target(), "HOME", tmp.toString()));
   }
@@ -65,7 +68,7 @@ class ReleaseCliTest {
   void aDryRunStagesOnTheTargetButPublishesNothingAndDoesNotStandInTheWayOfTheRelease() throws Exception {
     Path target = tmp.resolve("published");
     Path spec = Files.writeString(tmp.resolve("release.yaml"), Files.readString(repo.dir().resolve("release.yaml"))
-        + "upload: [{url: \"" + target.toUri() + "\"}]\n");
+        + "upload: [published]\n");
     List<String> args = List.of("run", "--spec", spec.toString(), "--repository", repo.url(), "--store",
         tmp.resolve("store").toString(), "--work-dir", tmp.resolve("cli-work").toString());
 
@@ -116,8 +119,9 @@ class ReleaseCliTest {
     }
     Map<String, JsonNode> stages = new TreeMap<>();
     manifest.get("stages").forEach(s -> stages.put(s.get("stage").asText(), s));
-    assertThat(stages).containsOnlyKeys("checkout", "buildSource", "testSource", "buildDocs", "generateSbom",
-        "approval", "provenance", "sign", "upload");
+    assertThat(stages).containsOnlyKeys("checkPolicy", "checkout", "buildSource", "testSource", "buildDocs",
+        "generateSbom", "approval", "provenance", "sign", "upload");
+    assertThat(manifest.get("signing").asText()).as("a dev-signed release says so").isEqualTo("dev");
     assertThat(stages.get("testSource").get("state").asText()).isEqualTo("succeeded");
     assertThat(stages.get("testSource").get("attempts").asInt()).isEqualTo(1);
     assertThat(stages.get("testSource").get("startedAt").asText()).isNotBlank();
@@ -186,8 +190,15 @@ class ReleaseCliTest {
   void verifyChecksEveryFileOfTheDevSignedReleaseAndRefusesATamperedCopy() throws Exception {
     Path out = tmp.resolve("out");
     assertThat(run("--out", out.toString()).exitCode()).isZero();
-    String[] policy = {"--trusted-root", out.resolve("trusted_root.json").toString(),
+    String[] policy = {"--trusted-root", out.resolve("trusted_root.json").toString(), "--allow-dev",
         "--certificate-identity", DevSigstore.localIdentity(), "--certificate-oidc-issuer", DevSigstore.ISSUER};
+
+    // a dev trust root vouches for nothing beyond this machine: refused unless asked for
+    CliRun devRefused = CliRun.of(env, "verify", out.toString(), "--trusted-root",
+        out.resolve("trusted_root.json").toString(), "--certificate-identity", DevSigstore.localIdentity(),
+        "--certificate-oidc-issuer", DevSigstore.ISSUER);
+    assertThat(devRefused.exitCode()).as(devRefused.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(devRefused.err()).contains("is a dev trust root").contains("--allow-dev");
 
     CliRun verified = CliRun.of(env, concat(new String[] {"verify", out.toString()}, policy));
     assertThat(verified.exitCode()).as(verified.toString()).isZero();
@@ -199,7 +210,7 @@ class ReleaseCliTest {
         .contains("verified: 13 checks passed");
 
     CliRun otherSigner = CliRun.of(env, "verify", out.toString(), "--trusted-root",
-        out.resolve("trusted_root.json").toString(), "--certificate-identity-regexp", ".*@example\\.org",
+        out.resolve("trusted_root.json").toString(), "--allow-dev", "--certificate-identity-regexp", ".*@example\\.org",
         "--certificate-oidc-issuer", DevSigstore.ISSUER);
     assertThat(otherSigner.exitCode()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
     assertThat(otherSigner.out()).contains("No provided certificate identities matched");
@@ -240,7 +251,7 @@ class ReleaseCliTest {
     assertThat(quiet.all().split("tag v9.9.9 does not exist", -1)).as("the reason, once: " + quiet).hasSize(2);
 
     CliRun verbose = run("--release-version", "9.9.9", "--verbose");
-    assertThat(verbose.log()).as(verbose.toString()).contains("WARN  ReleaseWorkflowImpl - stage checkout blocked")
+    assertThat(verbose.log()).as(verbose.toString()).contains("WARN  StageRunner - stage checkout blocked")
         .contains("Activity failure").containsPattern("(?m)^\\s+at io\\.temporal\\.");
 
     CliRun json = run("--release-version", "9.9.9", "--log-format", "json");
@@ -311,8 +322,8 @@ class ReleaseCliTest {
         project: hello
         version: 1.0.0
         test: {command: "make test CC=false"}
-        upload: [{url: "%s"}]
-        """.formatted(target.toUri()));
+        upload: [published]
+        """);
     CliRun cli = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url(),
         "--store", tmp.resolve("store").toString(), "--out", tmp.resolve("out").toString());
     assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);

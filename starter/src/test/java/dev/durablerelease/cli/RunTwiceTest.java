@@ -34,6 +34,7 @@ class RunTwiceTest {
   private SampleRepository repo;
   private Path folder;
   private Path spec;
+  private Path policy;
   private Map<String, String> env;
 
   @BeforeEach
@@ -43,12 +44,15 @@ class RunTwiceTest {
     Path key = sftp.writeClientKey(tmp.resolve("id_ecdsa"));
     Path knownHosts = sftp.writeKnownHosts(tmp.resolve("known_hosts"), sftp.port());
     folder = tmp.resolve("published");
+    policy = Files.writeString(tmp.resolve("policy.yaml"), """
+        projects:
+          hello: {repositories: ["**"], signing: {mode: dev}}
+        targets:
+          folder: {url: "%s", projects: [hello]}
+          sftp: {url: "sftp://%s@127.0.0.1:%d/srv/hello/", key: "file:%s", knownHosts: "%s", projects: [hello]}
+        """.formatted(folder.toUri(), SftpServer.USER, sftp.port(), key, knownHosts));
     spec = Files.writeString(tmp.resolve("release.yaml"), Files.readString(repo.dir().resolve("release.yaml"))
-        + "upload:\n"
-        + "  - url: \"" + folder.toUri() + "\"\n"
-        + "  - url: \"sftp://" + SftpServer.USER + "@127.0.0.1:" + sftp.port() + "/srv/hello/\"\n"
-        + "    key: \"file:" + key + "\"\n"
-        + "    knownHosts: \"" + knownHosts + "\"\n");
+        + "upload: [folder, sftp]\n");
     env = new HashMap<>(Map.of("HOME", tmp.toString(), "USER", "tester"));
   }
 
@@ -122,9 +126,9 @@ class RunTwiceTest {
   }
 
   private String[] args(Path releaseSpec, String out) {
-    return new String[] {"run", "--spec", releaseSpec.toString(), "--repository", repo.url(), "--store",
-        tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work").toString(), "--out",
-        tmp.resolve(out).toString()};
+    return new String[] {"run", "--spec", releaseSpec.toString(), "--repository", repo.url(), "--policy",
+        policy.toString(), "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work").toString(),
+        "--out", tmp.resolve(out).toString()};
   }
 
   /** Every file on both targets, by target and name, with its digest; staging folders would show too. */

@@ -33,7 +33,7 @@ class SampleReleaseIT {
     assertThat(output).contains("using embedded Temporal on 127.0.0.1:").contains("released hello 1.0.0");
 
     JsonNode manifest = new ObjectMapper().readTree(tmp.resolve("release/release.json").toFile());
-    assertThat(manifest.get("commit").asText()).isEqualTo("ac49676ef2b63d3f689c760c06ef09567a3eafb0");
+    assertThat(manifest.get("commit").asText()).isEqualTo("20d666d48ee4afa68d3aa08131a4dc7b0ff796b3");
     assertThat(tmp.resolve("release/hello-1.0.0.tar.gz")).exists();
     assertThat(tmp.resolve("release/SHA256SUMS")).exists();
     assertThat(output).contains("done      sign").contains("7 bundle(s), verified as " + DevSigstore.localIdentity());

@@ -3,13 +3,17 @@ package dev.durablerelease.cli;
 import static dev.durablerelease.worker.Releases.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.testing.Approvers;
+import dev.durablerelease.testing.Approvers.Approver;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.TestPolicies;
 import dev.durablerelease.worker.LoopbackTemporal;
 import dev.durablerelease.worker.ReleaseWorkers;
 import dev.durablerelease.worker.Releases;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseWorkflow;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -43,6 +47,7 @@ class SuggestionsTest {
   private Map<String, String> env;
   private final List<Process> processes = new ArrayList<>();
   private LoopbackTemporal temporal;
+  private Approver tester;
 
   @BeforeEach
   void setUp() {
@@ -63,12 +68,12 @@ class SuggestionsTest {
 
   @Test
   void theResumeCommandPrintedAfterAnAutomaticAbortFinishesTheReleaseOnceTheCauseIsFixed() throws Exception {
-    // the target's folder is a regular file: every write fails, is retried, and the upload blocks
+    // the target's folder is inside a regular file: every write fails, is retried, and the upload blocks
     Path blocker = Files.writeString(tmp.resolve("blocker"), "");
-    Path spec = Files.writeString(tmp.resolve("release.yaml"), "project: hello\nversion: 1.0.0\nupload: [{url: \""
-        + blocker.toUri() + "/releases/\"}]\n");
-    CliRun first = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url(), "--store",
-        tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work").toString());
+    Path spec = Files.writeString(tmp.resolve("release.yaml"), "project: hello\nversion: 1.0.0\nupload: [blocked]\n");
+    CliRun first = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url(), "--target",
+        "blocked=" + blocker.resolve("releases"), "--store", tmp.resolve("store").toString(), "--work-dir",
+        tmp.resolve("work").toString());
     assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
     // each retry of the upload is one line; the reason it blocked is printed once
     for (int attempt = 2; attempt <= 5; attempt++) {
@@ -91,24 +96,25 @@ class SuggestionsTest {
 
   @Test
   void theCommandPrintedWhenNobodyCouldApproveFinishesTheReleaseApproved() throws Exception {
-    Path spec = Files.writeString(tmp.resolve("release.yaml"), "project: hello\nversion: 1.0.0\napproval: {}\n");
-    CliRun first = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url(), "--store",
-        tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work").toString());
+    Path spec = Files.writeString(tmp.resolve("release.yaml"), "project: gated\nversion: 1.0.0\ntag: v1.0.0\n");
+    CliRun first = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url(), "--policy",
+        policy().toString(), "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work").toString());
     assertThat(first.exitCode()).as(first.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
-    assertThat(first.err()).contains("release release-hello-1.0.0 needs approval before upload and there was no"
+    assertThat(first.err()).contains("release release-gated-1.0.0 needs approval before upload and there was no"
         + " terminal to ask, so it was aborted automatically; nothing was published. Resume it approved");
 
-    String[] printed = printed(first.err(), "./release resume");
-    assertThat(printed[printed.length - 1]).isEqualTo("--approve");
+    String[] printed = yourKey(printed(first.err(), "./release resume"));
+    assertThat(String.join(" ", printed)).endsWith(" --approve --key " + tester.key());
     CliRun approved = CliRun.of(env, printed);
     assertThat(approved.exitCode()).as(approved.toString()).isZero();
-    assertThat(approved.out()).contains("approved by tester").contains("released hello 1.0.0");
+    assertThat(approved.out()).contains("approved by tester").contains("released gated 1.0.0");
   }
 
   @Test
   void theCommandsStatusListsForABlockedOrWaitingReleaseDoWhatTheySay() throws Exception {
     temporal = LoopbackTemporal.start();
-    temporal.serve(Releases.localWorker(tmp, "test-worker"), ReleaseWorkers.ALL_QUEUES);
+    temporal.serve(Releases.localWorker(tmp, "test-worker").withPolicy(TestPolicies.of(Files.readString(policy()))),
+        ReleaseWorkers.ALL_QUEUES);
     env.put("TEMPORAL_ADDRESS", temporal.target());
 
     // retry, once the cause (a missing tag) is fixed
@@ -134,14 +140,12 @@ class SuggestionsTest {
         .isZero();
     await("the release to be aborted", () -> failing.status().state() == ReleaseState.ABORTED);
 
-    // approve
-    ReleaseWorkflow waiting = start("release-hello-4.0.0", "project: hello\nversion: 1.0.0\ntag: v1.0.0\n"
-        + "approval: {}\n");
+    // approve, with the approver's key where the command shows where it goes
+    ReleaseWorkflow waiting = start("release-gated-1.0.0", "project: gated\nversion: 1.0.0\ntag: v1.0.0\n");
     await("the release to wait", () -> waiting.status().state() == ReleaseState.WAITING_FOR_APPROVAL);
-    String approve = CliRun.of(env, "status", "release-hello-4.0.0").out().lines()
-        .filter(l -> l.startsWith("waiting for approval")).findFirst().orElseThrow();
-    assertThat(CliRun.of(env, words(approve.substring(approve.indexOf("release approve") + "release ".length())))
-        .exitCode()).isZero();
+    CliRun approve = CliRun.of(env, yourKey(listed(CliRun.of(env, "status", "release-gated-1.0.0").out(),
+        "approve")));
+    assertThat(approve.exitCode()).as(approve.toString()).isZero();
     await("the approved release to succeed", () -> waiting.status().state() == ReleaseState.SUCCEEDED);
 
     // a wrong id: list shows what there is
@@ -175,10 +179,34 @@ class SuggestionsTest {
     assertThat(again.err()).contains("release release-hello-1.0.0 is already running on this server");
     assertThat(quoted(again.err(), 0)).isEqualTo(quoted(noWorker.err(), 1));
 
+    env.put("DURABLE_RELEASE_POLICY", policy().toString()); // an operator's worker reads their policy
     start(quoted(noWorker.err(), 0), "serving");
     CliRun watch = CliRun.of(env, quoted(noWorker.err(), 1));
     assertThat(watch.exitCode()).as(watch.toString()).isZero();
     assertThat(watch.out()).contains("hello 1.0.0: succeeded");
+  }
+
+  /**
+   * The operator's policy: hello is released by anyone, signed in dev mode; gated needs the approval of tester, whose
+   * key is made here.
+   */
+  private Path policy() throws IOException {
+    if (tester == null) {
+      tester = Approvers.create(tmp.resolve("keys"), "tester");
+    }
+    return Files.writeString(tmp.resolve("policy.yaml"), """
+        projects:
+          hello: {repositories: ["**"], signing: {mode: dev}}
+          gated: {repositories: ["**"], signing: {mode: dev}, approval: {approvals: 1, approvers: [tester]}}
+        approvers:
+          tester: %s
+        """.formatted(tester.publicKey()));
+  }
+
+  /** A printed command with the approver's key where it says the operator's key goes. */
+  private String[] yourKey(String[] command) {
+    return Arrays.stream(command).map(word -> word.equals(StatusView.YOUR_KEY) ? tester.key().toString() : word)
+        .toArray(String[]::new);
   }
 
   private ReleaseWorkflow start(String workflowId, String yaml) throws Exception {

@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.StageState;
+import dev.durablerelease.contract.StageStatus;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.worker.LoopbackTemporal;
 import dev.durablerelease.worker.Releases;
-import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseWorkflow;
-import dev.durablerelease.contract.StageState;
-import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowStub;
@@ -62,7 +62,7 @@ class WorkerRestartTest {
     Path log = tmp.resolve(name + ".log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "worker", "--queues", "build",
-        "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve(name).toString())
+        "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve(name).toString(), "--dev-policy")
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("TEMPORAL_ADDRESS", temporal.target());
     Process process = pb.start();
@@ -88,8 +88,7 @@ class WorkerRestartTest {
     String sleep = "5.0" + ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L);
     String yaml = Files.readString(repo.dir().resolve("release.yaml"))
         .replace("command: make test", "command: \"for i in $(seq 36); do echo step $i; sleep " + sleep + "; done\"")
-        .replace("timeout: 5m", "timeout: 10m")
-        .replaceAll("(?m)^sign:\\n  mode: dev\\n", "");
+        .replace("timeout: 5m", "timeout: 10m");
     ReleaseWorkflow workflow = Releases.start(temporal.client(), WORKFLOW_ID,
         SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null)));
 

@@ -2,8 +2,11 @@ package dev.durablerelease.worker;
 
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.testing.Approvers.Approver;
+import dev.durablerelease.testing.Approvers;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.TestPolicies;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseState;
@@ -19,11 +22,11 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Records the event histories that {@link ReplayTest} replays: a release that succeeded (signed, approved, published),
- * one blocked then retried, one with a skipped stage, one aborted, one aborted while its upload was blocked, one run
- * again after it was published, and one aborted automatically (no terminal to ask) while its upload was blocked. Run
- * it after a deliberate workflow change (guarded by {@code Workflow.getVersion}) to add histories of the new shape,
- * naming only those; never re-record the old ones, they stand for releases already running.
+ * Records the event histories that {@link ReplayTest} replays. The files it writes stand for releases already running
+ * when the workflow changes: run it after a deliberate workflow change (guarded by {@code Workflow.getVersion}) to add
+ * histories of the new shape, naming only those; never re-record the old ones. The oldest five (succeeded,
+ * blocked-then-retried, skipped, aborted, aborted-at-upload) were recorded by engines before operator policies,
+ * whose spec carried signing, approvals and targets; the recordings below are of releases under a policy.
  *
  * <pre>mvn -q -pl worker -am test-compile && java -cp "$(cat worker/target/test-classpath.txt)" \
  *   dev.durablerelease.worker.HistoryRecorder worker/src/test/resources/histories [NAME,...]</pre>
@@ -37,59 +40,60 @@ public final class HistoryRecorder {
     Files.createDirectories(out);
     Path tmp = Files.createTempDirectory("durable-release-histories");
     String base = Files.readString(SampleRepository.projectFolder().resolve("release.yaml"));
-    String upload = "upload: [{url: \"" + tmp.resolve("published").toUri() + "\"}]\n";
+    erin = Approvers.create(tmp.resolve("keys"), "erin");
+    String policy = """
+        projects:
+          hello:
+            repositories: ["**"]
+            signing: {mode: dev}
+            approval: {approvals: 1, approvers: [erin], signedSkips: true}
+          other: {repositories: ["**"]}
+        approvers:
+          erin: %s
+        targets:
+          published: {url: "%s", projects: [hello]}
+          attic: {url: "%s", projects: [other]}
+          unusable: {url: "%s/releases/", projects: [hello]}
+        """.formatted(erin.publicKey(), tmp.resolve("published").toUri(), tmp.resolve("attic").toUri(),
+        Files.writeString(tmp.resolve("not-a-folder"), "").toUri());
 
-    record(out, tmp, "succeeded", base + upload + "approval: {approvers: [erin]}\n", "1.0.0", workflow -> {
+    record(out, tmp, "policy-approved", policy, base + "upload: [published]\n", "1.0.0", workflow -> {
       await(workflow, ReleaseState.WAITING_FOR_APPROVAL);
-      workflow.approve(new OperatorAction(null, "erin", "artifacts checked"));
+      String statement = workflow.status().approval().statement();
+      workflow.approve(new OperatorAction(null, "erin", "artifacts checked", erin.sign(statement)));
     });
-    record(out, tmp, "blocked-then-retried", "project: hello\nversion: 1.0.1\n", "1.0.1", workflow -> {
+    record(out, tmp, "policy-refused-then-aborted", policy, base + "upload: [attic]\n", "1.0.0", workflow -> {
       await(workflow, ReleaseState.BLOCKED);
-      repo.tag("v1.0.1");
-      workflow.retry(new OperatorAction(null, "alice", "pushed the tag"));
+      workflow.abort(new OperatorAction(null, "carol", "asked for a target of another project"));
     });
-    record(out, tmp, "skipped", "project: hello\nversion: 1.0.0\n"
+    record(out, tmp, "policy-skip-signed", policy, "project: hello\nversion: 1.0.0\n"
         + "docs: {command: \"exit 4\", outputs: [docs/_build/html], skippable: true}\n", "1.0.0", workflow -> {
           await(workflow, ReleaseState.BLOCKED);
-          workflow.skip(new OperatorAction("buildDocs", "bob", "docs host down"));
+          String statement = workflow.status().blocked().get(0).skipStatement();
+          workflow.skip(new OperatorAction("buildDocs", "bob", "docs host down", erin.sign(statement)));
+          await(workflow, ReleaseState.WAITING_FOR_APPROVAL);
+          workflow.approve(new OperatorAction(null, "erin", null, erin.sign(workflow.status().approval()
+              .statement())));
         });
-    record(out, tmp, "aborted", "project: hello\nversion: 1.0.0\ntest: {command: \"exit 1\"}\n", "1.0.0",
-        workflow -> {
-          await(workflow, ReleaseState.BLOCKED);
-          workflow.abort(new OperatorAction(null, "carol", "broken build"));
-        });
-    // a target inside a regular file: every write fails, so the upload blocks; the abort then removes its staging
-    Path notAFolder = Files.writeString(tmp.resolve("not-a-folder"), "");
-    record(out, tmp, "aborted-at-upload", base + "upload: [{url: \"" + notAFolder.toUri() + "/releases/\"}]\n",
-        "1.0.0", workflow -> {
-          await(workflow, ReleaseState.BLOCKED);
-          workflow.abort(new OperatorAction("upload", "dave", "target unusable"));
-        });
-    // since findPublished: a release run again after it was published makes nothing
-    String published = "upload: [{url: \"" + tmp.resolve("published-again").toUri() + "\"}]\n";
-    record(out, tmp, "published-again", base + published, "1.0.0", true, workflow -> { });
-    // since findPublished and automatic decisions: release run with no terminal aborts a blocked upload on its own
-    Path stillNotAFolder = Files.writeString(tmp.resolve("still-not-a-folder"), "");
-    record(out, tmp, "aborted-automatically", base + "upload: [{url: \"" + stillNotAFolder.toUri()
-        + "/releases/\"}]\n", "1.0.0", false, workflow -> {
-          await(workflow, ReleaseState.BLOCKED);
-          workflow.abort(OperatorAction.automatic("upload", "dave", "no terminal to ask what to do"));
-        });
+    // since findPublished: a release run again after it was published approves, signs and uploads nothing
+    record(out, tmp, "policy-published-again", policy, base + "upload: [published]\n", "1.0.0", workflow -> { });
+    // since automatic decisions: release run with no terminal aborts a blocked upload on its own, and says so
+    record(out, tmp, "policy-aborted-automatically", policy, base + "upload: [unusable]\n", "1.0.0", workflow -> {
+      await(workflow, ReleaseState.WAITING_FOR_APPROVAL);
+      workflow.approve(new OperatorAction(null, "erin", null, erin.sign(workflow.status().approval().statement())));
+      await(workflow, ReleaseState.BLOCKED);
+      workflow.abort(OperatorAction.automatic("upload", "dave", "no terminal to ask what to do"));
+    });
     System.out.println("histories written to " + out);
     System.exit(0);
   }
 
   private static SampleRepository repo;
+  private static Approver erin;
   /** The histories to record; null for all. */
   private static Set<String> wanted;
 
-  private static void record(Path out, Path tmp, String name, String yaml, String version,
-      Consumer<ReleaseWorkflow> operator) throws Exception {
-    record(out, tmp, name, yaml, version, false, operator);
-  }
-
-  /** @param runBefore whether the release runs once to its end before the run that is recorded */
-  private static void record(Path out, Path tmp, String name, String yaml, String version, boolean runBefore,
+  private static void record(Path out, Path tmp, String name, String policy, String yaml, String version,
       Consumer<ReleaseWorkflow> operator) throws Exception {
     if (wanted != null && !wanted.contains(name)) {
       return;
@@ -97,16 +101,21 @@ public final class HistoryRecorder {
     Path dir = tmp.resolve(name);
     repo = SampleRepository.create(dir.resolve("hello"));
     try (TestWorkflowEnvironment env = ReleaseTestEnvironment.create()) {
-      WorkerContext context = Releases.localWorker(dir, "history-recorder");
+      WorkerContext context = Releases.localWorker(dir, "history-recorder").withPolicy(TestPolicies.of(policy));
       ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
       env.start();
       String id = "release-hello-" + name;
       ReleaseRequest request = ReleaseRequest.of(SpecLoader.load(yaml, "release.yaml",
           new SpecLoader.Overrides(repo.url(), version)));
-      if (runBefore) {
+      if (name.endsWith("published-again")) {
+        // published first by a run approved like any other; the recorded run finds it published
         ReleaseWorkflow before = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
             WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id + "-before").build());
-        before.run(request);
+        WorkflowClient.start(before::run, request);
+        await(before, ReleaseState.WAITING_FOR_APPROVAL);
+        before.approve(new OperatorAction(null, "erin", null, erin.sign(before.status().approval()
+            .statement())));
+        WorkflowStub.fromTyped(before).getResult(Object.class);
       }
       ReleaseWorkflow workflow = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(id).build());

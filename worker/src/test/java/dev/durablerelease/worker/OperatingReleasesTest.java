@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.store.Digests;
+import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.StageState;
+import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.spec.ReleaseSpec;
+import dev.durablerelease.store.Digests;
+import dev.durablerelease.testing.Approvers.Approver;
+import dev.durablerelease.testing.Approvers;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
@@ -16,8 +20,6 @@ import dev.durablerelease.workflow.ReleaseSearchAttributes;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
-import dev.durablerelease.contract.StageState;
-import dev.durablerelease.contract.StageStatus;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
@@ -34,15 +36,43 @@ import org.junit.jupiter.api.Test;
 /** Blocked releases and the operator's retry, skip, abort and approve, on Temporal's test server. */
 class OperatingReleasesTest extends SampleReleaseTestBase {
   private Path target;
+  private Approver erin;
+  private Approver frank;
 
   @BeforeEach
   void setUp() throws Exception {
     target = tmp.resolve("published");
+    erin = Approvers.create(tmp.resolve("keys"), "erin");
+    frank = Approvers.create(tmp.resolve("keys"), "frank");
+    policy("");
+  }
+
+  /** The workers' policy: hello signed in dev mode, published to the folder, with these extra project sections. */
+  private void policy(String projectSections) {
+    usePolicy("""
+        projects:
+          hello:
+            repositories: ["**"]
+            signing: {mode: dev}
+        %s
+        targets:
+          published: {url: "%s", projects: [hello]}
+        approvers:
+          erin: %s
+          frank: %s
+        """.formatted(projectSections.indent(4).stripTrailing(), target.toUri(), erin.publicKey(),
+        frank.publicKey()));
   }
 
   private ReleaseSpec spec(String yaml) throws Exception {
-    return SpecLoader.load(yaml + "upload: [{url: \"" + target.toUri() + "\"}]\n", "release.yaml",
+    return SpecLoader.load(yaml + "upload: [published]\n", "release.yaml",
         new SpecLoader.Overrides(repo.url(), null));
+  }
+
+  /** What {@code release approve --key} does: signs the statement the release shows, and sends it. */
+  private static String approve(ReleaseWorkflow workflow, Approver approver, String note) {
+    String statement = workflow.status().approval().statement();
+    return workflow.approve(new OperatorAction(null, approver.name(), note, approver.sign(statement)));
   }
 
   private ReleaseWorkflow start(String id, ReleaseSpec spec) {
@@ -92,7 +122,7 @@ class OperatingReleasesTest extends SampleReleaseTestBase {
     // the run is lost once it has published (say the embedded server died while the last files were moved into
     // place): resuming must not meet its own files as conflicts, so the statement, bundles and manifest are reused
     startWorkers();
-    ReleaseSpec spec = spec("project: hello\nversion: 1.0.0\nsign: {mode: dev}\n");
+    ReleaseSpec spec = spec("project: hello\nversion: 1.0.0\n");
     ReleaseResult first = result(start("release-hello-first-run", spec));
     Files.delete(target.resolve(first.manifest().name())); // the one file the lost run had not moved yet
 
@@ -196,46 +226,46 @@ class OperatingReleasesTest extends SampleReleaseTestBase {
 
   @Test
   void approvalThatTimesOutBlocksAtTheGateAndCanBeGivenLater() throws Exception {
+    policy("approval: {approvals: 1, timeout: 72h, reminder: 24h, approvers: [erin]}");
     startWorkers();
-    ReleaseWorkflow workflow = start("release-hello-approval", spec("""
-        project: hello
-        version: 1.0.0
-        approval: {timeout: 72h, reminder: 24h, approvers: [erin]}
-        """));
+    ReleaseWorkflow workflow = start("release-hello-approval", spec("project: hello\nversion: 1.0.0\n"));
     ReleaseStatus waiting = awaitStatus(workflow, s -> s.state() == ReleaseState.WAITING_FOR_APPROVAL);
     assertThat(waiting.detail()).contains("waiting for approval");
-    assertThat(waiting.approvers()).containsExactly("erin");
-    assertThatThrownBy(() -> workflow.approve(new OperatorAction(null, "mallory", null)))
+    assertThat(waiting.approval().approvers()).containsExactly("erin");
+    assertThatThrownBy(() -> approve(workflow, frank, null))
         .isInstanceOf(WorkflowUpdateException.class).cause()
-        .hasMessageContaining("mallory may not approve this release; approvers: erin");
+        .hasMessageContaining("not the key of an approver the operator's policy allows for this release (erin)");
 
     env.sleep(Duration.ofHours(73)); // the test server skips time: three reminders, then the timeout
     ReleaseStatus timedOut = awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
     assertThat(timedOut.blocked()).singleElement().satisfies(b -> {
       assertThat(b.stage()).isEqualTo("approval");
-      assertThat(b.reason()).isEqualTo("no approval within 72h");
+      assertThat(b.reason()).isEqualTo("no approval within 72h (0 of 1)");
     });
     assertThat(target).doesNotExist();
 
-    workflow.approve(new OperatorAction(null, "erin", "checked the artifacts"));
+    approve(workflow, erin, "checked the artifacts");
     ReleaseResult result = result(workflow);
-    assertThat(stage(result, "approval").detail()).isEqualTo("approved by erin (checked the artifacts)");
+    assertThat(stage(result, "approval").detail()).isEqualTo("approved by erin (signed)");
+    assertThat(result.operatorEvents()).singleElement().satisfies(e -> assertThat(e.note())
+        .isEqualTo("checked the artifacts"));
     assertThat(result.operatorEvents()).extracting(e -> e.action()).containsExactly("approve");
     assertThat(target.resolve("release.json")).exists();
   }
 
   @Test
   void approvalArrivesAfterTheWorkerRestarted() throws Exception {
+    policy("approval: {approvals: 1, approvers: [frank]}");
     // a real server in real time: the release must outlive the worker that started waiting
     try (LoopbackTemporal temporal = LoopbackTemporal.start()) {
       ReleaseWorkers first = temporal.serve(context, ReleaseWorkers.ALL_QUEUES);
       ReleaseWorkflow workflow = Releases.start(temporal.client(), "release-hello-restart",
-          spec("project: hello\nversion: 1.0.0\napproval: {}\n"));
+          spec("project: hello\nversion: 1.0.0\n"));
       awaitStatus(workflow, s -> s.state() == ReleaseState.WAITING_FOR_APPROVAL);
       first.close(); // the worker goes away; the release waits on the server
 
       temporal.serve(context, ReleaseWorkers.ALL_QUEUES);
-      workflow.approve(new OperatorAction(null, "frank", null));
+      approve(workflow, frank, null);
       assertThat(result(workflow).published()).containsExactly(target.toUri().toString());
     }
   }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
 import dev.durablerelease.activity.TaskQueues;
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.testing.Approvers.Approver;
+import dev.durablerelease.testing.Approvers;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseRequest;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class PayloadSizeTest extends SampleReleaseTestBase {
   private static final int LIMIT = 64 * 1024;
 
+  private Approver erin;
+
   @BeforeEach
   void setUp() throws Exception {
     // a thousand extra files, so that archive-sized lists would show if they leaked into payloads
@@ -40,13 +44,25 @@ class PayloadSizeTest extends SampleReleaseTestBase {
     }
     repo.commitAll("many files");
     repo.tag("v1.0.1");
+    erin = Approvers.create(tmp.resolve("keys"), "erin");
+    usePolicy("""
+        projects:
+          hello:
+            repositories: ["**"]
+            signing: {mode: dev}
+            approval: {approvals: 1, approvers: [erin]}
+        approvers:
+          erin: %s
+        targets:
+          published: {url: "%s", projects: [hello]}
+        """.formatted(erin.publicKey(), tmp.resolve("published").toUri()));
     startWorkers();
   }
 
   @Test
   void noPayloadOfAFullReleaseExceeds64Kb() throws Exception {
     String yaml = Files.readString(SampleRepository.projectFolder().resolve("release.yaml"))
-        + "upload: [{url: \"" + tmp.resolve("published").toUri() + "\"}]\napproval: {}\n"
+        + "upload: [published]\n"
         // a test command that writes long lines while it runs: its heartbeats carry the log tail
         + "test: {command: \"for i in $(seq 1 40); do head -c 20000 /dev/zero | tr '\\\\\\\\0' x; echo; sleep 0.2; done\"}\n";
     yaml = yaml.replaceFirst("test:\\n  command: make test\\n  timeout: 5m\\n", "");
@@ -67,7 +83,8 @@ class PayloadSizeTest extends SampleReleaseTestBase {
           .forEach(a -> heartbeats.add(a.getHeartbeatDetails().getSerializedSize()));
       Thread.sleep(200);
     }
-    workflow.approve(new OperatorAction(null, "erin", null));
+    String statement = workflow.status().approval().statement();
+    workflow.approve(new OperatorAction(null, "erin", null, erin.sign(statement)));
     WorkflowStub.fromTyped(workflow).getResult(Object.class);
 
     List<Integer> sizes = new ArrayList<>();

@@ -8,7 +8,7 @@ import dev.durablerelease.activity.Publication;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.activity.UploadInput;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.testing.DroppingProxy;
 import dev.durablerelease.testing.S3ProxyServer;
@@ -63,6 +63,7 @@ class PublishingTest extends SampleReleaseTestBase {
     s3.client().createBucket(b -> b.bucket("releases"));
     Files.writeString(tmp.resolve("s3-key"), S3ProxyServer.ACCESS_KEY);
     Files.writeString(tmp.resolve("s3-secret"), S3ProxyServer.SECRET_KEY);
+    policy(sftpUrl(sftp.port()), "knownHosts: " + knownHosts);
   }
 
   @AfterEach
@@ -92,12 +93,12 @@ class PublishingTest extends SampleReleaseTestBase {
     env.getWorkerFactory().newWorker(TaskQueues.UPLOAD).registerActivitiesImplementations(losesFirstCompletion);
     env.start();
 
-    ReleaseResult result = run("release-hello-1.0.0", ReleaseRequest.of(spec(sftpUrl(sftp.port()), "knownHosts: "
-        + knownHosts)));
+    ReleaseResult result = run("release-hello-1.0.0", ReleaseRequest.of(spec()));
 
     List<ArtifactRef> files = published(result);
-    assertThat(result.published()).containsExactly(folder.toUri().toString(), sftpUrl(sftp.port()),
-        "s3://releases/hello/1.0.0/");
+    // as release.json shows them: without the user
+    assertThat(result.published()).containsExactly(folder.toUri().toString(),
+        sftpUrl(sftp.port()).replace("release@", ""), "s3://releases/hello/1.0.0/");
     Map<String, String> expected = digests(files);
     assertThat(digestsIn(folder)).isEqualTo(expected);
     assertThat(digestsIn(sftp.root().resolve("srv/releases/1.0.0"))).isEqualTo(expected);
@@ -115,7 +116,7 @@ class PublishingTest extends SampleReleaseTestBase {
   @Test
   void aReleaseRunAgainAfterItWasPublishedMakesNothingAndEndsWithThePublishedFiles() throws Exception {
     startWorkers();
-    ReleaseSpec spec = spec(sftpUrl(sftp.port()), "knownHosts: " + knownHosts);
+    ReleaseSpec spec = spec();
     ReleaseResult first = run("release-hello-1.0.0", ReleaseRequest.of(spec));
     Map<String, Map<String, String>> before = targets();
 
@@ -169,7 +170,7 @@ class PublishingTest extends SampleReleaseTestBase {
         TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN));
     env.getWorkerFactory().newWorker(TaskQueues.UPLOAD).registerActivitiesImplementations(hangsAfterPublishing);
     env.start();
-    ReleaseSpec spec = spec(sftpUrl(sftp.port()), "knownHosts: " + knownHosts);
+    ReleaseSpec spec = spec();
     ReleaseWorkflow first = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0", spec);
     Releases.await("release.json on every target", () -> Files.exists(folder.resolve("release.json"))
         && Files.exists(sftp.root().resolve("srv/releases/1.0.0/release.json"))
@@ -208,7 +209,7 @@ class PublishingTest extends SampleReleaseTestBase {
   @Test
   void aReleaseWhoseFilesDifferFromThePublishedOnesStopsAndPublishesNothing() throws Exception {
     startWorkers();
-    ReleaseSpec spec = spec(sftpUrl(sftp.port()), "knownHosts: " + knownHosts);
+    ReleaseSpec spec = spec();
     run("release-hello-1.0.0", ReleaseRequest.of(spec));
     Map<String, String> before = digestsIn(folder);
     Map<String, String> sftpBefore = digestsIn(sftp.root().resolve("srv/releases/1.0.0"));
@@ -240,7 +241,7 @@ class PublishingTest extends SampleReleaseTestBase {
   void aDryRunStagesAndVerifiesOnEveryTargetButPublishesNothing() throws Exception {
     startWorkers();
     ReleaseResult result = run("release-hello-1.0.0-dry-run",
-        ReleaseRequest.of(spec(sftpUrl(sftp.port()), "knownHosts: " + knownHosts)).asDryRun());
+        ReleaseRequest.of(spec()).asDryRun());
 
     assertThat(result.published()).isEmpty();
     int files = published(result).size();
@@ -258,11 +259,11 @@ class PublishingTest extends SampleReleaseTestBase {
     new Random(7).nextBytes(noise);
     repo.writeFile("data.txt", java.util.HexFormat.of().formatHex(noise)).commitAll("data");
     repo.tag(SampleRepository.TAG);
-    startWorkers();
     // the first connection looks for the release on the target (findPublished), the second uploads
     try (DroppingProxy proxy = DroppingProxy.start(sftp.port(), 64 << 10, 2)) {
-      ReleaseResult result = run("release-hello-1.0.0", ReleaseRequest.of(spec(sftpUrl(proxy.port()),
-          "hostKey: \"" + sftp.hostKeyFingerprint() + "\"")));
+      policy(sftpUrl(proxy.port()), "hostKey: \"" + sftp.hostKeyFingerprint() + "\"");
+      startWorkers();
+      ReleaseResult result = run("release-hello-1.0.0", ReleaseRequest.of(spec()));
 
       assertThat(proxy.connections()).isEqualTo(3);
       assertThat(stage(result, "upload").attempts()).isEqualTo(2);
@@ -281,10 +282,14 @@ class PublishingTest extends SampleReleaseTestBase {
     try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
       dav.refusePuts();
       Files.writeString(tmp.resolve("dav-password"), "dav-secret");
-      String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload:\n"
-          + "  - url: \"" + folder.toUri() + "\"\n"
-          + "  - url: \"" + dav.url("releases/") + "\"\n"
-          + "    password: \"file:" + tmp.resolve("dav-password") + "\"\n";
+      usePolicy("""
+          projects:
+            hello: {repositories: ["**"], signing: {mode: dev}}
+          targets:
+            folder: {url: "%s", projects: [hello]}
+            dav: {url: "%s", password: "file:%s", projects: [hello]}
+          """.formatted(folder.toUri(), dav.url("releases/"), tmp.resolve("dav-password")));
+      String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload: [folder, dav]\n";
       startWorkers();
       ReleaseWorkflow workflow = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0",
           SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null)));
@@ -313,18 +318,35 @@ class PublishingTest extends SampleReleaseTestBase {
     return WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class);
   }
 
-  /** The sample spec with three targets: a folder, the SFTP server (at {@code sftpUrl}) and the S3 store. */
-  private ReleaseSpec spec(String sftpUrl, String hostKeyCheck) throws Exception {
-    String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload:\n"
-        + "  - url: \"" + folder.toUri() + "\"\n"
-        + "  - url: \"" + sftpUrl + "\"\n"
-        + "    key: \"file:" + clientKey + "\"\n"
-        + "    " + hostKeyCheck + "\n"
-        + "  - url: s3://releases/{project}/{version}/\n"
-        + "    endpoint: \"" + s3.endpoint() + "\"\n"
-        + "    pathStyle: true\n"
-        + "    accessKeyId: \"file:" + tmp.resolve("s3-key") + "\"\n"
-        + "    secretAccessKey: \"file:" + tmp.resolve("s3-secret") + "\"\n";
+  /**
+   * The workers' policy: three targets granted to hello, a folder, the SFTP server (at {@code sftpUrl}) and the S3
+   * store, with their credentials; hello is signed in dev mode.
+   */
+  private void policy(String sftpUrl, String hostKeyCheck) {
+    usePolicy("""
+        projects:
+          hello: {repositories: ["**"], signing: {mode: dev}}
+        targets:
+          folder: {url: "%s", projects: [hello]}
+          sftp:
+            url: "%s"
+            key: "file:%s"
+            %s
+            projects: [hello]
+          s3:
+            url: s3://releases/{project}/{version}/
+            endpoint: "%s"
+            pathStyle: true
+            accessKeyId: "file:%s"
+            secretAccessKey: "file:%s"
+            projects: [hello]
+        """.formatted(folder.toUri(), sftpUrl, clientKey, hostKeyCheck, s3.endpoint(), tmp.resolve("s3-key"),
+        tmp.resolve("s3-secret")));
+  }
+
+  /** The sample spec, asking for the three targets by name. */
+  private ReleaseSpec spec() throws Exception {
+    String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload: [folder, sftp, s3]\n";
     return SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null));
   }
 

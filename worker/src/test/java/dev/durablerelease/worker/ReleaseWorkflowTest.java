@@ -10,7 +10,7 @@ import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
@@ -44,19 +44,27 @@ class ReleaseWorkflowTest extends SampleReleaseTestBase {
 
   @Test
   void stagesRunInChecklistOrderAndTheReleaseIsPublished() throws Exception {
-    startWorkers();
     Path target = tmp.resolve("published");
-    ReleaseSpec spec = spec("upload: [{url: \"" + target.toUri() + "\"}]\n");
+    usePolicy("""
+        projects:
+          hello: {repositories: ["**"], signing: {mode: dev}}
+        targets:
+          published: {url: "%s", projects: [hello]}
+        """.formatted(target.toUri()));
+    startWorkers();
+    ReleaseSpec spec = spec("upload: [published]\n");
 
     ReleaseWorkflow workflow = workflow("release-hello-1.0.0");
     ReleaseResult result = workflow.run(ReleaseRequest.of(spec));
 
     List<StageStatus> stages = result.stages();
     assertThat(stages).extracting(StageStatus::stage).containsExactly(
-        "checkout", "buildSource", "testSource", "buildDocs", "generateSbom", "approval", "provenance", "sign",
-        "writeManifest", "upload");
+        "checkPolicy", "checkout", "buildSource", "testSource", "buildDocs", "generateSbom", "approval", "provenance",
+        "sign", "writeManifest", "upload");
     assertThat(stages).filteredOn(s -> !s.stage().equals("approval"))
         .allSatisfy(s -> assertThat(s.state()).isEqualTo(StageState.SUCCEEDED));
+    // the spec came with the release, so the policy is checked before anything is fetched
+    assertThat(ended(stages, "checkPolicy")).isLessThanOrEqualTo(started(stages, "checkout"));
     assertThat(started(stages, "checkout")).isLessThanOrEqualTo(started(stages, "buildSource"));
     assertThat(ended(stages, "buildSource")).isLessThanOrEqualTo(started(stages, "testSource"));
     assertThat(ended(stages, "buildSource")).isLessThanOrEqualTo(started(stages, "buildDocs"));

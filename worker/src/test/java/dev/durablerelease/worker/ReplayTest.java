@@ -3,7 +3,11 @@ package dev.durablerelease.worker;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.durablerelease.workflow.ReleaseWorkflowImpl;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,10 +19,17 @@ class ReplayTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"succeeded", "blocked-then-retried", "skipped", "aborted", "aborted-at-upload",
-      "published-again", "aborted-automatically"})
+      "policy-approved", "policy-refused-then-aborted", "policy-skip-signed", "policy-published-again",
+      "policy-aborted-automatically"})
   void recordedReleaseReplaysDeterministically(String history) throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history + ".json",
-        ReleaseWorkflowImpl.class);
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      // replay proves determinism, not speed: the first replay of a JVM loads every class of the workflow, which on
+      // a busy machine can outlast the default one-second deadlock detection
+      Worker worker = env.newWorker("replay", WorkerOptions.newBuilder()
+          .setDefaultDeadlockDetectionTimeout(Duration.ofSeconds(30).toMillis()).build());
+      worker.registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
+      WorkflowReplayer.replayWorkflowExecutionFromResource("histories/" + history + ".json", worker);
+    }
   }
 
   @org.junit.jupiter.api.Test

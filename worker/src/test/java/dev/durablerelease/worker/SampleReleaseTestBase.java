@@ -2,6 +2,7 @@ package dev.durablerelease.worker;
 
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.TestPolicies;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,11 @@ abstract class SampleReleaseTestBase {
   void closeServerAndRepository() {
     env.close();
     repo.close();
+  }
+
+  /** The workers started next read this operator policy (YAML), instead of the built-in dev policy. */
+  void usePolicy(String yaml) {
+    context = context.withPolicy(TestPolicies.of(yaml));
   }
 
   /** Registers the real activities of every queue and starts the workers. */

@@ -12,9 +12,9 @@ import dev.durablerelease.activity.DocsActivities;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.command.BrokenSandbox;
 import dev.durablerelease.command.CommandRunner;
-import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.SpecLoader;
+import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
@@ -29,17 +29,23 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Project code in whole releases: sandboxed, marked when it is not, stopped when the release is cancelled. */
 class SandboxedReleaseTest extends SampleReleaseTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The sample's spec, unsigned, with another test command. */
+  @BeforeEach
+  void unsignedReleases() {
+    // signing is not what these tests are about: a policy that releases hello unsigned
+    usePolicy("projects:\n  hello: {repositories: [\"**\"]}\n");
+  }
+
+  /** The sample's spec with another test command. */
   private ReleaseSpec spec(String testCommand) throws Exception {
     String yaml = Files.readString(repo.dir().resolve("release.yaml"))
-        .replace("command: make test", "command: \"" + testCommand + "\"")
-        .replaceAll("(?m)^sign:\\n  mode: dev\\n", "");
+        .replace("command: make test", "command: \"" + testCommand + "\"");
     return SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null));
   }
 

@@ -8,17 +8,17 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.config.SpecLoader;
+import dev.durablerelease.contract.ArtifactKind;
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.StageStatus;
 import dev.durablerelease.sign.IdentityPolicy;
 import dev.durablerelease.sign.SigstoreVerifier;
 import dev.durablerelease.sign.dev.DevSigstore;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.SpecLoader;
-import dev.durablerelease.contract.ArtifactKind;
-import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseWorkflow;
-import dev.durablerelease.contract.StageStatus;
 import dev.sigstore.TrustedRootProvider;
 import dev.sigstore.bundle.Bundle;
 import io.grpc.Metadata;
@@ -41,7 +41,6 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -53,28 +52,32 @@ class SignedReleaseTest extends SampleReleaseTestBase {
   private static final String SIGNER = "release-bot@example.org";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @BeforeEach
-  void setUp() throws Exception {
-    startWorkers();
-  }
-
-  /** The sample's spec, signing with the given stack in private mode, the token in a file. */
+  /**
+   * The sample's spec, with workers whose policy signs hello with the given stack in private mode, the token in a
+   * file on the sign worker.
+   */
   private ReleaseSpec signedSpec(DevSigstore sigstore, String token) throws Exception {
     Path trust = sigstore.writeTrustFiles(tmp.resolve("trust"));
     Path tokenFile = Files.writeString(tmp.resolve("id-token"), token);
+    usePolicy("""
+        projects:
+          hello:
+            repositories: ["**"]
+            signing:
+              mode: private
+              identityToken: file:%s
+              trustedRoot: %s
+              signingConfig: %s
+              expectIdentity: %s
+              expectIssuer: %s
+        """.formatted(tokenFile, trust.resolve("trusted_root.json"), trust.resolve("signing_config.json"), SIGNER,
+        DevSigstore.ISSUER));
+    startWorkers();
     String yaml = """
         project: hello
         version: 1.0.0
         docs: {command: make docs, outputs: [docs/_build/html]}
-        sign:
-          mode: private
-          identityToken: file:%s
-          trustedRoot: %s
-          signingConfig: %s
-          expectIdentity: %s
-          expectIssuer: %s
-        """.formatted(tokenFile, trust.resolve("trusted_root.json"), trust.resolve("signing_config.json"), SIGNER,
-        DevSigstore.ISSUER);
+        """;
     return SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null));
   }
 
@@ -128,12 +131,14 @@ class SignedReleaseTest extends SampleReleaseTestBase {
     assertThat(run.get("metadata").get("invocationId").asText()).startsWith("release-hello-signed/");
     assertThat(run.get("builder").get("id").asText()).isEqualTo("urn:durable-release:worker:test-worker");
     assertThat(run.get("byproducts")).extracting(b -> b.get("name").asText())
-        .containsExactly("stage:checkout", "stage:buildSource", "stage:buildDocs", "stage:generateSbom");
+        .containsExactly("stage:checkPolicy", "stage:checkout", "stage:buildSource", "stage:buildDocs",
+            "stage:generateSbom");
 
     // secrets: the whole history as the client fetches it, its payloads decoded, and every log line
     String history = decodedHistory("release-hello-signed");
-    // the decoded sign input is there, holding the reference and not what it refers to
-    assertThat(history).contains("\"identityToken\":\"file:" + tmp.resolve("id-token") + "\"").contains(SIGNER);
+    // the workflow knows whom the bundles name, and not even where the sign worker finds its token
+    assertThat(history).contains(SIGNER).doesNotContain("identityToken").doesNotContain(tmp.resolve("id-token")
+        .toString());
     String logText = logs.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
     for (String secret : List.of(token, token.split("\\.")[1], token.split("\\.")[2], "PRIVATE KEY")) {
       assertThat(history).doesNotContain(secret);

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param commitTime timestamp given to every entry of the output archives
  * @param resume whether a result of an earlier run with identical inputs may be reused
  * @param limits the spec's sandbox limits, or null for the defaults
+ * @param project the project, whose ceilings in the operator's policy cap the limits
  */
 public record CommandInput(
     String stage,
@@ -33,4 +34,5 @@ public record CommandInput(
     String outputName,
     long commitTime,
     boolean resume,
-    LimitsSpec limits) {}
+    LimitsSpec limits,
+    String project) {}

@@ -40,7 +40,11 @@ public final class Failures {
 
   /** Vendored components declared in the spec or a merged SPDX document do not match the archive's files. */
   public static final String SBOM_MISMATCH = "SbomMismatch";
-  /** The tag is not annotated and signed by a key or signer that tagSignature trusts. */
+  /** The operator's policy does not grant what the release asks for (a target, a repository, a limit, a URL). */
+  public static final String POLICY_REFUSED = "PolicyRefused";
+  /** A signed approval or decision does not verify against the approvers' keys of the policy. */
+  public static final String APPROVAL_REFUSED = "ApprovalRefused";
+  /** The tag is not annotated and signed by a key or signer that the policy's tagSignature trusts. */
   public static final String TAG_SIGNATURE_INVALID = "TagSignatureInvalid";
 
   /**
@@ -52,8 +56,7 @@ public final class Failures {
   public static final List<String> NON_RETRYABLE = List.of(
       INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
       DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, ALREADY_PUBLISHED, TARGET_REFUSED,
-      SBOM_MISMATCH,
-      TAG_SIGNATURE_INVALID);
+      SBOM_MISMATCH, TAG_SIGNATURE_INVALID, POLICY_REFUSED, APPROVAL_REFUSED);
 
   private Failures() {}
 }

@@ -14,7 +14,9 @@ import java.util.List;
  * @param stages the checklist so far
  * @param targets where the release will be published
  * @param operatorEvents decisions operators took so far (retry, skip)
+ * @param approvals the signed approvals, verified on the sign worker
+ * @param signing how the release is signed ({@code public}, {@code private}, {@code dev}), or null when it is not
  */
 public record ManifestInput(
     Checkout checkout, List<ArtifactRef> artifacts, List<ArtifactRef> logs, List<StageStatus> stages, List<String> targets,
-    List<OperatorEvent> operatorEvents) {}
+    List<OperatorEvent> operatorEvents, List<SignedDecision> approvals, String signing) {}

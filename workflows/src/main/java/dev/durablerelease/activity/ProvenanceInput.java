@@ -12,6 +12,8 @@ import java.util.List;
  * @param subjects every release file it vouches for
  * @param stages the checklist so far (attempts, workers, times)
  * @param operatorEvents operators' decisions so far: approvals, retries, skips
+ * @param approvals the signed approvals, verified on the sign worker
  */
 public record ProvenanceInput(
-    Checkout checkout, List<ArtifactRef> subjects, List<StageStatus> stages, List<OperatorEvent> operatorEvents) {}
+    Checkout checkout, List<ArtifactRef> subjects, List<StageStatus> stages, List<OperatorEvent> operatorEvents,
+    List<SignedDecision> approvals) {}

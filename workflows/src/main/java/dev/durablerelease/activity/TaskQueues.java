@@ -3,7 +3,7 @@ package dev.durablerelease.activity;
 import java.util.List;
 
 /**
- * Task queues are trust domains (DESIGN.md §4): a worker serves only the queues whose secrets and risks its host may
+ * Task queues are trust domains (docs/operating.md): a worker serves only the queues whose secrets and risks its host may
  * hold. Client and workers share these names.
  */
 public final class TaskQueues {

@@ -3,9 +3,17 @@ package dev.durablerelease.activity;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
-/** Publishes release files to the spec's targets; served on {@link TaskQueues#UPLOAD}. */
+/** Publishes release files to the targets of the operator's policy; served on {@link TaskQueues#UPLOAD}. */
 @ActivityInterface
 public interface UploadActivities {
+  /**
+   * Checks that every target the release asks for exists in this worker's policy and is granted to the project, and
+   * returns where its files will go (public URLs, no credentials); refuses with {@link Failures#POLICY_REFUSED}
+   * before any connection is made. Idempotent: it only reads the policy.
+   */
+  @ActivityMethod(name = "grantTargets")
+  TargetGrant grantTargets(GrantRequest request);
+
   /**
    * Stages every file on each target, then publishes them with the manifest last. Idempotent: a file already
    * published with the same digest is left alone; one with another digest stops the upload.

@@ -1,19 +1,17 @@
 package dev.durablerelease.activity;
 
-import dev.durablerelease.spec.UploadSpec;
 import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.spec.TargetRequest;
 import java.util.List;
 
 /**
- * What to publish where.
+ * What to publish where. The targets are names; their URLs and credentials are the upload worker's policy.
  *
- * @param targets the spec's targets
+ * @param project the project (targets must be granted to it)
+ * @param version the version ({@code {version}} in target URLs)
+ * @param targets the targets the spec asks for
  * @param files the files, in publication order (manifest files last)
  * @param dryRun stage and verify on every target, then remove the staged files instead of publishing them
  */
-public record UploadInput(List<UploadSpec> targets, List<ArtifactRef> files, boolean dryRun) {
-
-  public UploadInput(List<UploadSpec> targets, List<ArtifactRef> files) {
-    this(targets, files, false);
-  }
-}
+public record UploadInput(String project, String version, List<TargetRequest> targets, List<ArtifactRef> files,
+    boolean dryRun) {}

@@ -2,6 +2,8 @@ package dev.durablerelease.contract;
 
 /** The release checklist, in order. The ids are what release managers, the CLI and the Temporal UI show. */
 public enum Stage {
+  /** What the release asks for (targets, signing, limits) is granted by each domain's policy. */
+  CHECK_POLICY("checkPolicy"),
   CHECKOUT("checkout"),
   BUILD_SOURCE("buildSource"),
   TEST_SOURCE("testSource"),

@@ -14,7 +14,7 @@ import java.util.List;
  * @param detail one human line: what is happening and what, if anything, is wanted from an operator
  * @param stages every stage of the checklist, in order
  * @param blocked stages waiting for retry, skip or abort
- * @param approvers who may approve, when the release waits for approval (empty: anyone)
+ * @param approval the approval gate while the release waits there, else null
  * @param operatorEvents decisions taken so far (retry, skip, approve, abort)
  */
 public record ReleaseStatus(
@@ -25,5 +25,5 @@ public record ReleaseStatus(
     String detail,
     List<StageStatus> stages,
     List<BlockedStage> blocked,
-    List<String> approvers,
+    ApprovalStatus approval,
     List<OperatorEvent> operatorEvents) {}

@@ -7,8 +7,9 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * One release of one project: checkout, build, test, docs, SBOMs, manifest, approval, upload. A stage that fails in a
- * way a retry cannot fix blocks the release until an operator sends {@code retry}, {@code skip} or {@code abort}.
+ * One release of one project: checkout, source archives, tests beside docs, SBOMs, approval, provenance, signing,
+ * manifest, upload. A stage that fails in a way a retry cannot fix blocks the release until an operator sends {@code
+ * retry}, {@code skip} or {@code abort}.
  */
 @WorkflowInterface
 public interface ReleaseWorkflow {

@@ -4,10 +4,10 @@ import dev.durablerelease.activity.Archives;
 import dev.durablerelease.activity.BuildActivities;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.CheckoutInput;
-import dev.durablerelease.activity.CommandInput;
 import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.DocsActivities;
-import dev.durablerelease.activity.Failures;
+import dev.durablerelease.activity.GrantRequest;
+import dev.durablerelease.activity.LimitsGrant;
 import dev.durablerelease.activity.Manifest;
 import dev.durablerelease.activity.ManifestInput;
 import dev.durablerelease.activity.Provenance;
@@ -18,40 +18,30 @@ import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.activity.SignActivities;
 import dev.durablerelease.activity.SignInput;
+import dev.durablerelease.activity.SignedDecision;
 import dev.durablerelease.activity.Signatures;
+import dev.durablerelease.activity.SigningGrant;
 import dev.durablerelease.activity.SourceActivities;
+import dev.durablerelease.activity.TargetGrant;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.activity.UploadActivities;
 import dev.durablerelease.activity.UploadInput;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.contract.OperatorEvent;
 import dev.durablerelease.contract.Stage;
-import dev.durablerelease.contract.StageOutput;
 import dev.durablerelease.contract.StageState;
-import dev.durablerelease.spec.ApprovalSpec;
 import dev.durablerelease.spec.CommandSpec;
 import dev.durablerelease.spec.DocsSpec;
-import dev.durablerelease.spec.Durations;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.spec.UploadSpec;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 
 /**
@@ -62,100 +52,287 @@ import org.slf4j.Logger;
 public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private static final Logger log = Workflow.getLogger(ReleaseWorkflowImpl.class);
 
-  /** Transient faults (network, a worker dying) retry with backoff; the failure types a retry cannot fix do not. */
-  private static final RetryOptions RETRY_TRANSIENT = RetryOptions.newBuilder()
-      .setInitialInterval(Duration.ofSeconds(1))
-      .setBackoffCoefficient(2.0)
-      .setMaximumInterval(Duration.ofMinutes(1))
-      .setMaximumAttempts(5)
-      .setDoNotRetry(Failures.NON_RETRYABLE.toArray(String[]::new))
-      .build();
+  private final ReleaseProgress progress = new ReleaseProgress();
+  private final StageRunner stages = new StageRunner(progress);
+  private final ApprovalGate approvalGate = new ApprovalGate(progress, stages);
+  /** Every file of the release so far, in the order they were made. */
+  private final List<ArtifactRef> artifacts = new ArrayList<>();
+  /** Logs of the project commands, kept in the store. */
+  private final List<ArtifactRef> logs = new ArrayList<>();
+  private final SignedDecisions signedDecisions = new SignedDecisions(() -> List.copyOf(artifacts));
+  private final OperatorDecisions operators =
+      new OperatorDecisions(progress, stages, approvalGate, signedDecisions, this::abortRequested);
 
-  /** Project commands retry only when the worker died under them; a failing command is final. */
-  private static final RetryOptions RETRY_COMMAND =
-      RetryOptions.newBuilder(RETRY_TRANSIENT).setMaximumAttempts(3).build();
-
-  /** Command stages heartbeat every 5 s, so a dead worker's attempt moves to another worker within half a minute. */
-  private static final Duration COMMAND_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
-
-  /**
-   * Source, sign and upload activities heartbeat from a background thread while they run (they have no progress of
-   * their own to report), so a worker that dies under one is noticed within a minute instead of at start-to-close.
-   */
-  private static final Duration LIVENESS = Duration.ofMinutes(1);
-
-  /** Time beyond the command's own limit for unpacking the archive and storing the outputs. */
-  private static final Duration COMMAND_OVERHEAD = Duration.ofMinutes(10);
-
-  // fetching and archiving a large repository takes minutes, not hours
-  private static final ActivityOptions SOURCE_OPTIONS = ActivityOptions.newBuilder()
-      .setTaskQueue(TaskQueues.SOURCE)
-      .setStartToCloseTimeout(Duration.ofMinutes(30))
-      .setHeartbeatTimeout(LIVENESS)
-      .setRetryOptions(RETRY_TRANSIENT)
-      .build();
-
-  // signing is a few calls to Sigstore's services per release; their outages retry with backoff
-  private static final ActivityOptions SIGN_OPTIONS = ActivityOptions.newBuilder()
-      .setTaskQueue(TaskQueues.SIGN)
-      .setStartToCloseTimeout(Duration.ofMinutes(10))
-      .setHeartbeatTimeout(LIVENESS)
-      .setRetryOptions(RETRY_TRANSIENT)
-      .build();
-
-  // uploads of large releases over slow links
-  private static final ActivityOptions UPLOAD_OPTIONS = ActivityOptions.newBuilder()
-      .setTaskQueue(TaskQueues.UPLOAD)
-      .setStartToCloseTimeout(Duration.ofHours(2))
-      .setHeartbeatTimeout(LIVENESS)
-      .setRetryOptions(RETRY_TRANSIENT)
-      .build();
-
-  private final Checklist checklist = new Checklist();
-  private final Map<Stage, BlockedStage> blocked = new LinkedHashMap<>();
-  private final Map<Stage, OperatorEvent> decisions = new HashMap<>();
-  private final List<OperatorEvent> operatorEvents = new ArrayList<>();
+  /** False for a release started before operator policies, whose history replays as it ran (see PrePolicyRelease). */
+  private boolean policies;
   private ReleaseSpec spec;
-  private String project;
-  private String version;
   /** A dry run stages and verifies on the targets but publishes nothing. */
   private boolean dryRun;
-  /** Set once the release has ended; until then the state follows from what is blocked or awaited. */
-  private ReleaseState endState;
-  private boolean awaitingApproval;
-  private OperatorEvent approval;
   private OperatorEvent abort;
+  /** Abort cancels this scope: running activities are cancelled and waits end. */
   private CancellationScope releaseScope;
   /** Set once the upload stage has started: its targets may hold files this run staged. */
   private UploadInput upload;
-  /** Last value upserted per search attribute: every upsert is a history event, so only changes are sent. */
-  private final Map<String, Object> searchAttributes = new HashMap<>();
 
   @Override
   public ReleaseResult run(ReleaseRequest request) {
-    CheckoutInput checkoutInput = checkoutInput(request);
-    version = checkoutInput.version();
+    policies = Workflow.getVersion("operatorPolicy", Workflow.DEFAULT_VERSION, 1) == 1;
+    CheckoutInput checkoutInput = ReleaseInputs.checkout(request);
     dryRun = request.dryRun();
     spec = request.spec();
-    project = spec != null ? spec.project() : null;
-    showProgress();
+    progress.name(spec != null ? spec.project() : null, checkoutInput.version());
+    progress.show();
     ReleaseResult[] result = new ReleaseResult[1];
-    // abort cancels this scope: running activities are cancelled and waits end
     releaseScope = Workflow.newCancellationScope(() -> result[0] = release(checkoutInput));
     try {
+      if (abort != null) { // sent before the release started: nothing was made
+        throw new CanceledFailure("aborted before the release started");
+      }
       releaseScope.run();
     } catch (CanceledFailure e) {
       if (abort == null) {
-        end(ReleaseState.FAILED, "the release workflow was cancelled");
+        progress.end(ReleaseState.FAILED, "the release workflow was cancelled");
         throw e;
       }
       String leftStaged = discardStaging();
-      end(ReleaseState.ABORTED, "aborted " + abort.by() + noteSuffix(abort) + leftStaged);
+      progress.end(ReleaseState.ABORTED, "aborted " + abort.by() + OperatorDecisions.noteSuffix(abort) + leftStaged,
+          "aborted " + abort.by());
       throw ApplicationFailure.newNonRetryableFailure(
-          "release aborted " + abort.by() + " at " + abort.stage() + noteSuffix(abort)
+          "release aborted " + abort.by() + " at " + abort.stage() + OperatorDecisions.noteSuffix(abort)
               + "; nothing was published" + leftStaged, "ReleaseAborted");
     }
     return result[0];
+  }
+
+  /** The checklist, one step per stage. */
+  private ReleaseResult release(CheckoutInput input) {
+    // a spec sent with the release is checked against the policy before anything is fetched
+    Grants grants = policies && spec != null ? checkPolicy(spec) : null;
+    Checkout checkout = checkout(input);
+    if (grants == null) {
+      grants = policies ? checkPolicy(checkout.spec()) : PrePolicyRelease.grants(checkout.spec());
+    }
+    configure(checkout, grants);
+    Archives archives = buildSource(checkout);
+    testAndBuildDocs(checkout, archives);
+    generateSbom(checkout);
+    // a release every target already holds is done: nothing is approved, signed or published again
+    PublishedRelease published = findPublished();
+    if (published.complete()) {
+      return alreadyPublished(checkout, grants, published);
+    }
+    // published in part (a run that died while publishing): what is made again must be what was published
+    Checkout made = published.partly() ? checkout.resuming() : checkout;
+    if (grants.approval() != null) {
+      // approve before signing: nothing is signed or published that nobody approved
+      approvalGate.await(grants.approval());
+    }
+    provenance(made);
+    if (grants.signing().signs()) {
+      sign(made);
+    }
+    Manifest manifest = writeManifest(made, grants);
+    List<String> publishedTo = spec.hasUploads() ? upload(manifest) : List.of();
+    progress.end(ReleaseState.SUCCEEDED, (dryRun ? "dry run of " : "released ") + spec.project() + " "
+        + progress.version());
+    log.info("{} {} {} from {}", dryRun ? "dry run of" : "released", spec.project(), progress.version(),
+        checkout.tag());
+    return new ReleaseResult(spec.project(), progress.version(), checkout.tag(), checkout.commit(),
+        List.copyOf(artifacts), List.copyOf(logs), manifest.releaseJson(), manifest.checksums(), publishedTo,
+        progress.checklist().snapshot(), progress.operatorEvents(), false);
+  }
+
+  /**
+   * Asks each trust domain whether its policy grants what the release asks for: the targets (upload), signing and
+   * approvals (sign), the commands' limits (build, docs). A refusal blocks the release before any build work.
+   */
+  private Grants checkPolicy(ReleaseSpec asked) {
+    String version = progress.version();
+    GrantRequest request = new GrantRequest(asked.project(), version, asked.upload(), null);
+    return stages.run(Stage.CHECK_POLICY, () -> {
+      Promise<SigningGrant> signing = Async.function(Workflow.newActivityStub(SignActivities.class,
+          StageOptions.check(TaskQueues.SIGN, "checkPolicy: signing and approvals"))::grantSigning, request);
+      Promise<TargetGrant> targets = !asked.hasUploads() ? Workflow.newPromise(null)
+          : Async.function(Workflow.newActivityStub(UploadActivities.class,
+              StageOptions.check(TaskQueues.UPLOAD, "checkPolicy: targets"))::grantTargets, request);
+      List<Promise<LimitsGrant>> limits = new ArrayList<>();
+      if (asked.hasTests()) {
+        limits.add(Async.function(Workflow.newActivityStub(BuildActivities.class,
+                StageOptions.check(TaskQueues.BUILD, "checkPolicy: test limits"))::grantTestLimits,
+            new GrantRequest(asked.project(), version, List.of(), asked.test().limits())));
+      }
+      if (asked.hasDocs()) {
+        limits.add(Async.function(Workflow.newActivityStub(DocsActivities.class,
+                StageOptions.check(TaskQueues.DOCS, "checkPolicy: docs limits"))::grantDocsLimits,
+            new GrantRequest(asked.project(), version, List.of(), asked.docs().limits())));
+      }
+      return new Grants(targets.get(), signing.get(), limits.stream().map(Promise::get).toList());
+    }, Grants::describe);
+  }
+
+  private Checkout checkout(CheckoutInput input) {
+    return stages.run(Stage.CHECKOUT, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("checkout " + input.tag())).checkout(input),
+        c -> "tag " + c.tag() + " is commit " + c.commit().substring(0, 12));
+  }
+
+  /** Once the spec and the grants are known: which stages run, and what operators' decisions need. */
+  private void configure(Checkout checkout, Grants grants) {
+    spec = checkout.spec();
+    progress.name(spec.project(), progress.version());
+    stages.skippable(this::skippable);
+    signedDecisions.configure(grants.approval(), checkout);
+    Checklist checklist = progress.checklist();
+    if (!policies) {
+      operators.approveByName(PrePolicyRelease.approvers(spec));
+      checklist.notConfigured(Stage.CHECK_POLICY);
+    }
+    if (!spec.hasTests()) {
+      checklist.notConfigured(Stage.TEST_SOURCE);
+    }
+    if (!spec.hasDocs()) {
+      checklist.notConfigured(Stage.BUILD_DOCS);
+    }
+    if (grants.approval() == null) {
+      checklist.notConfigured(Stage.APPROVAL);
+    }
+    if (!grants.signing().signs()) {
+      checklist.notConfigured(Stage.SIGN);
+    }
+    if (!spec.hasUploads()) {
+      checklist.notConfigured(Stage.UPLOAD);
+    }
+    progress.show();
+  }
+
+  private Archives buildSource(Checkout checkout) {
+    Archives archives = stages.run(Stage.BUILD_SOURCE, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("buildSource " + String.join(", ", spec.source().formats()))).buildSource(checkout),
+        a -> a.archives().size() + " archive(s) of " + a.fileCount() + " files");
+    artifacts.addAll(archives.archives());
+    return archives;
+  }
+
+  /** Tests and docs run side by side on their own queues, both from the built archive. */
+  private void testAndBuildDocs(Checkout checkout, Archives archives) {
+    List<Promise<CommandReport>> commands = new ArrayList<>();
+    if (spec.hasTests()) {
+      CommandSpec test = spec.test();
+      commands.add(Async.function(() -> stages.run(Stage.TEST_SOURCE, () -> Workflow.newActivityStub(
+              BuildActivities.class, StageOptions.command(TaskQueues.BUILD, test.timeout(), "testSource: "
+                  + test.command())).testSource(ReleaseInputs.test(checkout, archives)),
+          r -> "passed")));
+    }
+    if (spec.hasDocs()) {
+      DocsSpec docs = spec.docs();
+      commands.add(Async.function(() -> stages.run(Stage.BUILD_DOCS, () -> Workflow.newActivityStub(
+              DocsActivities.class, StageOptions.command(TaskQueues.DOCS, docs.timeout(), "buildDocs: "
+                  + docs.command())).buildDocs(ReleaseInputs.docs(checkout, archives)),
+          r -> r.outputs().size() + " docs archive(s)")));
+    }
+    Promise.allOf(commands).get();
+    for (Promise<CommandReport> command : commands) {
+      CommandReport report = command.get();
+      if (report != null) { // null: skipped by an operator
+        artifacts.addAll(report.outputs());
+        logs.add(report.log());
+      }
+    }
+  }
+
+  private void generateSbom(Checkout checkout) {
+    List<ArtifactRef> described = List.copyOf(artifacts);
+    Sboms sboms = stages.run(Stage.GENERATE_SBOM, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("generateSbom for " + described.size() + " archive(s)"))
+            .generateSbom(new SbomInput(checkout, described)),
+        s -> s.sboms().size() + " SBOM(s)");
+    artifacts.addAll(sboms.sboms());
+  }
+
+  private void provenance(Checkout checkout) {
+    List<ArtifactRef> subjects = List.copyOf(artifacts);
+    Provenance provenance = stages.run(Stage.PROVENANCE, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("provenance of " + subjects.size() + " file(s)"))
+            .provenance(new ProvenanceInput(checkout, subjects, progress.checklist().snapshot(),
+                progress.operatorEvents(), approvalGate.approvals())),
+        p -> "SLSA v1 statement over " + subjects.size() + " file(s)");
+    artifacts.add(provenance.statement());
+  }
+
+  private void sign(Checkout checkout) {
+    List<ArtifactRef> unsigned = List.copyOf(artifacts);
+    Signatures signatures = stages.run(Stage.SIGN, () -> Workflow.newActivityStub(SignActivities.class,
+            StageOptions.sign("sign " + unsigned.size() + " file(s)")).sign(new SignInput(spec.project(),
+            progress.version(), unsigned, approvalGate.approvals(), checkout.resume())),
+        s -> s.bundles().size() + " bundle(s), verified as " + s.identity());
+    artifacts.addAll(signatures.bundles());
+    if (signatures.trustedRoot() != null) {
+      artifacts.add(signatures.trustedRoot());
+    }
+  }
+
+  private Manifest writeManifest(Checkout checkout, Grants grants) {
+    List<ArtifactRef> files = List.copyOf(artifacts);
+    return stages.run(Stage.WRITE_MANIFEST, () -> Workflow.newActivityStub(SourceActivities.class,
+            StageOptions.source("writeManifest")).writeManifest(new ManifestInput(checkout, files,
+            List.copyOf(logs), progress.checklist().snapshot(), grants.targetUrls(), progress.operatorEvents(),
+            approvalGate.approvals(), grants.signing().mode())),
+        m -> "release.json and SHA256SUMS");
+  }
+
+  /**
+   * What the targets already hold of this release (given its content files so far: archives, docs, SBOMs), asked
+   * before approval and signing. Not asked by runs started before this check existed, nor without targets; when it
+   * cannot be answered, the upload meets the same trouble and blocks with it.
+   */
+  private PublishedRelease findPublished() {
+    if (!spec.hasUploads()
+        || Workflow.getVersion("findPublished", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return PublishedRelease.NONE;
+    }
+    try {
+      return Workflow.newActivityStub(UploadActivities.class, StageOptions.upload("look for " + spec.project() + " "
+              + progress.version() + " on " + spec.upload().size() + " target(s)"))
+          .findPublished(new UploadInput(spec.project(), progress.version(), spec.upload(), List.copyOf(artifacts),
+              dryRun));
+    } catch (ActivityFailure e) {
+      if (e.getCause() instanceof CanceledFailure cancelled) {
+        throw cancelled;
+      }
+      log.warn("cannot tell whether the targets already hold this release: {}", StageRunner.reason(e));
+      return PublishedRelease.NONE;
+    }
+  }
+
+  /** Ends a run whose release every target already holds: the published files are its result, nothing is made. */
+  private ReleaseResult alreadyPublished(Checkout checkout, Grants grants, PublishedRelease published) {
+    String detail = "already published: release.json sha256:" + published.releaseJson().sha256().substring(0, 12)
+        + " on " + spec.upload().size() + " target(s)";
+    Checklist checklist = progress.checklist();
+    long now = Workflow.currentTimeMillis();
+    for (Stage stage : List.of(Stage.APPROVAL, Stage.PROVENANCE, Stage.SIGN, Stage.WRITE_MANIFEST, Stage.UPLOAD)) {
+      if (checklist.state(stage) != StageState.NOT_CONFIGURED) {
+        checklist.published(stage, now, detail);
+      }
+    }
+    progress.end(ReleaseState.SUCCEEDED, spec.project() + " " + progress.version() + " " + detail);
+    log.info("{} {} from {} is {}", spec.project(), progress.version(), checkout.tag(), detail);
+    return new ReleaseResult(spec.project(), progress.version(), checkout.tag(), checkout.commit(), published.files(),
+        List.copyOf(logs), published.releaseJson(), published.checksums(), dryRun ? List.of() : grants.targetUrls(),
+        checklist.snapshot(), progress.operatorEvents(), true);
+  }
+
+  /** Publishes every file with the manifest last; returns the targets published to (none for a dry run). */
+  private List<String> upload(Manifest manifest) {
+    List<ArtifactRef> publishOrder = new ArrayList<>(artifacts);
+    publishOrder.add(manifest.checksums());
+    publishOrder.add(manifest.releaseJson());
+    upload = new UploadInput(spec.project(), progress.version(), spec.upload(), publishOrder, dryRun);
+    Publication publication = stages.run(Stage.UPLOAD, () -> Workflow.newActivityStub(UploadActivities.class,
+            StageOptions.upload("upload " + publishOrder.size() + " files to " + spec.upload().size()
+                + " target(s)")).upload(upload),
+        Publication::describe);
+    return publication.dryRun() ? List.of() : publication.targets();
   }
 
   /**
@@ -171,377 +348,23 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     // the release scope is cancelled: the clean-up runs in a scope of its own
     Workflow.newDetachedCancellationScope(() -> {
       try {
-        Workflow.newActivityStub(UploadActivities.class, options(UPLOAD_OPTIONS, "remove the staged files"))
+        Workflow.newActivityStub(UploadActivities.class, StageOptions.upload("remove the staged files"))
             .discardStaging(upload);
       } catch (ActivityFailure e) {
-        log.warn("the staged files of this run could not be removed: {}", reason(e));
-        left[0] = "; its staged files could not be removed from the targets (" + firstLine(reason(e)) + ")";
+        String reason = StageRunner.reason(e);
+        log.warn("the staged files of this run could not be removed: {}", reason);
+        left[0] = "; its staged files could not be removed from the targets (" + ReleaseProgress.firstLine(reason)
+            + ")";
       }
     }).run();
     return left[0];
   }
 
-  private ReleaseResult release(CheckoutInput checkoutInput) {
-    Checkout checkout = stage(Stage.CHECKOUT, options(SOURCE_OPTIONS, "checkout " + checkoutInput.tag()),
-        SourceActivities.class, a -> a.checkout(checkoutInput),
-        c -> "tag " + c.tag() + " is commit " + c.commit().substring(0, 12));
-    spec = checkout.spec();
-    project = spec.project();
-    if (!spec.hasTests()) {
-      checklist.notConfigured(Stage.TEST_SOURCE);
+  private void abortRequested(OperatorEvent event) {
+    abort = event;
+    if (releaseScope != null) {
+      releaseScope.cancel();
     }
-    if (!spec.hasDocs()) {
-      checklist.notConfigured(Stage.BUILD_DOCS);
-    }
-    if (!spec.needsApproval()) {
-      checklist.notConfigured(Stage.APPROVAL);
-    }
-    if (!spec.hasSigning()) {
-      checklist.notConfigured(Stage.SIGN);
-    }
-    if (!spec.hasUploads()) {
-      checklist.notConfigured(Stage.UPLOAD);
-    }
-    showProgress();
-
-    Archives archives = stage(Stage.BUILD_SOURCE,
-        options(SOURCE_OPTIONS, "buildSource " + String.join(", ", spec.source().formats())),
-        SourceActivities.class, a -> a.buildSource(checkout),
-        a -> a.archives().size() + " archive(s) of " + a.fileCount() + " files");
-
-    // tests and docs run side by side on their own queues, both from the built archive
-    List<Promise<CommandReport>> commands = new ArrayList<>();
-    if (spec.hasTests()) {
-      CommandSpec test = spec.test();
-      commands.add(Async.function(() -> stage(Stage.TEST_SOURCE,
-          commandOptions(TaskQueues.BUILD, test.timeout(), "testSource: " + test.command()),
-          BuildActivities.class, a -> a.testSource(testInput(checkout, archives)), r -> "passed")));
-    }
-    if (spec.hasDocs()) {
-      DocsSpec docs = spec.docs();
-      commands.add(Async.function(() -> stage(Stage.BUILD_DOCS,
-          commandOptions(TaskQueues.DOCS, docs.timeout(), "buildDocs: " + docs.command()),
-          DocsActivities.class, a -> a.buildDocs(docsInput(checkout, archives)),
-          r -> r.outputs().size() + " docs archive(s)")));
-    }
-    Promise.allOf(commands).get();
-
-    List<ArtifactRef> artifacts = new ArrayList<>(archives.archives());
-    List<ArtifactRef> logs = new ArrayList<>();
-    for (Promise<CommandReport> command : commands) {
-      CommandReport report = command.get();
-      if (report != null) { // null: skipped by an operator
-        artifacts.addAll(report.outputs());
-        logs.add(report.log());
-      }
-    }
-
-    List<ArtifactRef> described = List.copyOf(artifacts);
-    Sboms sboms = stage(Stage.GENERATE_SBOM, options(SOURCE_OPTIONS, "generateSbom for " + described.size()
-            + " archive(s)"),
-        SourceActivities.class, a -> a.generateSbom(new SbomInput(checkout, described)),
-        s -> s.sboms().size() + " SBOM(s)");
-    artifacts.addAll(sboms.sboms());
-
-    // a release every target already holds is done: nothing is approved, signed or published again
-    PublishedRelease published = findPublished(List.copyOf(artifacts));
-    if (published.complete()) {
-      return alreadyPublished(checkout, published, logs);
-    }
-    // published in part (a run that died while publishing): what is made again must be what was published
-    Checkout made = published.partly() ? checkout.resuming() : checkout;
-
-    // approve before signing: nothing is signed or published that nobody approved
-    if (spec.needsApproval()) {
-      awaitApproval(spec.approval());
-    }
-
-    List<ArtifactRef> subjects = List.copyOf(artifacts);
-    Provenance provenance = stage(Stage.PROVENANCE, options(SOURCE_OPTIONS, "provenance of " + subjects.size()
-            + " file(s)"),
-        SourceActivities.class, a -> a.provenance(new ProvenanceInput(made, subjects, checklist.snapshot(),
-            List.copyOf(operatorEvents))),
-        p -> "SLSA v1 statement over " + subjects.size() + " file(s)");
-    artifacts.add(provenance.statement());
-
-    if (spec.hasSigning()) {
-      List<ArtifactRef> unsigned = List.copyOf(artifacts);
-      Signatures signatures = stage(Stage.SIGN, options(SIGN_OPTIONS, "sign " + unsigned.size() + " file(s)"),
-          SignActivities.class, a -> a.sign(new SignInput(spec.sign(), unsigned, made.resume())),
-          s -> s.bundles().size() + " bundle(s), verified as " + s.identity());
-      artifacts.addAll(signatures.bundles());
-      if (signatures.trustedRoot() != null) {
-        artifacts.add(signatures.trustedRoot());
-      }
-    }
-
-    List<String> targets = targets();
-    List<ArtifactRef> files = List.copyOf(artifacts);
-    Manifest manifest = stage(Stage.WRITE_MANIFEST, options(SOURCE_OPTIONS, "writeManifest"),
-        SourceActivities.class, a -> a.writeManifest(new ManifestInput(made, files, logs, checklist.snapshot(),
-            targets, List.copyOf(operatorEvents))),
-        m -> "release.json and SHA256SUMS");
-
-    List<String> publishedTo = List.of();
-    if (spec.hasUploads()) {
-      List<ArtifactRef> publishOrder = new ArrayList<>(files);
-      publishOrder.add(manifest.checksums());
-      publishOrder.add(manifest.releaseJson());
-      upload = new UploadInput(spec.upload(), publishOrder, dryRun);
-      Publication publication = stage(Stage.UPLOAD,
-          options(UPLOAD_OPTIONS, "upload " + publishOrder.size() + " files to " + targets.size() + " target(s)"),
-          UploadActivities.class, a -> a.upload(upload),
-          Publication::describe);
-      publishedTo = publication.dryRun() ? List.of() : publication.targets();
-    }
-
-    end(ReleaseState.SUCCEEDED, (dryRun ? "dry run of " : "released ") + project + " " + version);
-    log.info("{} {} {} from {}", dryRun ? "dry run of" : "released", project, version, checkout.tag());
-    return new ReleaseResult(project, version, checkout.tag(), checkout.commit(), files, logs,
-        manifest.releaseJson(), manifest.checksums(), publishedTo, checklist.snapshot(), List.copyOf(operatorEvents),
-        false);
-  }
-
-  /**
-   * What the targets already hold of this release (given its content files), asked before approval and signing. Not
-   * asked by runs started before this check existed, nor without targets; when it cannot be answered, the upload
-   * meets the same trouble and blocks with it.
-   */
-  private PublishedRelease findPublished(List<ArtifactRef> content) {
-    if (!spec.hasUploads()
-        || Workflow.getVersion("findPublished", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
-      return PublishedRelease.NONE;
-    }
-    try {
-      return Workflow.newActivityStub(UploadActivities.class, options(UPLOAD_OPTIONS, "look for " + project + " "
-          + version + " on " + spec.upload().size() + " target(s)"))
-          .findPublished(new UploadInput(spec.upload(), content, dryRun));
-    } catch (ActivityFailure e) {
-      if (e.getCause() instanceof CanceledFailure cancelled) {
-        throw cancelled;
-      }
-      log.warn("cannot tell whether the targets already hold this release: {}", reason(e));
-      return PublishedRelease.NONE;
-    }
-  }
-
-  /** Ends a run whose release every target already holds: the published files are its result, nothing is made. */
-  private ReleaseResult alreadyPublished(Checkout checkout, PublishedRelease published, List<ArtifactRef> logs) {
-    String detail = "already published: release.json sha256:" + published.releaseJson().sha256().substring(0, 12)
-        + " on " + spec.upload().size() + " target(s)";
-    long now = Workflow.currentTimeMillis();
-    for (Stage stage : List.of(Stage.APPROVAL, Stage.PROVENANCE, Stage.SIGN, Stage.WRITE_MANIFEST, Stage.UPLOAD)) {
-      if (checklist.state(stage) != StageState.NOT_CONFIGURED) {
-        checklist.published(stage, now, detail);
-      }
-    }
-    end(ReleaseState.SUCCEEDED, project + " " + version + " " + detail);
-    log.info("{} {} from {} is {}", project, version, checkout.tag(), detail);
-    return new ReleaseResult(project, version, checkout.tag(), checkout.commit(), published.files(), logs,
-        published.releaseJson(), published.checksums(), dryRun ? List.of() : targets(), checklist.snapshot(),
-        List.copyOf(operatorEvents), true);
-  }
-
-  private List<String> targets() {
-    return spec.upload().stream().map(UploadSpec::url).toList();
-  }
-
-  /**
-   * Runs one stage's activity and records it on the checklist. A failure a retry cannot fix blocks the stage until an
-   * operator sends retry (run it again), skip (returns null; only for stages the spec marks skippable) or abort.
-   */
-  private <A, T extends StageOutput> T stage(Stage stage, ActivityOptions options, Class<A> activities,
-      Function<A, T> call, Function<T, String> describe) {
-    A stub = Workflow.newActivityStub(activities, options);
-    while (true) {
-      checklist.start(stage, Workflow.currentTimeMillis());
-      showProgress();
-      try {
-        T result = call.apply(stub);
-        String detail = describe.apply(result) + (result.run().reused() ? " (reused from an earlier run)" : "");
-        checklist.succeed(stage, Workflow.currentTimeMillis(), result.run(), detail);
-        showProgress();
-        return result;
-      } catch (ActivityFailure e) {
-        if (e.getCause() instanceof CanceledFailure cancelled) {
-          checklist.cancel(stage, Workflow.currentTimeMillis());
-          throw cancelled;
-        }
-        OperatorEvent decision = block(stage, reason(e), failureType(e));
-        if (decision.action().equals("skip")) {
-          checklist.skip(stage, Workflow.currentTimeMillis(), "skipped " + decision.by() + noteSuffix(decision));
-          showProgress();
-          return null;
-        }
-      }
-    }
-  }
-
-  /** Marks the stage blocked and waits for an operator's retry or skip (abort cancels the wait). */
-  private OperatorEvent block(Stage stage, String reason, String failureType) {
-    log.warn("stage {} blocked: {}", stage.id(), reason);
-    checklist.block(stage, Workflow.currentTimeMillis(), reason);
-    blocked.put(stage, new BlockedStage(stage.id(), reason, skippable(stage), failureType));
-    showProgress();
-    try {
-      Workflow.await(() -> decisions.containsKey(stage));
-    } catch (CanceledFailure e) {
-      checklist.fail(stage, Workflow.currentTimeMillis(), reason);
-      throw e;
-    }
-    blocked.remove(stage);
-    showProgress();
-    return decisions.remove(stage);
-  }
-
-  /** Waits durably for an approve update, logging reminders; at the timeout the release blocks at the gate. */
-  private void awaitApproval(ApprovalSpec gate) {
-    Duration timeout = Durations.parse(gate.timeout());
-    Duration reminder = Durations.parse(gate.reminder());
-    while (true) {
-      checklist.waitFor(Stage.APPROVAL, Workflow.currentTimeMillis());
-      awaitingApproval = true;
-      showProgress();
-      long deadline = Workflow.currentTimeMillis() + timeout.toMillis();
-      while (approval == null && Workflow.currentTimeMillis() < deadline) {
-        long left = deadline - Workflow.currentTimeMillis();
-        if (!Workflow.await(Duration.ofMillis(Math.min(left, reminder.toMillis())), () -> approval != null)
-            && Workflow.currentTimeMillis() < deadline) {
-          log.info("release {} {} is still waiting for approval (approve before {})", project, version,
-              Instant.ofEpochMilli(deadline));
-        }
-      }
-      awaitingApproval = false;
-      if (approval != null) {
-        checklist.approve(Stage.APPROVAL, Workflow.currentTimeMillis(), "approved " + approval.by()
-            + noteSuffix(approval));
-        showProgress();
-        return;
-      }
-      // timed out: retry waits again, approve opens the gate, abort ends the release
-      block(Stage.APPROVAL, "no approval within " + gate.timeout(), "ApprovalTimeout");
-    }
-  }
-
-  @Override
-  public ReleaseStatus status() {
-    List<String> approvers = awaitingApproval || blocked.containsKey(Stage.APPROVAL)
-        ? spec.approval().approvers() : List.of();
-    return new ReleaseStatus(project, version, state(), checklist.current(), detail(), checklist.snapshot(),
-        List.copyOf(blocked.values()), approvers, List.copyOf(operatorEvents));
-  }
-
-  @Override
-  public void validateRetry(OperatorAction action) {
-    blockedStage(action, "retry");
-  }
-
-  @Override
-  public String retry(OperatorAction action) {
-    Stage stage = blockedStage(action, "retry");
-    decide(stage, "retry", action);
-    return "retrying " + stage.id();
-  }
-
-  @Override
-  public void validateSkip(OperatorAction action) {
-    Stage stage = blockedStage(action, "skip");
-    if (!blocked.get(stage).skippable()) {
-      throw new IllegalArgumentException("skip of " + stage.id() + " is refused: " + whyNotSkippable(stage));
-    }
-  }
-
-  @Override
-  public String skip(OperatorAction action) {
-    Stage stage = blockedStage(action, "skip");
-    decide(stage, "skip", action);
-    return "skipping " + stage.id();
-  }
-
-  @Override
-  public void validateAbort(OperatorAction action) {
-    requireOperator(action, "abort");
-    if (endState != null) {
-      throw new IllegalStateException("the release has already ended (" + endState.label() + ")");
-    }
-    if (checklist.state(Stage.UPLOAD) == StageState.RUNNING) {
-      throw new IllegalStateException("upload is publishing; aborting now could leave a target half-published."
-          + " Wait for it to finish or block");
-    }
-  }
-
-  @Override
-  public String abort(OperatorAction action) {
-    String at = checklist.current() == null ? "start" : checklist.current();
-    abort = record("abort", at, action);
-    releaseScope.cancel();
-    return "aborting at " + at;
-  }
-
-  @Override
-  public void validateApprove(OperatorAction action) {
-    requireOperator(action, "approve");
-    if (!awaitingApproval && !blocked.containsKey(Stage.APPROVAL)) {
-      throw new IllegalStateException("the release is not waiting for approval (it is " + state().label() + ")");
-    }
-    List<String> approvers = spec.approval().approvers();
-    if (!approvers.isEmpty() && !approvers.contains(action.operator())) {
-      throw new IllegalArgumentException(action.operator() + " may not approve this release; approvers: "
-          + String.join(", ", approvers));
-    }
-  }
-
-  @Override
-  public String approve(OperatorAction action) {
-    approval = record("approve", Stage.APPROVAL.id(), action);
-    if (blocked.containsKey(Stage.APPROVAL)) {
-      decisions.put(Stage.APPROVAL, approval);
-    }
-    return "approved by " + action.operator();
-  }
-
-  private Stage blockedStage(OperatorAction action, String verb) {
-    requireOperator(action, verb);
-    if (blocked.isEmpty()) {
-      throw new IllegalStateException("nothing to " + verb + ": the release is " + state().label()
-          + " and no stage is blocked");
-    }
-    if (action.stage() == null || action.stage().isBlank()) {
-      if (blocked.size() > 1) {
-        throw new IllegalArgumentException("several stages are blocked (" + blockedIds() + "); name one with stage");
-      }
-      return blocked.keySet().iterator().next();
-    }
-    Stage stage = Stage.byId(action.stage());
-    if (stage == null || !blocked.containsKey(stage)) {
-      throw new IllegalArgumentException(action.stage() + " is not blocked; blocked: " + blockedIds());
-    }
-    return stage;
-  }
-
-  private static void requireOperator(OperatorAction action, String verb) {
-    if (action == null) {
-      throw new IllegalArgumentException(verb + " needs {\"operator\": \"<who>\"}");
-    }
-    if (action.unknownFields() != null && !action.unknownFields().isEmpty()) {
-      throw new IllegalArgumentException("unknown field(s) " + String.join(", ", action.unknownFields().keySet())
-          + "; known: stage, operator, note");
-    }
-    if (action.operator() == null || action.operator().isBlank()) {
-      throw new IllegalArgumentException(verb + " needs the operator's name (it is recorded with the release)");
-    }
-  }
-
-  private void decide(Stage stage, String verb, OperatorAction action) {
-    decisions.put(stage, record(verb, stage.id(), action));
-  }
-
-  private OperatorEvent record(String verb, String stage, OperatorAction action) {
-    OperatorEvent event = new OperatorEvent(verb, stage, action.operator(), action.note(),
-        Workflow.currentTimeMillis(), action.automatic());
-    operatorEvents.add(event);
-    log.info("{} {} {}{}", verb, stage, event.by(), noteSuffix(event));
-    return event;
   }
 
   private boolean skippable(Stage stage) {
@@ -552,162 +375,58 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     };
   }
 
-  private String whyNotSkippable(Stage stage) {
-    return switch (stage) {
-      case TEST_SOURCE, BUILD_DOCS -> "the spec does not mark it skippable (" + (stage == Stage.TEST_SOURCE
-          ? "test" : "docs") + ".skippable: true)";
-      case UPLOAD -> "a release that is not published is not a release; abort it instead";
-      case APPROVAL -> "the approval gate is opened by approve, not skipped";
-      default -> "later stages need what it makes";
-    };
+  @Override
+  public ReleaseStatus status() {
+    return progress.status(progress.awaitsApproval() ? approvalStatus() : null,
+        stage -> signedDecisions.skipsNeedSignature() ? signedDecisions.skip(stage).text() : null);
   }
 
-  private String blockedIds() {
-    return String.join(", ", blocked.keySet().stream().map(Stage::id).toList());
-  }
-
-  private void end(ReleaseState finalState, String line) {
-    endState = finalState;
-    for (Stage stage : blocked.keySet()) {
-      checklist.fail(stage, Workflow.currentTimeMillis(), blocked.get(stage).reason()
-          + (abort == null ? "" : "; aborted " + abort.by()));
+  private ApprovalStatus approvalStatus() {
+    if (!policies) {
+      return new ApprovalStatus(1, PrePolicyRelease.approvers(spec), List.of(), null);
     }
-    showProgress();
-    Workflow.setCurrentDetails(line);
+    SigningGrant.ApprovalRule rule = signedDecisions.rule();
+    return new ApprovalStatus(rule.approvals(), rule.approvers(),
+        approvalGate.approvals().stream().map(SignedDecision::approver).toList(), signedDecisions.approval().text());
   }
 
-  private ReleaseState state() {
-    if (endState != null) {
-      return endState;
-    }
-    if (!blocked.isEmpty()) {
-      return ReleaseState.BLOCKED;
-    }
-    return awaitingApproval ? ReleaseState.WAITING_FOR_APPROVAL : ReleaseState.RUNNING;
+  @Override
+  public void validateRetry(OperatorAction action) {
+    operators.validateRetry(action);
   }
 
-  /** Keeps the search attributes and the UI's current-details line in step with the checklist. */
-  private void showProgress() {
-    String stage = checklist.current() == null ? "" : checklist.current();
-    List<io.temporal.common.SearchAttributeUpdate<?>> updates = new ArrayList<>();
-    updates.add(ReleaseSearchAttributes.STATUS.valueSet(state().label()));
-    updates.add(ReleaseSearchAttributes.STAGE.valueSet(stage));
-    if (version != null) {
-      updates.add(ReleaseSearchAttributes.VERSION.valueSet(version));
-    }
-    if (project != null) {
-      updates.add(ReleaseSearchAttributes.PROJECT.valueSet(project));
-    }
-    upsertChanged(updates);
-    Workflow.setCurrentDetails(detail());
+  @Override
+  public String retry(OperatorAction action) {
+    return operators.retry(action);
   }
 
-  /** Upserts only what changed: every upsert is a history event. */
-  private void upsertChanged(List<io.temporal.common.SearchAttributeUpdate<?>> updates) {
-    List<io.temporal.common.SearchAttributeUpdate<?>> changed = new ArrayList<>();
-    for (io.temporal.common.SearchAttributeUpdate<?> update : updates) {
-      Object value = update.getValue().orElse(null);
-      if (!java.util.Objects.equals(searchAttributes.put(update.getKey().getName(), value), value)) {
-        changed.add(update);
-      }
-    }
-    if (!changed.isEmpty()) {
-      Workflow.upsertTypedSearchAttributes(changed.toArray(io.temporal.common.SearchAttributeUpdate[]::new));
-    }
+  @Override
+  public void validateSkip(OperatorAction action) {
+    operators.validateSkip(action);
   }
 
-  private String detail() {
-    String name = (project == null ? "" : project + " ") + (version == null ? "" : version);
-    return switch (state()) {
-      case WAITING_FOR_APPROVAL -> name + ": waiting for approval before upload";
-      case BLOCKED -> name + ": blocked at " + blockedIds() + ": "
-          + firstLine(blocked.values().iterator().next().reason()) + " (retry, skip or abort)";
-      case RUNNING -> name + ": " + (checklist.current() == null ? "starting" : checklist.current() + " running");
-      default -> name + ": " + state().label().toLowerCase(java.util.Locale.ROOT);
-    };
+  @Override
+  public String skip(OperatorAction action) {
+    return operators.skip(action);
   }
 
-  private static String firstLine(String text) {
-    int nl = text.indexOf('\n');
-    return nl < 0 ? text : text.substring(0, nl);
+  @Override
+  public void validateAbort(OperatorAction action) {
+    operators.validateAbort(action);
   }
 
-  private static String noteSuffix(OperatorEvent event) {
-    return event.note() == null || event.note().isBlank() ? "" : " (" + event.note() + ")";
+  @Override
+  public String abort(OperatorAction action) {
+    return operators.abort(action);
   }
 
-  /** The failure's type ({@link Failures}), or its kind when it is not an application failure (e.g. a timeout). */
-  private static String failureType(ActivityFailure failure) {
-    Throwable cause = failure.getCause();
-    return cause instanceof ApplicationFailure application ? application.getType()
-        : cause == null ? "" : cause.getClass().getSimpleName();
+  @Override
+  public void validateApprove(OperatorAction action) {
+    operators.validateApprove(action);
   }
 
-  private static String reason(ActivityFailure failure) {
-    Throwable cause = failure.getCause();
-    if (cause instanceof TemporalFailure temporal) {
-      return temporal.getOriginalMessage();
-    }
-    return cause == null ? failure.getMessage() : cause.toString();
-  }
-
-  private static CheckoutInput checkoutInput(ReleaseRequest request) {
-    if (request.unknownFields() != null && !request.unknownFields().isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "unknown field(s) in the workflow input: " + String.join(", ", request.unknownFields().keySet())
-              + "; known fields: repository, version, tag, expectedCommit, spec, resume, dryRun",
-          Failures.INVALID_SPEC);
-    }
-    ReleaseSpec spec = request.spec();
-    String repository = firstNonBlank(request.repository(), spec == null ? null : spec.repository());
-    String version = firstNonBlank(request.version(), spec == null ? null : spec.version());
-    if (repository == null || version == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "the workflow input needs \"repository\" and \"version\" (or a \"spec\" that has them), e.g. "
-              + "{\"repository\": \"https://git.example.org/hello.git\", \"version\": \"2.1.0\"}",
-          Failures.INVALID_SPEC);
-    }
-    String tag = firstNonBlank(request.tag(), spec == null ? null : spec.tag());
-    String expectedCommit = firstNonBlank(request.expectedCommit(), spec == null ? null : spec.expectedCommit());
-    return new CheckoutInput(repository, version, tag == null ? "v" + version : tag, expectedCommit, spec,
-        request.resume());
-  }
-
-  private static CommandInput testInput(Checkout checkout, Archives archives) {
-    CommandSpec test = checkout.spec().test();
-    return new CommandInput(Stage.TEST_SOURCE.id(), archives.primary(), checkout.spec().source().name(),
-        test.command(), test.timeout(), test.env(), List.of(), List.of(), null, checkout.commitTime(),
-        checkout.resume(), test.limits());
-  }
-
-  private static CommandInput docsInput(Checkout checkout, Archives archives) {
-    DocsSpec docs = checkout.spec().docs();
-    String name = checkout.spec().source().name();
-    return new CommandInput(Stage.BUILD_DOCS.id(), archives.primary(), name, docs.command(), docs.timeout(),
-        docs.env(), docs.outputs(), docs.formats(), name + "-docs", checkout.commitTime(), checkout.resume(),
-        docs.limits());
-  }
-
-  /** The stage's options with a summary, so that the Temporal UI's timeline reads as the checklist. */
-  private static ActivityOptions options(ActivityOptions base, String summary) {
-    return ActivityOptions.newBuilder(base).setSummary(summary).build();
-  }
-
-  // command timeouts come from the spec
-  private static ActivityOptions commandOptions(String queue, String timeout, String summary) {
-    return ActivityOptions.newBuilder()
-        .setTaskQueue(queue)
-        .setStartToCloseTimeout(Durations.parse(timeout).plus(COMMAND_OVERHEAD))
-        .setHeartbeatTimeout(COMMAND_HEARTBEAT_TIMEOUT)
-        .setRetryOptions(RETRY_COMMAND)
-        .setSummary(summary)
-        .build();
-  }
-
-  private static String firstNonBlank(String a, String b) {
-    if (a != null && !a.isBlank()) {
-      return a;
-    }
-    return b == null || b.isBlank() ? null : b;
+  @Override
+  public String approve(OperatorAction action) {
+    return operators.approve(action);
   }
 }

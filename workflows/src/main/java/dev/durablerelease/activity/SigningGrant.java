@@ -1,0 +1,44 @@
+package dev.durablerelease.activity;
+
+import dev.durablerelease.contract.ArtifactRef;
+import dev.durablerelease.contract.StageOutput;
+import dev.durablerelease.contract.StageRun;
+import java.util.List;
+
+/**
+ * How the sign domain's policy treats a project's release: whether and how it is signed, and who must approve it
+ * first. Public facts only: the token reference and the approvers' keys stay on the sign worker.
+ *
+ * @param mode {@code public}, {@code private} or {@code dev}; null when the policy does not sign this project
+ * @param identity the certificate identity the bundles must carry (null in dev mode: the minted one)
+ * @param issuer the OIDC issuer they must carry (null in dev mode)
+ * @param approval who must approve before anything is signed or published, or null for no gate
+ * @param run how the check ran
+ */
+public record SigningGrant(String mode, String identity, String issuer, ApprovalRule approval, StageRun run)
+    implements StageOutput {
+
+  /**
+   * @param approvals how many distinct approvers' keys must sign the release's statement
+   * @param approvers the names that may approve
+   * @param timeout how long to wait at the gate before blocking there
+   * @param reminder how often to log that the release still waits
+   * @param signedSkips whether a skip needs an approver's signature as well
+   */
+  public record ApprovalRule(int approvals, List<String> approvers, String timeout, String reminder,
+      boolean signedSkips) {}
+
+  public boolean signs() {
+    return mode != null;
+  }
+
+  @Override
+  public SigningGrant withRun(StageRun newRun) {
+    return new SigningGrant(mode, identity, issuer, approval, newRun);
+  }
+
+  @Override
+  public List<ArtifactRef> artifacts() {
+    return List.of();
+  }
+}
