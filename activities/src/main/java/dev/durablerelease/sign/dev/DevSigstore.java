@@ -45,6 +45,8 @@ public final class DevSigstore implements AutoCloseable {
 
   private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private static final String HOST = "127.0.0.1";
+  /** Who runs the services, as a signing config names it: a scheme-less URI. */
+  private static final String OPERATOR = "dev.durable-release.invalid";
 
   private final Instant validFrom;
   private final DevIdentityProvider identities = new DevIdentityProvider(ISSUER);
@@ -204,7 +206,8 @@ public final class DevSigstore implements AutoCloseable {
   }
 
   private void service(ArrayNode list, String url) {
-    list.addObject().put("url", url).put("majorApiVersion", 1).putObject("validFor")
+    // operator is required (sigstore_trustroot.proto); sigstore-python refuses a signing config without it
+    list.addObject().put("url", url).put("majorApiVersion", 1).put("operator", OPERATOR).putObject("validFor")
         .put("start", validFrom.toString());
   }
 
