@@ -165,7 +165,7 @@ final class FakeStages implements SourceActivities, BuildActivities, DocsActivit
   public Signatures sign(SignInput input) {
     StageRun run = enter("sign");
     return new Signatures(input.files().stream().map(f -> file(f.name() + ".sigstore", ArtifactKind.SIGNATURE))
-        .toList(), null, "dev", "dev", run);
+        .toList(), null, null, "dev", "dev", run);
   }
 
   @Override
