@@ -33,9 +33,9 @@ public final class FetchMonitor implements ProgressMonitor {
     this.objects = objects;
   }
 
-  /** Where the fetches stand now; null before the first one. */
+  /** Where the fetches stand now; null until the first one has started a step. */
   public FetchProgress snapshot() {
-    if (repository == null) {
+    if (repository == null || task == null) {
       return null;
     }
     return new FetchProgress(repository, task, done, total, receivedObjects, receivedBytes());

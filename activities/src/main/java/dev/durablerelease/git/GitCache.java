@@ -103,10 +103,11 @@ public final class GitCache {
     locked(dir, () -> {
       try (Repository repo = openOrInit(dir)) {
         if (!repo.getObjectDatabase().has(commit)) {
+          GitFailures.requireObjects(repository, what, commit.name());
           try {
             fetch(repo, repository, List.of(new RefSpec(commit.name())), monitor);
           } catch (GitAPIException e) {
-            GitFailures.throwIfFinal(repository, what, e, commit.name());
+            GitFailures.throwIfFinal(repository, what, e);
             log.warn("{} does not serve {} by its id ({}); fetching its branches and tags instead",
                 GitFailures.display(repository), what, GitFailures.oneLine(e.getMessage()));
             fetchAll(repo, repository, what, commit, monitor);
@@ -159,13 +160,14 @@ public final class GitCache {
   private static void fetchTag(Repository repo, String repository, String tag, FetchMonitor monitor)
       throws IOException {
     String ref = Constants.R_TAGS + tag;
+    GitFailures.requireObjects(repository, "tag " + tag, ref);
     try {
       fetch(repo, repository, List.of(new RefSpec("+" + ref + ":" + ref)), monitor);
     } catch (GitAPIException e) {
       if (GitFailures.isMissingRef(e, ref)) {
         throw GitFailures.tagNotFound(repository, tag);
       }
-      GitFailures.throwIfFinal(repository, "tag " + tag, e, ref);
+      GitFailures.throwIfFinal(repository, "tag " + tag, e);
       throw new IOException("fetching tag " + tag + " from " + GitFailures.display(repository) + ": "
           + GitFailures.oneLine(e.getMessage()), e);
     }
@@ -209,7 +211,7 @@ public final class GitCache {
           .setProgressMonitor(monitor)
           .call();
     } catch (GitAPIException e) {
-      GitFailures.throwIfFinal(repository, what, e, commit.name());
+      GitFailures.throwIfFinal(repository, what, e);
       throw new IOException("fetching " + what + " from " + GitFailures.display(repository) + ": "
           + GitFailures.oneLine(e.getMessage()), e);
     }

@@ -97,10 +97,8 @@ final class GitFailures {
    * Throws the {@link StageFailure} for failures a retry cannot fix; returns for the others.
    *
    * @param what what was fetched, for the message (e.g. {@code tag v1.0.0})
-   * @param want what the fetch asked for: a ref name or an object id, to look for missing objects in a local
-   *     repository
    */
-  static void throwIfFinal(String repository, String what, Exception e, String want) {
+  static void throwIfFinal(String repository, String what, Exception e) {
     String message = oneLine(e.getMessage());
     String lower = lower(message);
     if (hasCause(e, InvalidRemoteException.class) || hasCause(e, NoRemoteRepositoryException.class)
@@ -119,17 +117,28 @@ final class GitFailures {
           + what + ": the server reports missing or damaged objects (" + message + "); find them there with"
           + " git fsck and restore them from another clone", e);
     }
-    localRepository(repository).flatMap(dir -> missingObject(dir, want)).ifPresent(missing -> {
-      throw new StageFailure(Failures.REPOSITORY_CORRUPT, missing + " is missing from git repository "
-          + display(repository) + ", and " + what + " needs it; restore it there from another clone"
-          + " (git fsck --connectivity-only lists every missing object)", e);
-    });
+  }
+
+  /**
+   * For a repository on this host, checks that it holds every object of {@code want}'s commit before fetching: JGit
+   * serves it inside this process, and on a missing object that server prints a stack trace to the terminal and
+   * answers only "internal server error", while this names the object at once.
+   *
+   * @param what what is fetched, for the message (e.g. {@code tag v1.0.0})
+   * @param want a ref name or an object id
+   */
+  static void requireObjects(String repository, String what, String want) {
+    localRepository(repository).filter(File::isDirectory).flatMap(dir -> missingObject(dir, want))
+        .ifPresent(missing -> {
+          throw new StageFailure(Failures.REPOSITORY_CORRUPT, missing + " is missing from git repository "
+              + display(repository) + ", and " + what + " needs it; restore it there from another clone"
+              + " (git fsck --connectivity-only lists every missing object)");
+        });
   }
 
   /**
    * The first object of {@code want}'s commit (the tag, the commit, its tree and files) that {@code dir} lacks, as
-   * {@code blob <id> (<path>)}. A local repository is served by JGit inside this process, whose error says only
-   * "internal server error", so the objects are looked up here.
+   * {@code blob <id> (<path>)}.
    */
   private static Optional<String> missingObject(File dir, String want) {
     try (Git git = Git.open(dir); RevWalk walk = new RevWalk(git.getRepository())) {

@@ -5,12 +5,17 @@ import dev.durablerelease.contract.StageStatus;
 import dev.durablerelease.workflow.ReleaseStatus;
 import java.io.PrintWriter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Prints one line each time a stage changes state, from successive {@code status} answers (no terminal needed). */
+/**
+ * Prints one line each time a stage changes state, from successive {@code status} answers, and one each time a
+ * running stage's fetch progress changes (no terminal needed).
+ */
 final class ProgressPrinter {
   private final PrintWriter out;
   private final Map<String, String> seen = new HashMap<>();
+  private final Map<String, String> fetches = new HashMap<>();
 
   ProgressPrinter(PrintWriter out) {
     this.out = out;
@@ -23,6 +28,19 @@ final class ProgressPrinter {
         continue;
       }
       line(stage);
+    }
+    out.flush();
+  }
+
+  /**
+   * A line under a running stage each time its fetch progress changes (objects and bytes received), so that a long
+   * checkout shows how far it got; other heartbeats (command output) are for {@code status}.
+   */
+  void progress(List<StatusView.Running> running) {
+    for (StatusView.Running stage : running) {
+      if (stage.fetching() && !stage.heartbeat().equals(fetches.put(stage.stage(), stage.heartbeat()))) {
+        out.printf("  %-9s %-14s %7s  %s%n", "", stage.stage(), "", stage.heartbeat());
+      }
     }
     out.flush();
   }

@@ -37,6 +37,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ReleaseRunner {
   private static final Duration POLL = Duration.ofMillis(300);
+  /** Running stages' heartbeats (fetch progress) come from the server's description of the workflow. */
+  private static final Duration DESCRIBE_EVERY = Duration.ofSeconds(1);
 
   private final WorkflowClient client;
   private final PrintWriter out;
@@ -72,9 +74,14 @@ final class ReleaseRunner {
         client.newUntypedWorkflowStub(execution.getWorkflowId()).getResultAsync(ReleaseResult.class);
     ProgressPrinter progress = new ProgressPrinter(out);
     Set<String> handled = new HashSet<>();
+    long nextDescribe = 0;
     while (!result.isDone()) {
       ReleaseStatus status = workflow.status();
       progress.update(status);
+      if (System.nanoTime() - nextDescribe > 0) {
+        nextDescribe = System.nanoTime() + DESCRIBE_EVERY.toNanos();
+        progress.progress(running(execution.getWorkflowId()));
+      }
       answer(workflow, status, handled);
       try {
         result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -106,6 +113,15 @@ final class ReleaseRunner {
       err.println("release " + execution.getWorkflowId() + " failed: " + failureMessage(e.getCause()));
       err.flush();
       return ExitCodes.RELEASE_FAILED;
+    }
+  }
+
+  /** The release's running activities; none when the server cannot say right now (progress is only shown). */
+  private List<StatusView.Running> running(String workflowId) {
+    try {
+      return StatusView.running(client, workflowId);
+    } catch (RuntimeException e) {
+      return List.of();
     }
   }
 

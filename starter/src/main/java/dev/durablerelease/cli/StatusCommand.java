@@ -22,7 +22,7 @@ class StatusCommand extends ReleaseCommand {
         out().println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
             .writeValueAsString(status));
       } else {
-        StatusView.print(out(), workflowId, status, StatusView.running(cluster, workflowId));
+        StatusView.print(out(), workflowId, status, StatusView.running(cluster.client(), workflowId));
       }
       return ExitCodes.OK;
     }

@@ -9,12 +9,14 @@ import dev.durablerelease.workflow.ReleaseStatus;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,37 +27,58 @@ import java.util.Optional;
 final class StatusView {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-  /** What the server says about a stage's activity while it runs. */
-  record Running(String stage, int attempt, String heartbeat, String lastFailure) {}
+  /**
+   * What the server says about a stage's activity while it runs.
+   *
+   * @param heartbeat its last heartbeat's details as one line, or null
+   * @param fetching whether that heartbeat reports a git fetch (a {@code FetchProgress})
+   */
+  record Running(String stage, int attempt, String heartbeat, boolean fetching, String lastFailure) {}
 
   private StatusView() {}
 
-  static List<Running> running(Cluster cluster, String workflowId) {
-    var response = cluster.stubs().blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest
-        .newBuilder()
-        .setNamespace(cluster.namespace())
-        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-        .build());
+  static List<Running> running(WorkflowClient client, String workflowId) {
+    var response = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build());
     return response.getPendingActivitiesList().stream().map(StatusView::running).toList();
   }
 
   private static Running running(PendingActivityInfo info) {
     String heartbeat = null;
+    boolean fetching = false;
     if (info.hasHeartbeatDetails()) {
       JsonNode details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
           Optional.of(info.getHeartbeatDetails()), JsonNode.class, JsonNode.class);
+      fetching = details.has("receivedBytes");
       heartbeat = describe(details);
     }
     String failure = info.hasLastFailure() ? info.getLastFailure().getMessage() : null;
-    return new Running(info.getActivityType().getName(), info.getAttempt(), heartbeat, failure);
+    return new Running(info.getActivityType().getName(), info.getAttempt(), heartbeat, fetching, failure);
   }
 
-  /** A command's heartbeat ({@code elapsedMillis}, {@code logTail}) as one line; anything else as JSON. */
-  private static String describe(JsonNode details) {
+  /**
+   * A command's heartbeat ({@code elapsedMillis}, {@code logTail}) or a fetch's ({@code FetchProgress}) as one line;
+   * anything else as JSON.
+   */
+  static String describe(JsonNode details) {
     if (details.has("elapsedMillis")) {
       String tail = details.path("logTail").asText("");
       String last = tail.isEmpty() ? "" : tail.substring(tail.lastIndexOf('\n') + 1);
       return String.format("%.0fs in, last output: %s", details.get("elapsedMillis").asLong() / 1000.0, last);
+    }
+    if (details.has("receivedBytes")) {
+      String task = details.path("task").asText("");
+      int done = details.path("done").asInt();
+      int total = details.path("total").asInt();
+      String step = task.isEmpty() ? "" : total > 0
+          ? String.format(Locale.ROOT, "%s %d%% (%,d/%,d), ", task, 100L * done / total, done, total)
+          : String.format(Locale.ROOT, "%s %,d, ", task, done);
+      return String.format(Locale.ROOT, "fetching %s: %sreceived %,d objects, %.1f MiB",
+          details.path("repository").asText(), step, details.path("receivedObjects").asLong(),
+          details.path("receivedBytes").asLong() / (1024.0 * 1024.0));
     }
     return details.toString();
   }
