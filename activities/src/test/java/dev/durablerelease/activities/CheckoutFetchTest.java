@@ -20,6 +20,8 @@ import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.StageHarness;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +47,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How checkout fetches, against real servers on loopback: a cold cache receives the tagged commit and its tree only,
- * a warm one what it lacks; a server that refuses shallow fetches gets a full one; and failures a retry cannot fix
- * (missing objects, unknown tags, refused access) end the stage at once, naming what is wrong.
+ * a warm one what it lacks; a server that refuses shallow fetches gets a full one; failures a retry cannot fix
+ * (missing objects, unknown tags, refused access) end the stage at once, naming what is wrong, while a server that is
+ * down is retried.
  */
 class CheckoutFetchTest {
   private static final String TAG = "v1.0.0";
@@ -203,6 +206,18 @@ class CheckoutFetchTest {
               + " refused this worker access (")
           .contains("give the source workers read access to it");
     }
+  }
+
+  @Test
+  void aServerThatIsDownIsRetried() throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    String url = "git://127.0.0.1:" + port + "/x.git";
+    ApplicationFailure down = failure(() -> stages.source().checkout(input(url, TAG)));
+    assertThat(down.isNonRetryable()).isFalse();
+    assertThat(down.getOriginalMessage()).startsWith("fetching tag v1.0.0 from " + url + ": ");
   }
 
   private static CheckoutInput input(String repository, String tag) throws Exception {
