@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Heartbeats from a background thread while an activity body runs, for bodies that report no progress of their own
@@ -45,13 +46,27 @@ final class Liveness implements AutoCloseable {
 
   /** Heartbeats three times per heartbeat timeout; does nothing for an activity scheduled without one. */
   static Liveness start(ActivityExecutionContext activity, Ticker ticker) {
+    return start(activity, ticker, () -> null, Duration.ofMillis(Long.MAX_VALUE));
+  }
+
+  /**
+   * Like {@link #start(ActivityExecutionContext, Ticker)}, with the body's progress as each heartbeat's details, taken
+   * at least every second (the SDK sends the latest at most once per throttle interval).
+   */
+  static Liveness start(ActivityExecutionContext activity, Ticker ticker, Supplier<?> progress) {
+    return start(activity, ticker, progress, Duration.ofSeconds(1));
+  }
+
+  private static Liveness start(ActivityExecutionContext activity, Ticker ticker, Supplier<?> details,
+      Duration longestPeriod) {
     Duration timeout = activity.getInfo().getHeartbeatTimeout();
     if (timeout.isZero()) {
       return new Liveness(null);
     }
-    return new Liveness(ticker.every(period(timeout), () -> {
+    Duration period = period(timeout).compareTo(longestPeriod) < 0 ? period(timeout) : longestPeriod;
+    return new Liveness(ticker.every(period, () -> {
       try {
-        activity.heartbeat(null);
+        activity.heartbeat(details.get());
       } catch (ActivityCompletionException e) {
         // cancelled or timed out: the body ends by itself (bounded by start-to-close); nothing to report from here
       }

@@ -65,7 +65,6 @@ public class SignActivitiesImpl implements SignActivities {
       Status.Code.RESOURCE_EXHAUSTED, Status.Code.ABORTED, Status.Code.INTERNAL, Status.Code.UNKNOWN);
   /** Retryable failure type: a Sigstore service could not be reached or failed. */
   static final String SERVICE_UNAVAILABLE = "SigningServiceUnavailable";
-  static final String TRUSTED_ROOT_NAME = "trusted_root.json";
   static final String BUNDLE_SUFFIX = ".sigstore";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -125,7 +124,7 @@ public class SignActivitiesImpl implements SignActivities {
       IdentityPolicy policy = new IdentityPolicy(spec.expectIdentity(), spec.expectIssuer());
       IdentityToken token = IdentityToken.fromReference(spec.identityToken(), System.getenv());
       List<ArtifactRef> bundles = signAndVerify(input.files(), digests, instance, token, policy, spec);
-      return new Signatures(bundles, null, policy.identity(), policy.issuer(), stage.finished());
+      return new Signatures(bundles, null, null, policy.identity(), policy.issuer(), stage.finished());
     }));
   }
 
@@ -216,7 +215,10 @@ public class SignActivitiesImpl implements SignActivities {
     }
   }
 
-  /** Dev mode: a throwaway Sigstore instance for this attempt, and its trusted root published with the bundles. */
+  /**
+   * Dev mode: a throwaway Sigstore instance for this attempt, and its trust published with the bundles, as the trusted
+   * root (cosign, sigstore-js, release verify) and as a client trust config (sigstore-python).
+   */
   private Signatures signWithDevInstance(List<ArtifactRef> files, List<byte[]> digests, SigningPolicy spec,
       StageActivity stage) throws IOException {
     Path trust = Files.createTempDirectory(Files.createDirectories(context.workDir().resolve("tmp")), "dev-sigstore-");
@@ -226,11 +228,15 @@ public class SignActivitiesImpl implements SignActivities {
       IdentityPolicy policy = new IdentityPolicy(orDefault(spec.expectIdentity(), identity),
           orDefault(spec.expectIssuer(), DevSigstore.ISSUER));
       IdentityToken token = IdentityToken.minted(dev.mintToken(identity, Duration.ofMinutes(10)));
-      Path trustedRoot = trust.resolve(TRUSTED_ROOT_NAME);
+      Path trustedRoot = trust.resolve(DevSigstore.TRUSTED_ROOT_FILE);
       List<ArtifactRef> bundles = signAndVerify(files, digests,
-          SigstoreInstance.fromFiles(trustedRoot, trust.resolve("signing_config.json")), token, policy, spec);
-      ArtifactRef published = context.store().put(trustedRoot, TRUSTED_ROOT_NAME, ArtifactKind.TRUSTED_ROOT);
-      return new Signatures(bundles, published, policy.identity(), policy.issuer(), stage.finished());
+          SigstoreInstance.fromFiles(trustedRoot, trust.resolve(DevSigstore.SIGNING_CONFIG_FILE)), token, policy, spec);
+      ArtifactRef publishedRoot = context.store().put(trustedRoot, DevSigstore.TRUSTED_ROOT_FILE,
+          ArtifactKind.TRUSTED_ROOT);
+      ArtifactRef publishedConfig = context.store().put(trust.resolve(DevSigstore.TRUST_CONFIG_FILE),
+          DevSigstore.TRUST_CONFIG_FILE, ArtifactKind.TRUSTED_ROOT);
+      return new Signatures(bundles, publishedRoot, publishedConfig, policy.identity(), policy.issuer(),
+          stage.finished());
     } finally {
       FileUtils.delete(trust.toFile(), FileUtils.RECURSIVE | FileUtils.SKIP_MISSING);
     }

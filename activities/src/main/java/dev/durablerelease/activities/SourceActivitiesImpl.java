@@ -22,6 +22,7 @@ import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.git.DeclaredSubmodules;
+import dev.durablerelease.git.FetchMonitor;
 import dev.durablerelease.git.GitCache;
 import dev.durablerelease.git.TagSignatures;
 import dev.durablerelease.manifest.ManifestWriter;
@@ -61,7 +62,8 @@ public class SourceActivitiesImpl implements SourceActivities {
 
   @Override
   public Checkout checkout(CheckoutInput input) {
-    return StageActivity.run(context, StageActivity.alive(stage -> {
+    FetchMonitor fetches = new FetchMonitor();
+    return StageActivity.run(context, StageActivity.alive(fetches::snapshot, stage -> {
       String repository = input.repository();
       if (!repository.contains("://") && !repository.contains("@") && !Path.of(repository).isAbsolute()) {
         throw new StageFailure(Failures.INVALID_SPEC, "repository \"" + repository + "\" is a relative path;"
@@ -74,12 +76,14 @@ public class SourceActivitiesImpl implements SourceActivities {
       } else {
         policy.requireSomeProjectAllows(repository);
       }
-      GitCache.ResolvedTag tag = git.fetchTag(repository, input.tag());
+      GitCache.ResolvedTag tag = git.fetchTag(repository, input.tag(), fetches);
+      // what the fetch received, also when it ended between two heartbeats
+      Activity.getExecutionContext().heartbeat(fetches.snapshot());
       requireExpectedCommit(input.tag(), tag.commit(), input.expectedCommit(), "the workflow input");
-      ReleaseSpec spec = input.spec() != null ? normalize(input.spec()) : specFromCommit(input, tag);
+      ReleaseSpec spec = input.spec() != null ? normalize(input.spec()) : specFromCommit(input, tag, fetches);
       policy.requireRepository(spec.project(), repository);
       ProjectPolicy project = policy.project(spec.project());
-      try (Repository repo = git.open(repository, tag.tag(), tag.commit())) {
+      try (Repository repo = git.open(repository, tag.tag(), tag.commit(), fetches)) {
         if (project.tagSignature() != null && project.tagSignature().enforced()) {
           TagSignatures.verify(repo, tag, project.tagSignature());
         }
@@ -97,14 +101,15 @@ public class SourceActivitiesImpl implements SourceActivities {
 
   @Override
   public Archives buildSource(Checkout checkout) {
+    FetchMonitor fetches = new FetchMonitor(); // a worker other than checkout's fetches the commit itself
     return StageActivity.reusable(context, "buildSource", checkout, checkout.resume(), Archives.class,
-        StageActivity.alive(stage -> {
+        StageActivity.alive(fetches::snapshot, stage -> {
       SourceSpec source = checkout.spec().source();
       List<Repository> submodules = new ArrayList<>();
       GitTreeEntries.Submodules fetchSubmodule = (path, url, commit) -> {
         context.policy().requireSubmodule(checkout.spec().project(), path,
             GitCache.resolveUrl(checkout.repository(), url));
-        Repository sub = git.openSubmodule(checkout.repository(), path, url, commit);
+        Repository sub = git.openSubmodule(checkout.repository(), path, url, commit, fetches);
         submodules.add(sub);
         return sub;
       };
@@ -113,7 +118,7 @@ public class SourceActivitiesImpl implements SourceActivities {
       List<ArtifactRef> archives = new ArrayList<>();
       int fileCount;
       Map<String, Path> files = new LinkedHashMap<>(); // by format, in the spec's order
-      try (Repository repo = git.open(checkout.repository(), checkout.tag(), checkout.commit())) {
+      try (Repository repo = git.open(checkout.repository(), checkout.tag(), checkout.commit(), fetches)) {
         List<ArchiveEntry> entries = GitTreeEntries.list(repo, checkout.commit(), source.name(), rules);
         fileCount = (int) entries.stream().filter(e -> e.type() != ArchiveEntry.Type.DIRECTORY).count();
         for (String format : source.formats()) {
@@ -207,10 +212,11 @@ public class SourceActivitiesImpl implements SourceActivities {
     }));
   }
 
-  private ReleaseSpec specFromCommit(CheckoutInput input, GitCache.ResolvedTag tag) throws IOException {
+  private ReleaseSpec specFromCommit(CheckoutInput input, GitCache.ResolvedTag tag, FetchMonitor fetches)
+      throws IOException {
     String origin = SpecLoader.FILE_NAME + " at " + input.tag();
     String yaml;
-    try (Repository repo = git.open(input.repository(), input.tag(), tag.commit())) {
+    try (Repository repo = git.open(input.repository(), input.tag(), tag.commit(), fetches)) {
       yaml = GitCache.readFile(repo, tag.commit(), SpecLoader.FILE_NAME).orElseThrow(() -> new StageFailure(
           Failures.INVALID_SPEC, "the workflow input has no spec and " + input.tag() + " has no "
               + SpecLoader.FILE_NAME + "; commit one or start the release with --spec"));

@@ -9,6 +9,7 @@ import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.function.Supplier;
 
 /**
  * The boundary every activity body runs through: measures the attempt for {@link StageRun}, and turns our failures
@@ -84,6 +85,15 @@ public final class StageActivity {
   static <T> Body<T> alive(Liveness.Ticker ticker, Body<T> body) {
     return stage -> {
       try (Liveness liveness = Liveness.start(Activity.getExecutionContext(), ticker)) {
+        return body.run(stage);
+      }
+    };
+  }
+
+  /** Like {@link #alive(Body)}, with {@code progress} (when not null) as each heartbeat's details. */
+  public static <T> Body<T> alive(Supplier<?> progress, Body<T> body) {
+    return stage -> {
+      try (Liveness liveness = Liveness.start(Activity.getExecutionContext(), Liveness.SHARED, progress)) {
         return body.run(stage);
       }
     };

@@ -1,9 +1,8 @@
 package dev.durablerelease.git;
 
-import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
+import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.store.Digests;
-import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -11,17 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Collection;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.api.errors.InvalidRemoteException;
-import org.eclipse.jgit.api.errors.TransportException;
-import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
@@ -35,14 +30,25 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bare clones of released repositories in this worker's work folder, one per repository URL, fetched tag by tag. A
  * worker that did not run {@code checkout} fetches what it needs itself, so stages of one release may run on
  * different hosts.
+ *
+ * <p>A release reads one commit: the tag object (its signature), the commit and the commit's tree (archives, spec).
+ * So every fetch is shallow (depth 1): a cold cache receives that commit and its tree, never the history, and a warm
+ * one only the objects it lacks. Nothing reads history (no ancestry, no describe), so shallow commits in the cache
+ * break nothing, and a later release of another tag fetches that tag the same way. A server that refuses shallow
+ * fetches gets a full one instead. Submodules' recorded commits are fetched by id, also at depth 1.
  */
 public final class GitCache {
+  private static final Logger log = LoggerFactory.getLogger(GitCache.class);
   private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+  /** The one commit a release reads: the tagged one, or a submodule's recorded one. */
+  private static final int DEPTH = 1;
 
   private final Path root;
 
@@ -54,28 +60,29 @@ public final class GitCache {
   public record ResolvedTag(String tag, String commit, String tree, long commitTime, String tagObject) {}
 
   /** Fetches {@code refs/tags/<tag>} (forced, so a moved tag is seen as moved) and resolves it. */
-  public ResolvedTag fetchTag(String repository, String tag) throws IOException {
+  public ResolvedTag fetchTag(String repository, String tag, FetchMonitor monitor) throws IOException {
     Path dir = cacheDir(repository);
     return locked(dir, () -> {
       try (Repository repo = openOrInit(dir)) {
-        fetch(repo, repository, tag);
+        fetchTag(repo, repository, tag, monitor);
         return resolve(repo, tag);
       }
     });
   }
 
   /** Opens the cached repository, fetching the tag first when the commit is not there yet. */
-  public Repository open(String repository, String tag, String commit) throws IOException {
+  public Repository open(String repository, String tag, String commit, FetchMonitor monitor) throws IOException {
     Path dir = cacheDir(repository);
     locked(dir, () -> {
       try (Repository repo = openOrInit(dir)) {
         if (!repo.getObjectDatabase().has(ObjectId.fromString(commit))) {
-          fetch(repo, repository, tag);
+          fetchTag(repo, repository, tag, monitor);
         }
         ResolvedTag resolved = resolve(repo, tag);
         if (!resolved.commit().equals(commit)) {
-          throw new StageFailure(Failures.COMMIT_MISMATCH, "tag " + tag + " in " + repository + " now resolves to "
-              + resolved.commit() + ", not " + commit + " as at checkout; the tag was moved during the release");
+          throw new StageFailure(Failures.COMMIT_MISMATCH, "tag " + tag + " in " + GitFailures.display(repository)
+              + " now resolves to " + resolved.commit() + ", not " + commit + " as at checkout; the tag was moved"
+              + " during the release");
         }
       }
       return null;
@@ -84,30 +91,33 @@ public final class GitCache {
   }
 
   /**
-   * Opens the cached repository of a submodule holding {@code commit}, fetching its branches and tags when the commit
-   * is not there yet. {@code url} may be relative to {@code superRepository}, as in {@code .gitmodules}.
+   * Opens the cached repository of a submodule holding {@code commit}, fetching that commit when it is not there yet
+   * (or, from a server that serves no commit by its id, the submodule's branches and tags). {@code url} may be
+   * relative to {@code superRepository}, as in {@code .gitmodules}.
    */
-  public Repository openSubmodule(String superRepository, String path, String url, ObjectId commit)
-      throws IOException {
+  public Repository openSubmodule(String superRepository, String path, String url, ObjectId commit,
+      FetchMonitor monitor) throws IOException {
     String repository = resolveUrl(superRepository, url);
     Path dir = cacheDir(repository);
+    String what = "commit " + commit.name() + " of submodule " + path;
     locked(dir, () -> {
-      try (Repository repo = openOrInit(dir); Git git = new Git(repo)) {
+      try (Repository repo = openOrInit(dir)) {
         if (!repo.getObjectDatabase().has(commit)) {
-          git.fetch()
-              .setRemote(repository)
-              .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
-              .setTagOpt(TagOpt.NO_TAGS)
-              .call();
+          GitFailures.requireObjects(repository, what, commit.name());
+          try {
+            fetch(repo, repository, List.of(new RefSpec(commit.name())), monitor);
+          } catch (GitAPIException e) {
+            GitFailures.throwIfFinal(repository, what, e);
+            log.warn("{} does not serve {} by its id ({}); fetching its branches and tags instead",
+                GitFailures.display(repository), what, GitFailures.oneLine(e.getMessage()));
+            fetchAll(repo, repository, what, commit, monitor);
+          }
         }
         if (!repo.getObjectDatabase().has(commit)) {
           throw new StageFailure(Failures.BAD_TREE, "submodule " + path + " records commit " + commit.name()
-              + ", which no branch or tag of " + repository + " contains; push it or update the submodule");
+              + ", which no branch or tag of " + GitFailures.display(repository) + " contains; push it or update"
+              + " the submodule");
         }
-      } catch (InvalidRemoteException e) {
-        throw unavailable(repository, e);
-      } catch (GitAPIException e) {
-        throw new IOException("fetching submodule " + path + " from " + repository + ": " + e.getMessage(), e);
       }
       return null;
     });
@@ -147,45 +157,64 @@ public final class GitCache {
     }
   }
 
-  private void fetch(Repository repo, String repository, String tag) throws IOException {
+  private static void fetchTag(Repository repo, String repository, String tag, FetchMonitor monitor)
+      throws IOException {
     String ref = Constants.R_TAGS + tag;
-    try (Git git = new Git(repo)) {
-      Collection<Ref> remoteTags = Git.lsRemoteRepository().setRemote(repository).setTags(true).call();
-      if (remoteTags.stream().noneMatch(r -> r.getName().equals(ref))) {
-        String known = remoteTags.stream()
-            .map(r -> r.getName().substring(Constants.R_TAGS.length()))
-            .filter(name -> !name.endsWith("^{}"))
-            .sorted(Comparator.reverseOrder())
-            .limit(5)
-            .collect(Collectors.joining(", "));
-        throw new StageFailure(Failures.TAG_NOT_FOUND, "tag " + tag + " does not exist in " + repository
-            + (known.isEmpty() ? " (it has no tags)" : "; its latest tags: " + known)
-            + "; push the tag or fix the version/tag");
-      }
-      git.fetch()
-          .setRemote(repository)
-          .setRefSpecs(new RefSpec("+" + ref + ":" + ref))
-          .setTagOpt(TagOpt.NO_TAGS)
-          .call();
-    } catch (InvalidRemoteException e) {
-      throw unavailable(repository, e);
-    } catch (TransportException e) {
-      if (e.getCause() instanceof NoRemoteRepositoryException || isMissingLocalPath(repository)) {
-        throw unavailable(repository, e);
-      }
-      throw new IOException("fetching " + tag + " from " + repository + ": " + e.getMessage(), e);
+    GitFailures.requireObjects(repository, "tag " + tag, ref);
+    try {
+      fetch(repo, repository, List.of(new RefSpec("+" + ref + ":" + ref)), monitor);
     } catch (GitAPIException e) {
-      throw new IOException("fetching " + tag + " from " + repository + ": " + e.getMessage(), e);
+      if (GitFailures.isMissingRef(e, ref)) {
+        throw GitFailures.tagNotFound(repository, tag);
+      }
+      GitFailures.throwIfFinal(repository, "tag " + tag, e);
+      throw new IOException("fetching tag " + tag + " from " + GitFailures.display(repository) + ": "
+          + GitFailures.oneLine(e.getMessage()), e);
     }
   }
 
-  private static StageFailure unavailable(String repository, Exception e) {
-    return new StageFailure(Failures.REPOSITORY_UNAVAILABLE, "cannot read git repository " + repository + ": "
-        + e.getMessage() + "; check the repository URL or path", e);
+  /**
+   * Fetches {@code specs} at depth 1, or whole from a server that refuses shallow fetches (said once in the log, as it
+   * takes longer).
+   */
+  private static void fetch(Repository repo, String repository, List<RefSpec> specs, FetchMonitor monitor)
+      throws GitAPIException, IOException {
+    monitor.fetching(GitFailures.display(repository), repo.getDirectory().toPath().resolve("objects"));
+    Set<ObjectId> shallow = repo.getObjectDatabase().getShallowCommits();
+    try (Git git = new Git(repo)) {
+      try {
+        git.fetch().setRemote(repository).setRefSpecs(specs).setTagOpt(TagOpt.NO_TAGS).setProgressMonitor(monitor)
+            .setDepth(DEPTH).call();
+      } catch (GitAPIException e) {
+        if (!GitFailures.isShallowRefused(e)) {
+          throw e;
+        }
+        log.warn("{} refuses shallow fetches ({}); fetching the whole history instead, which takes longer",
+            GitFailures.display(repository), GitFailures.oneLine(e.getMessage()));
+        // the refused attempt may have recorded the boundary the server announced before refusing
+        repo.getObjectDatabase().setShallowCommits(shallow);
+        git.fetch().setRemote(repository).setRefSpecs(specs).setTagOpt(TagOpt.NO_TAGS).setProgressMonitor(monitor)
+            .call();
+      }
+    }
   }
 
-  private static boolean isMissingLocalPath(String repository) {
-    return !repository.contains("://") && !repository.contains("@") && !new File(repository).exists();
+  /** The submodule's branches and tags, whole: for servers that serve no commit by its id. */
+  private static void fetchAll(Repository repo, String repository, String what, ObjectId commit,
+      FetchMonitor monitor) throws IOException {
+    monitor.fetching(GitFailures.display(repository), repo.getDirectory().toPath().resolve("objects"));
+    try (Git git = new Git(repo)) {
+      git.fetch()
+          .setRemote(repository)
+          .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+          .setTagOpt(TagOpt.NO_TAGS)
+          .setProgressMonitor(monitor)
+          .call();
+    } catch (GitAPIException e) {
+      GitFailures.throwIfFinal(repository, what, e);
+      throw new IOException("fetching " + what + " from " + GitFailures.display(repository) + ": "
+          + GitFailures.oneLine(e.getMessage()), e);
+    }
   }
 
   private static ResolvedTag resolve(Repository repo, String tag) throws IOException {

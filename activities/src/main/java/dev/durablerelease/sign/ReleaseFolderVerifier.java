@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durablerelease.manifest.ManifestWriter;
 import dev.durablerelease.provenance.ProvenanceWriter;
+import dev.durablerelease.sign.dev.DevSigstore;
 import dev.durablerelease.store.Digests;
 import dev.sigstore.KeylessVerificationException;
 import dev.sigstore.bundle.Bundle;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
 public final class ReleaseFolderVerifier {
   /** Files that are not release artifacts and carry no bundle of their own. */
   private static final Set<String> INDEX_FILES = Set.of(ManifestWriter.RELEASE_JSON, ManifestWriter.SHA256SUMS,
-      "trusted_root.json");
+      DevSigstore.TRUSTED_ROOT_FILE, DevSigstore.TRUST_CONFIG_FILE);
   private static final String BUNDLE_SUFFIX = ".sigstore";
 
   /** One line of the report. */

@@ -3,6 +3,8 @@ package dev.durablerelease.activities;
 import static dev.durablerelease.testing.StageHarness.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.SignInput;
 import dev.durablerelease.activity.Signatures;
@@ -122,6 +124,16 @@ class SignStageTest {
     stages.context().store().copyTo(signatures.trustedRoot(), trustedRoot);
     assertThat(Files.readString(trustedRoot)).contains(DevSigstore.LABEL);
     assertVerifies(signatures, trustedRoot, new IdentityPolicy(signatures.identity(), signatures.issuer()));
+
+    // the same trust as sigstore-python takes it (ReleaseVerifiersIT runs sigstore-python with it)
+    assertThat(signatures.trustConfig().name()).isEqualTo("trust_config.json");
+    Path trustConfig = tmp.resolve("check/trust_config.json");
+    stages.context().store().copyTo(signatures.trustConfig(), trustConfig);
+    JsonNode config = new ObjectMapper().readTree(trustConfig.toFile());
+    assertThat(config.get("mediaType").asText()).isEqualTo("application/vnd.dev.sigstore.clienttrustconfig.v0.1+json");
+    assertThat(config.get("trustedRoot")).isEqualTo(new ObjectMapper().readTree(trustedRoot.toFile()));
+    assertThat(config.at("/signingConfig/mediaType").asText())
+        .isEqualTo("application/vnd.dev.sigstore.signingconfig.v0.2+json");
   }
 
   @Test
@@ -154,6 +166,7 @@ class SignStageTest {
       SigningPolicy spec = privateSpec(sigstore, sigstore.mintToken(SIGNER, Duration.ofMinutes(5)), SIGNER);
       Signatures signatures = sign(spec);
       assertThat(signatures.trustedRoot()).as("a real deployment's root is not republished").isNull();
+      assertThat(signatures.trustConfig()).isNull();
       assertVerifies(signatures, Path.of(spec.trustedRoot()), new IdentityPolicy(SIGNER, DevSigstore.ISSUER));
     }
   }

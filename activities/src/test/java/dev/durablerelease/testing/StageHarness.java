@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert;
 
 /**
@@ -82,6 +83,11 @@ public final class StageHarness implements AutoCloseable {
 
   public UploadActivities upload() {
     return environment.newActivityStub(UploadActivities.class, options());
+  }
+
+  /** Calls {@code listener} with the details of each heartbeat the activities send, read as {@code type}. */
+  public <T> void onHeartbeat(Class<T> type, Consumer<T> listener) {
+    environment.setActivityHeartbeatListener(type, listener::accept);
   }
 
   /** The non-retryable failure an activity call ends with. */

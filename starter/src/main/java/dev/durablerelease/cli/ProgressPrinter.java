@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Prints one line each time a stage changes state, from successive {@code status} answers (no terminal needed), and
- * one line for each retry of a stage's activity. A reason is printed once: a stage that blocked and then failed shows
- * only what came after, and stages reused from the same published release name it once.
+ * Prints one line each time a stage changes state, from successive {@code status} answers, one each time a running
+ * stage's fetch progress changes, and one for each retry of a stage's activity (no terminal needed). A reason is
+ * printed once: a stage that blocked and then failed shows only what came after, and stages reused from the same
+ * published release name it once.
  */
 final class ProgressPrinter {
   private final PrintWriter out;
@@ -19,6 +20,7 @@ final class ProgressPrinter {
   private final Map<String, String> seen = new HashMap<>();
   private final Map<String, String> reasons = new HashMap<>();
   private final Map<String, Integer> attempts = new HashMap<>();
+  private final Map<String, String> fetches = new HashMap<>();
   private String lastReused = "";
 
   /**
@@ -37,6 +39,19 @@ final class ProgressPrinter {
         continue;
       }
       line(stage);
+    }
+    out.flush();
+  }
+
+  /**
+   * A line under a running stage each time its fetch progress changes (objects and bytes received), so that a long
+   * checkout shows how far it got; other heartbeats (command output) are for {@code status}.
+   */
+  void progress(List<StatusView.Running> running) {
+    for (StatusView.Running stage : running) {
+      if (stage.fetching() && !stage.heartbeat().equals(fetches.put(stage.stage(), stage.heartbeat()))) {
+        out.printf("  %-9s %-14s %7s  %s%n", "", stage.stage(), "", stage.heartbeat());
+      }
     }
     out.flush();
   }

@@ -41,6 +41,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ReleaseRunner {
   private static final Duration POLL = Duration.ofMillis(300);
+  /** Running stages' heartbeats (fetch progress) and retries come from the server's description of the workflow. */
+  private static final Duration DESCRIBE_EVERY = Duration.ofSeconds(1);
 
   private final WorkflowClient client;
   private final boolean embedded;
@@ -88,11 +90,12 @@ final class ReleaseRunner {
         client.newUntypedWorkflowStub(workflowId).getResultAsync(ReleaseResult.class);
     ProgressPrinter progress = new ProgressPrinter(out, true);
     Set<String> handled = new HashSet<>();
+    long nextDescribe = 0;
     while (!result.isDone()) {
       Optional<ReleaseStatus> status = StatusQuery.ask(client, workflowId);
       if (status.isEmpty()) {
         // a worker that is there but slow has taken the release's first task; without one nothing will happen
-        if (!embedded && !StatusQuery.pickedUp(client, execution.getWorkflowId())) {
+        if (!embedded && !StatusQuery.pickedUp(client, workflowId)) {
           err.println("error: release " + workflowId + " is started, but " + StatusQuery.noWorker() + "; start"
               + " workers with `release worker` against this server, then follow it with `release watch "
               + workflowId + "`");
@@ -101,7 +104,12 @@ final class ReleaseRunner {
         continue;
       }
       progress.update(status.get());
-      progress.retries(StatusView.running(client, workflowId));
+      if (System.nanoTime() - nextDescribe > 0) {
+        nextDescribe = System.nanoTime() + DESCRIBE_EVERY.toNanos();
+        List<StatusView.Running> running = running(workflowId);
+        progress.retries(running);
+        progress.progress(running);
+      }
       answer(workflow, workflowId, status.get(), handled);
       try {
         result.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -169,6 +177,15 @@ final class ReleaseRunner {
     err.println("error: release " + workflowId + " is already running on this server; follow it with `release watch "
         + workflowId + "`, or see why it waits with `release status " + workflowId + "`");
     return ExitCodes.UNAVAILABLE;
+  }
+
+  /** The release's running activities; none when the server cannot say right now (progress is only shown). */
+  private List<StatusView.Running> running(String workflowId) {
+    try {
+      return StatusView.running(client, workflowId);
+    } catch (RuntimeException e) {
+      return List.of();
+    }
   }
 
   /** Decides for a blocked or waiting release, once per blocked attempt. */

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -32,16 +33,21 @@ final class StatusView {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-  /** What the server says about a stage's activity while it runs. */
-  record Running(String stage, int attempt, String heartbeat, String lastFailure) {}
+  /**
+   * What the server says about a stage's activity while it runs.
+   *
+   * @param heartbeat its last heartbeat's details as one line, or null
+   * @param fetching whether that heartbeat reports a git fetch (a {@code FetchProgress})
+   */
+  record Running(String stage, int attempt, String heartbeat, boolean fetching, String lastFailure) {}
 
   private StatusView() {}
 
   static List<Running> running(WorkflowClient client, String workflowId) {
-    return describe(client, workflowId).getPendingActivitiesList().stream().map(StatusView::running).toList();
+    return description(client, workflowId).getPendingActivitiesList().stream().map(StatusView::running).toList();
   }
 
-  private static DescribeWorkflowExecutionResponse describe(WorkflowClient client, String workflowId) {
+  private static DescribeWorkflowExecutionResponse description(WorkflowClient client, String workflowId) {
     return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
         DescribeWorkflowExecutionRequest.newBuilder()
             .setNamespace(client.getOptions().getNamespace())
@@ -54,7 +60,7 @@ final class StatusView {
    * stage (search attributes), its timeline (history) and its running activities.
    */
   static void printWithoutWorker(PrintWriter out, WorkflowClient client, String workflowId) {
-    DescribeWorkflowExecutionResponse description = describe(client, workflowId);
+    DescribeWorkflowExecutionResponse description = description(client, workflowId);
     var info = description.getWorkflowExecutionInfo();
     var attributes = info.getSearchAttributes().getIndexedFieldsMap();
     String recorded = ListCommand.text(attributes, ReleaseSearchAttributes.STATUS.getName());
@@ -73,22 +79,40 @@ final class StatusView {
 
   private static Running running(PendingActivityInfo info) {
     String heartbeat = null;
+    boolean fetching = false;
     if (info.hasHeartbeatDetails()) {
       JsonNode details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
           Optional.of(info.getHeartbeatDetails()), JsonNode.class, JsonNode.class);
       // liveness heartbeats carry nothing
-      heartbeat = details == null || details.isNull() ? null : describe(details);
+      if (details != null && !details.isNull()) {
+        fetching = details.has("receivedBytes");
+        heartbeat = describe(details);
+      }
     }
     String failure = info.hasLastFailure() ? info.getLastFailure().getMessage() : null;
-    return new Running(info.getActivityType().getName(), info.getAttempt(), heartbeat, failure);
+    return new Running(info.getActivityType().getName(), info.getAttempt(), heartbeat, fetching, failure);
   }
 
-  /** A command's heartbeat ({@code elapsedMillis}, {@code logTail}) as one line; anything else as JSON. */
-  private static String describe(JsonNode details) {
+  /**
+   * A command's heartbeat ({@code elapsedMillis}, {@code logTail}) or a fetch's ({@code FetchProgress}) as one line;
+   * anything else as JSON.
+   */
+  static String describe(JsonNode details) {
     if (details.has("elapsedMillis")) {
       String tail = details.path("logTail").asText("");
       String last = tail.isEmpty() ? "" : tail.substring(tail.lastIndexOf('\n') + 1);
       return String.format("%.0fs in, last output: %s", details.get("elapsedMillis").asLong() / 1000.0, last);
+    }
+    if (details.has("receivedBytes")) {
+      String task = details.path("task").asText("");
+      int done = details.path("done").asInt();
+      int total = details.path("total").asInt();
+      String step = task.isEmpty() ? "" : total > 0
+          ? String.format(Locale.ROOT, "%s %d%% (%,d/%,d), ", task, 100L * done / total, done, total)
+          : String.format(Locale.ROOT, "%s %,d, ", task, done);
+      return String.format(Locale.ROOT, "fetching %s: %sreceived %,d objects, %.1f MiB",
+          details.path("repository").asText(), step, details.path("receivedObjects").asLong(),
+          details.path("receivedBytes").asLong() / (1024.0 * 1024.0));
     }
     return details.toString();
   }

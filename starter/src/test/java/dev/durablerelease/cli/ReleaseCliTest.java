@@ -111,6 +111,7 @@ class ReleaseCliTest {
     List<String> files = new java.util.ArrayList<>(signed);
     signed.forEach(name -> files.add(name + ".sigstore"));
     files.add("trusted_root.json");
+    files.add("trust_config.json");
     assertThat(listed).containsOnlyKeys(files);
     manifest.get("artifacts").forEach(a -> assertThat(a.path("bundle").asText(null))
         .isEqualTo(signed.contains(a.get("name").asText()) ? a.get("name").asText() + ".sigstore" : null));

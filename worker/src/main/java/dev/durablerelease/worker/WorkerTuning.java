@@ -29,6 +29,10 @@ public record WorkerTuning(int commandSlots, int activitySlots, int workflowTask
       builder.setMaxHeartbeatThrottleInterval(Duration.ofSeconds(5));
     } else {
       builder.setMaxConcurrentActivityExecutionSize(activitySlots);
+      if (queue.equals(TaskQueues.SOURCE)) {
+        // a fetch's progress (objects and bytes received) reaches `status` within seconds, not a minute
+        builder.setMaxHeartbeatThrottleInterval(Duration.ofSeconds(5));
+      }
     }
     return builder;
   }

@@ -83,6 +83,7 @@ class ReleaseWorkflowTest extends SampleReleaseTestBase {
     assertThat(target.resolve("hello-1.0.0.tar.gz.sigstore")).exists();
     assertThat(target.resolve("provenance.intoto.json.sigstore")).exists();
     assertThat(target.resolve("trusted_root.json")).exists();
+    assertThat(target.resolve("trust_config.json")).exists();
     assertThat(workflow.status().state()).isEqualTo(ReleaseState.SUCCEEDED);
   }
 

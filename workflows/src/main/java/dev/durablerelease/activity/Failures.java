@@ -15,6 +15,8 @@ public final class Failures {
   public static final String COMMIT_MISMATCH = "CommitMismatch";
   /** The repository cannot be read (bad URL, no such path, access refused). */
   public static final String REPOSITORY_UNAVAILABLE = "RepositoryUnavailable";
+  /** The repository lacks git objects the release needs, or holds damaged ones (the message names them). */
+  public static final String REPOSITORY_CORRUPT = "RepositoryCorrupt";
   /** The committed tree cannot be archived as it is (see the message). */
   public static final String BAD_TREE = "BadTree";
   /** A project command (tests, docs) exited non-zero or hit a limit. */
@@ -54,8 +56,9 @@ public final class Failures {
   public static final String SANDBOX_UNAVAILABLE = "SandboxUnavailable";
 
   public static final List<String> NON_RETRYABLE = List.of(
-      INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, BAD_TREE, COMMAND_FAILED,
-      DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, ALREADY_PUBLISHED, TARGET_REFUSED,
+      INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, REPOSITORY_CORRUPT, BAD_TREE,
+      COMMAND_FAILED, DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, ALREADY_PUBLISHED,
+      TARGET_REFUSED,
       SBOM_MISMATCH, TAG_SIGNATURE_INVALID, POLICY_REFUSED, APPROVAL_REFUSED);
 
   private Failures() {}

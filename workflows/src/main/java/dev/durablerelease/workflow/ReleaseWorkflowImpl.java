@@ -269,6 +269,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (signatures.trustedRoot() != null) {
       artifacts.add(signatures.trustedRoot());
     }
+    if (signatures.trustConfig() != null) {
+      artifacts.add(signatures.trustConfig());
+    }
   }
 
   private Manifest writeManifest(Checkout checkout, Grants grants) {

@@ -176,7 +176,7 @@ final class FakeStages implements SourceActivities, BuildActivities, DocsActivit
     StageRun run = enter("sign");
     signed = input;
     return new Signatures(input.files().stream().map(f -> file(f.name() + ".sigstore", ArtifactKind.SIGNATURE))
-        .toList(), null, "dev", "dev", run);
+        .toList(), null, null, "dev", "dev", run);
   }
 
   @Override

@@ -42,9 +42,16 @@ public final class DevSigstore implements AutoCloseable {
   /** Written into the trusted root's CA and TSA names, so that anyone who opens it sees what it is. */
   public static final String LABEL = "durable-release dev signing, trusted by no one but this machine";
   public static final String ISSUER = "https://oidc.dev.durable-release.invalid";
+  /** What cosign's {@code --trusted-root} and {@code release verify --trusted-root} take. */
+  public static final String TRUSTED_ROOT_FILE = "trusted_root.json";
+  /** What sigstore-python's {@code --trust-config} takes: the trusted root and the signing config in one file. */
+  public static final String TRUST_CONFIG_FILE = "trust_config.json";
+  public static final String SIGNING_CONFIG_FILE = "signing_config.json";
 
   private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private static final String HOST = "127.0.0.1";
+  /** Who runs the services, as a signing config names it: a scheme-less URI. */
+  private static final String OPERATOR = "dev.durable-release.invalid";
 
   private final Instant validFrom;
   private final DevIdentityProvider identities = new DevIdentityProvider(ISSUER);
@@ -174,11 +181,29 @@ public final class DevSigstore implements AutoCloseable {
     return bytes(config);
   }
 
-  /** Writes {@code trusted_root.json} and {@code signing_config.json} into a folder; returns the folder. */
+  /**
+   * {@code trust_config.json}: a ClientTrustConfig, the trusted root and the signing config together. sigstore-python
+   * reads a private instance's trust only from such a file ({@code --trust-config}), where cosign and sigstore-java
+   * take the trusted root alone.
+   */
+  public byte[] clientTrustConfigJson() {
+    try {
+      ObjectNode config = JSON.createObjectNode()
+          .put("mediaType", "application/vnd.dev.sigstore.clienttrustconfig.v0.1+json");
+      config.set("trustedRoot", JSON.readTree(trustedRootJson()));
+      config.set("signingConfig", JSON.readTree(signingConfigJson()));
+      return bytes(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes the trusted root, the signing config and the client trust config into a folder; returns the folder. */
   public Path writeTrustFiles(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.write(dir.resolve("trusted_root.json"), trustedRootJson());
-    Files.write(dir.resolve("signing_config.json"), signingConfigJson());
+    Files.write(dir.resolve(TRUSTED_ROOT_FILE), trustedRootJson());
+    Files.write(dir.resolve(SIGNING_CONFIG_FILE), signingConfigJson());
+    Files.write(dir.resolve(TRUST_CONFIG_FILE), clientTrustConfigJson());
     return dir;
   }
 
@@ -204,7 +229,8 @@ public final class DevSigstore implements AutoCloseable {
   }
 
   private void service(ArrayNode list, String url) {
-    list.addObject().put("url", url).put("majorApiVersion", 1).putObject("validFor")
+    // operator is required (sigstore_trustroot.proto); sigstore-python refuses a signing config without it
+    list.addObject().put("url", url).put("majorApiVersion", 1).put("operator", OPERATOR).putObject("validFor")
         .put("start", validFrom.toString());
   }
 
