@@ -66,9 +66,9 @@ final class StatusView {
     String recorded = ListCommand.text(attributes, ReleaseSearchAttributes.STATUS.getName());
     String stage = ListCommand.text(attributes, ReleaseSearchAttributes.STAGE.getName());
     out.printf("%s  %s since %s%s%n", workflowId, info.getStatus().name()
-            .replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT),
-        TIME.format(Instant.ofEpochSecond(info.getStartTime().getSeconds())),
-        recorded == null ? "" : ", last recorded: " + recorded + (stage == null || stage.isEmpty() ? "" : " at " + stage));
+            .replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(Locale.ROOT),
+        TIME.format(Instant.ofEpochSecond(info.getStartTime().getSeconds())), recorded == null ? ""
+            : ", last recorded: " + recorded + (stage == null || stage.isEmpty() ? "" : " at " + stage));
     out.println(StatusQuery.noWorker() + "; start one with `release worker`. What the server knows:");
     HistoryTimeline.printRows(out, HistoryTimeline.rows(client.fetchHistory(workflowId).getEvents()));
     for (PendingActivityInfo pending : description.getPendingActivitiesList()) {
