@@ -7,6 +7,7 @@ import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.GrantRequest;
 import dev.durablerelease.activity.LimitsGrant;
 import dev.durablerelease.activity.StageFailure;
+import dev.durablerelease.archive.ArchiveEntry;
 import dev.durablerelease.archive.ArchiveUnpacker;
 import dev.durablerelease.archive.ArchiveWriter;
 import dev.durablerelease.archive.DirectoryEntries;
@@ -109,7 +110,15 @@ final class CommandStage {
     for (String format : input.formats()) {
       files.put(format, runDir.resolve(base + "." + format));
     }
-    ArchiveWriter.write(DirectoryEntries.list(folder.toRealPath(), base), input.commitTime(), files);
+    List<ArchiveEntry> entries;
+    try {
+      entries = DirectoryEntries.list(folder.toRealPath(), base);
+    } catch (DirectoryEntries.RefusedEntryException e) {
+      throw new StageFailure(Failures.COMMAND_FAILED, "docs output " + output + " cannot be published: "
+          + e.getMessage() + "; the docs archive may hold only files, folders and links that stay inside it. Change `"
+          + input.command() + "` so that it copies such files instead");
+    }
+    ArchiveWriter.write(entries, input.commitTime(), files);
     List<ArtifactRef> refs = new ArrayList<>();
     for (Path file : files.values()) {
       refs.add(context.store().put(file, file.getFileName().toString(), ArtifactKind.DOCS_ARCHIVE));

@@ -43,8 +43,7 @@ public final class ArchiveLinks {
       if (through.isEmpty() && target.equals(leadsTo)) {
         return "symlink " + link + " points to " + target;
       }
-      return "symlink " + link + " points to " + target + ", which resolves to " + leadsTo
-          + (leadsTo.startsWith("/") ? "" : " from the top folder") + via;
+      return "symlink " + link + " points to " + target + ", which resolves to " + leadsTo + via;
     }
   }
 

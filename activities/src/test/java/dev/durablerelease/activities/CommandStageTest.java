@@ -156,6 +156,39 @@ class CommandStageTest extends SampleStagesTestBase {
   }
 
   @Test
+  void docsOutputsNeverCarryAWayToTheHost() throws Exception {
+    // the review's attack: links to the host's secrets, written by the docs command into its output
+    String html = "mkdir -p docs/_build/html && cd docs/_build/html && echo page > index.html && ";
+    assertThat(refusedDocs(html + "ln -s /etc/shadow shadow"))
+        .contains("docs output docs/_build/html cannot be published: symlink shadow points to /etc/shadow");
+    assertThat(refusedDocs(html + "ln -s ../../../../root/.ssh/id_ed25519 key"))
+        .contains("symlink key points to ../../../../root/.ssh/id_ed25519, outside the folder");
+    assertThat(refusedDocs(html + "ln -s . up && ln -s up/up/../../../../Makefile mk"))
+        .contains("symlink mk points to up/up/../../../../Makefile").contains("through up -> .");
+    assertThat(refusedDocs(html + "ln ../../../Makefile Makefile"))
+        .contains("Makefile is a hard link (one of 2 names of the same file");
+    assertThat(refusedDocs(html + "mkfifo pipe")).contains("pipe is a fifo, not a file, folder or link");
+    assertThat(refusedDocs(html + "python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind(\"sock\")'"))
+        .contains("sock is a socket");
+
+    // links that stay inside the output are kept as links
+    CommandReport docs = stages.docs().buildDocs(command(html + "mkdir api && ln -s ../index.html api/start.html",
+        "1m", Map.of(), List.of("docs/_build/html")));
+    assertThat(unpackedFiles(docs.outputs().get(0))).containsKeys("hello-1.0.0-docs-html/index.html");
+    Path unpacked = tmp.resolve("unpacked-" + docs.outputs().get(0).name());
+    assertThat(Files.readSymbolicLink(unpacked.resolve("hello-1.0.0-docs-html/api/start.html")))
+        .isEqualTo(Path.of("../index.html"));
+  }
+
+  private String refusedDocs(String command) {
+    ApplicationFailure f = failure(() -> stages.docs().buildDocs(
+        command(command, "1m", Map.of(), List.of("docs/_build/html"))));
+    assertThat(f.getType()).isEqualTo(Failures.COMMAND_FAILED);
+    assertThat(f.isNonRetryable()).isTrue();
+    return f.getOriginalMessage();
+  }
+
+  @Test
   void docsOutputsAreArchivedAndAMissingOutputIsAClearError() throws Exception {
     CommandReport docs = stages.docs().buildDocs(command("make docs", "1m", Map.of(), List.of("docs/_build/html")));
     assertThat(docs.outputs()).extracting(ArtifactRef::name)
