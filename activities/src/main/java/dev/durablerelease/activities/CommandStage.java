@@ -20,6 +20,7 @@ import dev.durablerelease.policy.CeilingsPolicy;
 import dev.durablerelease.spec.Durations;
 import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.store.BlobIntegrityException;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -70,9 +71,7 @@ final class CommandStage {
       try {
         Path work = Files.createDirectory(runDir.resolve("work"));
         Path src = work.resolve("src");
-        try (InputStream archive = store.open(input.archive().sha256())) {
-          ArchiveUnpacker.unpack(archive, src);
-        }
+        unpackVerified(input.archive(), runDir.resolve(input.archive().name()), src);
         Path top = src.resolve(input.topFolder());
         Path home = Files.createDirectories(work.resolve("home"));
         Path log = runDir.resolve(input.stage() + ".log");
@@ -93,6 +92,28 @@ final class CommandStage {
         CommandRunner.deleteTree(runDir);
       }
     });
+  }
+
+  /**
+   * Unpacks the archive only once every byte of it matched its digest: unpacking stops at the tar's end marker, before
+   * the end of the stream where a reading check would come. So the archive is first copied out of the store, checked
+   * as it goes (a damaged blob is quarantined), and unpacked from that copy.
+   */
+  private void unpackVerified(ArtifactRef archive, Path copy, Path destination) throws IOException {
+    try {
+      context.store().copyTo(archive, copy);
+    } catch (BlobIntegrityException e) {
+      if (e.localCopy()) {
+        throw e;
+      }
+      throw new StageFailure(Failures.DIGEST_MISMATCH, archive.name() + " cannot be used: " + e.getMessage()
+          + ". Nothing was run on it; resume the release (release resume) to build it again");
+    }
+    try (InputStream in = Files.newInputStream(copy)) {
+      ArchiveUnpacker.unpack(in, destination);
+    } finally {
+      Files.delete(copy);
+    }
   }
 
   private List<ArtifactRef> archiveOutput(CommandInput input, Path top, String output, Path runDir)

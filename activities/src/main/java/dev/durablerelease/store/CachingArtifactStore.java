@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * A remote store with a bounded local copy of the blobs this worker read or wrote, evicting the least recently used
  * first, so that a stage that reads an archive twice downloads it once. Cached blobs are re-hashed on every read, like
- * remote ones; records always go to the remote store, which is the only shared state.
+ * remote ones; a damaged local copy is dropped (and fetched again by {@link #copyTo} and {@link #verify}), a damaged
+ * remote blob is quarantined by the remote store. Records always go to the remote store, the only shared state.
  */
 public final class CachingArtifactStore implements ArtifactStore {
   private final ArtifactStore remote;
@@ -45,7 +46,7 @@ public final class CachingArtifactStore implements ArtifactStore {
     Path cached = cache.resolve(sha256);
     try {
       Files.setLastModifiedTime(cached, FileTime.fromMillis(System.currentTimeMillis()));
-      return new VerifyingInputStream(Files.newInputStream(cached), sha256, location() + " (local copy)");
+      return localCopy(cached, sha256);
     } catch (NoSuchFileException notCached) {
       Path tmp = cache.resolve(UUID.randomUUID() + ".part");
       try (InputStream in = remote.open(sha256)) {
@@ -55,8 +56,16 @@ public final class CachingArtifactStore implements ArtifactStore {
         throw e;
       }
       keep(tmp, sha256);
-      return new VerifyingInputStream(Files.newInputStream(cached), sha256, location() + " (local copy)");
+      return localCopy(cached, sha256);
     }
+  }
+
+  /** A damaged local copy is dropped, not quarantined: the shared blob may be intact, and the next read fetches it. */
+  private InputStream localCopy(Path cached, String sha256) throws IOException {
+    return new VerifyingInputStream(Files.newInputStream(cached), sha256, location() + " (local copy)", () -> {
+      Files.deleteIfExists(cached);
+      return "this worker's local copy was dropped, so the next read downloads it again";
+    }, true);
   }
 
   @Override
@@ -64,9 +73,26 @@ public final class CachingArtifactStore implements ArtifactStore {
     try {
       ArtifactStore.super.copyTo(ref, destination);
     } catch (BlobIntegrityException e) {
-      // a damaged local copy must not be served again: the next read downloads afresh
-      Files.deleteIfExists(cache.resolve(ref.sha256()));
-      throw e;
+      if (!e.localCopy()) {
+        throw e;
+      }
+      ArtifactStore.super.copyTo(ref, destination); // fetched again from the shared store
+    }
+  }
+
+  /** Checks the local copy (fetching it again when it was damaged) and that the shared store still holds the blob. */
+  @Override
+  public void verify(String sha256) throws IOException {
+    try {
+      ArtifactStore.super.verify(sha256);
+    } catch (BlobIntegrityException e) {
+      if (!e.localCopy()) {
+        throw e;
+      }
+      ArtifactStore.super.verify(sha256);
+    }
+    if (!remote.contains(sha256)) {
+      throw new NoSuchFileException(sha256, null, "blob sha256:" + sha256 + " is no longer in the store " + location());
     }
   }
 

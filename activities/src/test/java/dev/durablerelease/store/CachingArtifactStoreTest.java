@@ -1,6 +1,7 @@
 package dev.durablerelease.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
@@ -41,6 +42,28 @@ class CachingArtifactStoreTest extends ArtifactStoreContract {
       downloads.incrementAndGet();
       return super.open(sha256);
     }
+  }
+
+  @Test
+  void aDamagedLocalCopyIsDroppedAndFetchedAgain() throws Exception {
+    ArtifactStore worker = store();
+    ArtifactRef ref = worker.put(Files.write(tmp.resolve("a.txt"), "hello\n".getBytes()), "a.txt", ArtifactKind.LOG);
+    Path localCopy = tmp.resolve("cache").resolve(ref.sha256());
+    Files.write(localCopy, "hellO\n".getBytes());
+    Path copy = tmp.resolve("copy.txt");
+    worker.copyTo(ref, copy);
+    assertThat(copy).hasContent("hello\n");
+    assertThat(localCopy).hasContent("hello\n");
+
+    // a plain read cannot start over: it fails, retryably, and the next read downloads the blob again
+    Files.write(localCopy, "hellO\n".getBytes());
+    try (InputStream in = worker.open(ref.sha256())) {
+      assertThatThrownBy(in::readAllBytes).isInstanceOfSatisfying(BlobIntegrityException.class,
+          e -> assertThat(e.localCopy()).isTrue()).hasMessageContaining("local copy was dropped");
+    }
+    assertThat(localCopy).doesNotExist();
+    worker.verify(ref.sha256());
+    assertThat(remote.contains(ref.sha256())).isTrue();
   }
 
   @Test
