@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -106,11 +107,24 @@ final class WebDavTarget implements PublishTarget {
     expect(send(request(path).PUT(body), HttpResponse.BodyHandlers.discarding()), "PUT", path, 200, 201, 204);
   }
 
+  /** {@code Overwrite: F}: the server answers 412 instead of replacing what is at the destination (RFC 4918). */
   @Override
   public void move(String from, String to) throws IOException {
-    expect(send(request(from).method("MOVE", HttpRequest.BodyPublishers.noBody())
-        .header("Destination", resolve(to).toString()).header("Overwrite", "F"),
-        HttpResponse.BodyHandlers.discarding()), "MOVE", from, 201, 204);
+    HttpResponse<Void> response = send(request(from).method("MOVE", HttpRequest.BodyPublishers.noBody())
+        .header("Destination", resolve(to).toString()).header("Overwrite", "F"), HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() == 412) {
+      throw new FileAlreadyExistsException(url + to, null, "a file appeared there after the check; the server"
+          + " refused to replace it (MOVE with Overwrite: F answered HTTP 412)");
+    }
+    expect(response, "MOVE", from, 201, 204);
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    HttpResponse<Void> response = send(request(path).DELETE(), HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() != 404) {
+      expect(response, "DELETE", path, 200, 204);
+    }
   }
 
   @Override

@@ -135,7 +135,7 @@ public final class S3ArtifactStore implements ArtifactStore {
       return "another reader has already moved it to quarantine";
     }
     if (size > COPY_LIMIT) {
-      S3Multipart.copy(s3, bucket, key, quarantined, size, COPY_LIMIT);
+      S3Multipart.copy(s3, bucket, key, quarantined, size, COPY_LIMIT, false);
     } else {
       s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(quarantined));
     }
