@@ -17,6 +17,7 @@ import dev.durablerelease.command.SandboxUnavailableException;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.policy.CeilingsPolicy;
+import dev.durablerelease.spec.ArtifactNames;
 import dev.durablerelease.spec.Durations;
 import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.store.ArtifactStore;
@@ -126,7 +127,7 @@ final class CommandStage {
       throw new StageFailure(Failures.COMMAND_FAILED, "docs output folder " + output + " was not produced by `"
           + input.command() + "`; fix docs.outputs or the command");
     }
-    String base = input.outputName() + "-" + folder.getFileName();
+    String base = ArtifactNames.docsArchiveBase(input.outputName(), input.topFolder(), output);
     Map<String, Path> files = new LinkedHashMap<>();
     for (String format : input.formats()) {
       files.put(format, runDir.resolve(base + "." + format));

@@ -3,6 +3,7 @@ package dev.durablerelease.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.durablerelease.spec.ArtifactNames;
 import dev.durablerelease.spec.Durations;
 import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.spec.ReleaseSpec;
@@ -310,5 +311,35 @@ class SpecLoaderTest {
         .anySatisfy(m -> assertThat(m).contains("is listed twice"))
         .anySatisfy(m -> assertThat(m).contains("is not a package URL"))
         .anySatisfy(m -> assertThat(m).contains("is not a CPE 2.3 name"));
+  }
+
+  @Test
+  void twoArchivesOfOneNameAreASpecErrorNamingBothEntries() throws Exception {
+    // the review's attack: two docs folders with one last name made two archives of one name
+    List<ConfigError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        docs:
+          command: make docs
+          formats: [tar.gz, zip]
+          outputs: [a/html, docs/site, b/html/]
+        """);
+    assertThat(errors).singleElement().satisfies(e -> {
+      assertThat(e.field()).isEqualTo("docs.outputs[2]");
+      assertThat(e.line()).isEqualTo(7);
+      assertThat(e.message()).contains("\"b/html/\" makes the archive hello-1.0.0-docs-html.tar.gz, as"
+          + " docs.outputs[0] (a/html) does").contains("different last names");
+    });
+    // the top folder itself is named after the source archive's top folder; a different last name is fine
+    ReleaseSpec spec = load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        docs: {command: make docs, outputs: [., a/html, a/api]}
+        """);
+    assertThat(spec.docs().outputs()).hasSize(3);
+    assertThat(ArtifactNames.docsArchiveBase("hello-1.0.0-docs", "hello-1.0.0", "./")).isEqualTo(
+        "hello-1.0.0-docs-hello-1.0.0");
   }
 }

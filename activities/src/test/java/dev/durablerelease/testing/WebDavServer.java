@@ -37,15 +37,17 @@ public final class WebDavServer implements AutoCloseable {
   private final AtomicInteger throttledPuts;
   private final AtomicBoolean refusedPuts;
   private final AtomicInteger puts;
+  private final AtomicBoolean refusedMoves;
 
   private WebDavServer(Tomcat tomcat, Path root, int port, AtomicInteger throttledPuts, AtomicBoolean refusedPuts,
-      AtomicInteger puts) {
+      AtomicInteger puts, AtomicBoolean refusedMoves) {
     this.tomcat = tomcat;
     this.root = root;
     this.port = port;
     this.throttledPuts = throttledPuts;
     this.refusedPuts = refusedPuts;
     this.puts = puts;
+    this.refusedMoves = refusedMoves;
   }
 
   public static WebDavServer start(Path root, String password) throws IOException {
@@ -81,7 +83,12 @@ public final class WebDavServer implements AutoCloseable {
     AtomicInteger throttledPuts = new AtomicInteger();
     AtomicBoolean refusedPuts = new AtomicBoolean();
     AtomicInteger puts = new AtomicInteger();
+    AtomicBoolean refusedMoves = new AtomicBoolean();
     Filter throttle = (request, response, chain) -> {
+      if ("MOVE".equals(((HttpServletRequest) request).getMethod()) && refusedMoves.get()) {
+        ((HttpServletResponse) response).sendError(403);
+        return;
+      }
       if ("PUT".equals(((HttpServletRequest) request).getMethod())) {
         puts.incrementAndGet();
         if (refusedPuts.get()) {
@@ -112,7 +119,7 @@ public final class WebDavServer implements AutoCloseable {
     } catch (LifecycleException e) {
       throw new IOException("Tomcat did not start", e);
     }
-    return new WebDavServer(tomcat, root, connector.getLocalPort(), throttledPuts, refusedPuts, puts);
+    return new WebDavServer(tomcat, root, connector.getLocalPort(), throttledPuts, refusedPuts, puts, refusedMoves);
   }
 
   /** {@code http://deployer@127.0.0.1:PORT/dav/<path>} */
@@ -133,6 +140,11 @@ public final class WebDavServer implements AutoCloseable {
   /** From now on, PUTs are answered 403 (as a server over its quota, or allowing uploads to no one, does). */
   public void refusePuts() {
     refusedPuts.set(true);
+  }
+
+  /** From now on, MOVEs are answered 403 (as a server whose rules allow uploads but not renames does). */
+  public void refuseMoves() {
+    refusedMoves.set(true);
   }
 
   /** PUTs received, throttled ones included. */

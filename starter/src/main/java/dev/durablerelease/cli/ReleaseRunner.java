@@ -136,8 +136,9 @@ final class ReleaseRunner {
       err.flush();
       if (!operator.present()) {
         send(workflow, "abort", blocked.stage(), "no terminal to ask; blocked at " + blocked.stage());
-        err.println("no terminal to ask what to do, so the release was aborted and nothing was published."
-            + " Fix the cause, then resume it, reusing the stages that finished:\n  " + resumeHint);
+        // what the abort left on the targets is said by the release's end, printed below
+        err.println("no terminal to ask what to do, so the release was aborted. Fix the cause, then resume it,"
+            + " reusing the stages that finished:\n  " + resumeHint);
         err.flush();
         return;
       }

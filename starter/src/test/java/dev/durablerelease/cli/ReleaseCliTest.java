@@ -268,6 +268,24 @@ class ReleaseCliTest {
   }
 
   @Test
+  void docsFoldersWithOneLastNameAreRefusedBeforeAnythingStarts() throws Exception {
+    // the review's attack: two docs archives of one name half-published a release that could never finish
+    Path target = tmp.resolve("published");
+    Path spec = Files.writeString(tmp.resolve("release.yaml"), """
+        project: hello
+        version: 1.0.0
+        docs: {command: "make docs", outputs: [a/html, b/html]}
+        upload: [{url: "%s"}]
+        """.formatted(target.toUri()));
+    CliRun cli = CliRun.of(env, "run", "--spec", spec.toString(), "--repository", repo.url());
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(cli.err()).contains(spec + ":3: docs.outputs[1]: \"b/html\" makes the archive"
+        + " hello-1.0.0-docs-html.tar.gz, as docs.outputs[0] (a/html) does");
+    assertThat(cli.out()).doesNotContain("started");
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
   void docsThatDoNotProduceTheirOutputFolderFailAtBuildDocs() throws Exception {
     Path spec = Files.writeString(tmp.resolve("release.yaml"), """
         project: hello

@@ -212,6 +212,37 @@ class PublishingTest extends SampleReleaseTestBase {
     }
   }
 
+  @Test
+  void anAbortedReleaseTakesBackWhatItsBlockedUploadHadMovedIntoPlace() throws Exception {
+    // the folder takes every file into place; the WebDAV server takes the staged files, then refuses to move them:
+    // the upload blocks with the whole release public in the folder
+    try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
+      dav.refuseMoves();
+      Files.writeString(tmp.resolve("dav-password"), "dav-secret");
+      usePolicy("""
+          projects:
+            hello: {repositories: ["**"], signing: {mode: dev}}
+          targets:
+            folder: {url: "%s", projects: [hello]}
+            dav: {url: "%s", password: "file:%s", projects: [hello]}
+          """.formatted(folder.toUri(), dav.url("releases/"), tmp.resolve("dav-password")));
+      String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload: [folder, dav]\n";
+      startWorkers();
+      ReleaseWorkflow workflow = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0",
+          SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null)));
+      ReleaseStatus blocked = Releases.awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+      assertThat(blocked.blocked()).singleElement().satisfies(b -> assertThat(b.reason()).contains("HTTP 403"));
+      assertThat(digestsIn(folder)).containsKeys("hello-1.0.0.tar.gz", "release.json");
+
+      workflow.abort(new OperatorAction("upload", "erin", "the server refuses renames"));
+      assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class))
+          .rootCause().hasMessageContaining("release aborted by erin at upload (the server refuses renames); nothing"
+              + " was published', type='ReleaseAborted'");
+      assertThat(digestsIn(folder)).as("an aborted release leaves nothing").isEmpty();
+      assertThat(digestsIn(dav.root().resolve("releases"))).isEmpty();
+    }
+  }
+
   private ReleaseResult run(String workflowId, ReleaseRequest request) {
     ReleaseWorkflow workflow = env.getWorkflowClient().newWorkflowStub(ReleaseWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.WORKFLOWS).setWorkflowId(workflowId).build());

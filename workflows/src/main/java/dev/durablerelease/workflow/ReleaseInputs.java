@@ -6,6 +6,7 @@ import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.CommandInput;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.contract.Stage;
+import dev.durablerelease.spec.ArtifactNames;
 import dev.durablerelease.spec.CommandSpec;
 import dev.durablerelease.spec.DocsSpec;
 import dev.durablerelease.spec.ReleaseSpec;
@@ -50,8 +51,8 @@ final class ReleaseInputs {
     DocsSpec docs = checkout.spec().docs();
     String name = checkout.spec().source().name();
     return new CommandInput(Stage.BUILD_DOCS.id(), archives.primary(), name, docs.command(), docs.timeout(),
-        docs.env(), docs.outputs(), docs.formats(), name + "-docs", checkout.commitTime(), checkout.resume(),
-        docs.limits(), checkout.spec().project());
+        docs.env(), docs.outputs(), docs.formats(), ArtifactNames.docsPrefix(name), checkout.commitTime(),
+        checkout.resume(), docs.limits(), checkout.spec().project());
   }
 
   private static String firstNonBlank(String a, String b) {
