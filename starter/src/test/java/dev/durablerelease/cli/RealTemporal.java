@@ -106,7 +106,7 @@ final class RealTemporal implements AutoCloseable {
    * How many times each activity did its work for a release, over every run of it: completions whose result was not
    * reused from an earlier run's record, counted once when a reset copied them into a new run's history.
    */
-  Map<String, Integer> workDone(String workflowId) throws IOException {
+  static Map<String, Integer> workDone(WorkflowClient client, String workflowId) throws IOException {
     Map<String, Integer> counts = new TreeMap<>();
     Set<String> seen = new HashSet<>();
     for (WorkflowExecutionMetadata run : client.listExecutions("WorkflowId = '" + workflowId + "'").toList()) {

@@ -111,7 +111,7 @@ class ResumeOnARealServerTest {
           .getResult(2, TimeUnit.MINUTES, ReleaseResult.class);
       assertThat(result.stages()).filteredOn(s -> s.stage().equals("upload")).singleElement()
           .satisfies(s -> assertThat(s.state()).isEqualTo(StageState.SUCCEEDED));
-      work.put(version, temporal.workDone("release-hello-" + version));
+      work.put(version, RealTemporal.workDone(temporal.client(), "release-hello-" + version));
       assertThat(storedPuts(version)).as("files sent for " + version).isNotEmpty()
           .allSatisfy((file, times) -> assertThat(times).as(file).isEqualTo(1L));
       assertThat(storedPuts(version).keySet()).contains("hello-" + version + ".tar.gz", "release.json",
