@@ -1,21 +1,21 @@
 package dev.durablerelease.cli;
 
-import dev.durablerelease.activity.TaskQueues;
-import dev.durablerelease.workflow.ReleaseRequest;
-import dev.durablerelease.workflow.ReleaseWorkflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.workflow.ReleaseRequest;
+import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.common.converter.DataConverter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 
 /** Starts release workflows with the options every start shares. */
 final class ReleaseStarter {
@@ -59,10 +59,12 @@ final class ReleaseStarter {
     JsonNode theirs = withoutResume(input.getPayloads(0));
     JsonNode ours = withoutResume(converter.toPayload(request).orElseThrow());
     if (!theirs.equals(ours)) {
-      throw new UserError("release " + execution.getWorkflowId() + " is already on the server, started with other"
-          + " input (spec, repository, version or tag differ from this command's); follow it with `release watch "
-          + execution.getWorkflowId() + "`, or abort it (`release abort " + execution.getWorkflowId() + "`) and run"
-          + " this command again");
+      String id = execution.getWorkflowId();
+      String address = client.getWorkflowServiceStubs().getOptions().getTarget();
+      throw new UserError("release " + id + " is already on the server, started with other input (spec, repository,"
+          + " version or tag differ from this command's); follow it (TEMPORAL_ADDRESS=" + address + " release watch "
+          + id + "), or abort it (TEMPORAL_ADDRESS=" + address + " release abort " + id + ") and run this command"
+          + " again");
     }
   }
 

@@ -99,6 +99,17 @@ class PlainTemporalCliTest {
     assertThat(dav.root().resolve("releases/1.0.1/hello-1.0.1.tar.gz.sigstore")).exists();
     awaitListed("ReleaseStatus=\"Succeeded\" AND ReleaseProject=\"hello\"", id);
 
+    // a server that keeps history refuses to make a release twice, and the same id with other input is refused
+    Path spec = Files.writeString(tmp.resolve("again.yaml"), Files.readString(repo.dir().resolve("release.yaml")));
+    CliRun again = CliRun.of(temporal.env(), "start", "--spec", spec.toString(), "--repository", repo.url(),
+        "--release-version", "1.0.1");
+    assertThat(again.exitCode()).as(again.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(again.err()).startsWith("error: release " + id + " is already on the server").doesNotContain("\tat ");
+    CliRun other = CliRun.of(temporal.env(), "run", "--spec", spec.toString(), "--repository", repo.url(),
+        "--release-version", "1.0.1", "--store", tmp.resolve("cli-store").toString());
+    assertThat(other.exitCode()).as(other.toString()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(other.err()).contains("is already on the server, started with other input");
+
     // everything the server keeps of the release: the upload password and the signing identity stay with the
     // workers that read them, only their references (file:…) are in the history
     String history = temporal.temporal("workflow", "show", "--workflow-id", id, "--output", "json");
