@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -50,15 +50,16 @@ class SearchAttributesOnARealServerTest {
     await("the dev server to answer", () -> new ProcessBuilder(cli.toString(), "operator", "cluster", "health",
         "--address", address).start().waitFor() == 0);
 
-    Map<String, String> env = Map.of("TEMPORAL_ADDRESS", address);
-    CliRun refused = CliRun.of(env, "worker", "--queues", "workflows", "--store", tmp.resolve("store").toString(),
-        "--work-dir", tmp.resolve("work").toString());
-    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(refused.err()).contains("namespace default lacks the search attributes [ReleaseProject,"
+    // in a process of its own: a worker that does not refuse serves until stopped
+    Process refusing = worker(address, tmp.resolve("refused.log"));
+    assertThat(refusing.waitFor(1, TimeUnit.MINUTES)).as("the worker refuses at once").isTrue();
+    String refused = Files.readString(tmp.resolve("refused.log"));
+    assertThat(refusing.exitValue()).as(refused).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(refused).contains("namespace default lacks the search attributes [ReleaseProject,"
         + " ReleaseVersion, ReleaseStage, ReleaseStatus]");
 
     // the fix, exactly as printed
-    Matcher command = Pattern.compile("temporal (operator search-attribute create .*)").matcher(refused.err());
+    Matcher command = Pattern.compile("temporal (operator search-attribute create .*)").matcher(refused);
     int created = 0;
     while (command.find()) {
       List<String> args = new ArrayList<>(List.of(command.group(1).split(" ")));
@@ -68,12 +69,19 @@ class SearchAttributesOnARealServerTest {
     assertThat(created).isEqualTo(4);
 
     Path log = tmp.resolve("worker.log");
+    worker(address, log);
+    await("the worker to start", () -> Files.readString(log).contains("serving release at " + address));
+  }
+
+  /** {@code release worker --queues workflows} against the server, output to a log. */
+  private Process worker(String address, Path log) throws Exception {
     ProcessBuilder worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "worker", "--queues", "workflows",
         "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work").toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     worker.environment().put("TEMPORAL_ADDRESS", address);
-    processes.add(0, worker.start());
-    await("the worker to start", () -> Files.readString(log).contains("serving release at " + address));
+    Process process = worker.start();
+    processes.add(0, process); // stopped before the server
+    return process;
   }
 }
