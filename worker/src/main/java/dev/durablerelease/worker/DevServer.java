@@ -47,6 +47,15 @@ public final class DevServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofMinutes(1);
   private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
 
+  /** The server would not start (a port in use, a broken SQLite file…): the message ends with its log. */
+  public static final class StartFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StartFailure(String message) {
+      super(message);
+    }
+  }
+
   /** What dev-server.json records of a started server. */
   private record Running(long pid, int port, int uiPort, String database) {}
 
@@ -271,9 +280,9 @@ public final class DevServer implements AutoCloseable {
         } catch (StatusRuntimeException e) {
           boolean dead = process != null ? !process.isAlive() : !isAlive(server);
           if (dead || System.nanoTime() > deadline) {
-            throw new IOException("the Temporal dev server (" + String.join(" ", "pid", String.valueOf(server.pid()))
-                + ", port " + server.port() + ") did not start" + (dead ? "" : " within " + START_TIMEOUT.toSeconds()
-                + " s") + "; the end of " + dir.resolve("dev-server.log") + ":\n" + tail(dir.resolve("dev-server.log")));
+            throw new StartFailure("the Temporal dev server (pid " + server.pid() + ", port " + server.port()
+                + ") did not start" + (dead ? "" : " within " + START_TIMEOUT.toSeconds() + " s") + "; the end of "
+                + dir.resolve("dev-server.log") + ":\n" + tail(dir.resolve("dev-server.log")));
           }
           Thread.sleep(100);
         }
