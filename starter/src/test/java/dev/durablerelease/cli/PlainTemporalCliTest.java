@@ -113,6 +113,9 @@ class PlainTemporalCliTest {
     // everything the server keeps of the release: the upload password and the signing identity stay with the
     // workers that read them, only their references (file:…) are in the history
     String history = temporal.temporal("workflow", "show", "--workflow-id", id, "--output", "json");
+    // the workers kept sticky execution: after the first, workflow tasks went to the queue of the worker holding
+    // the release's state (a real server times that queue out if the worker dies; the Java test server does not)
+    assertThat(history).contains("TASK_QUEUE_KIND_STICKY");
     String payloads = decodedPayloads(JSON.readTree(history));
     assertThat(payloads).contains("\"operator\":\"erin\"").contains("file:" + tmp.resolve("dav-password"));
     for (String text : List.of(history, payloads)) {
