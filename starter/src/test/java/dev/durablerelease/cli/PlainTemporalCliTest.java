@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.durablerelease.testing.Approvers;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.TestPolicies;
 import dev.durablerelease.testing.WebDavServer;
 import dev.durablerelease.worker.ReleaseWorkers;
 import dev.durablerelease.worker.Releases;
@@ -35,29 +37,36 @@ class PlainTemporalCliTest {
   private static RealTemporal temporal;
   private static WebDavServer dav;
   private static SampleRepository repo;
+  private static Approvers.Approver erin;
 
   @BeforeAll
   static void setUp() throws Exception {
     temporal = RealTemporal.start(tmp.resolve("temporal"));
-    temporal.serve(Releases.localWorker(tmp, "worker-host"), ReleaseWorkers.ALL_QUEUES);
     dav = WebDavServer.start(tmp.resolve("dav"), DAV_PASSWORD);
     Files.writeString(tmp.resolve("dav-password"), DAV_PASSWORD);
+    erin = Approvers.create(tmp.resolve("keys"), "erin");
+    // the operator's policy, read by the workers: dev signing, erin's approval, a WebDAV target whose password the
+    // upload worker reads from a file
+    temporal.serve(Releases.localWorker(tmp, "worker-host").withPolicy(TestPolicies.of("""
+        projects:
+          hello: {repositories: ["**"], signing: {mode: dev}, approval: {approvals: 1, approvers: [erin]}}
+        approvers:
+          erin: %s
+        targets:
+          dav: {url: "%s", password: "file:%s", projects: [hello]}
+        """.formatted(erin.publicKey(), dav.url("releases/{version}/"), tmp.resolve("dav-password")))),
+        ReleaseWorkers.ALL_QUEUES);
     repo = SampleRepository.create(tmp.resolve("hello"));
-    // the spec the release reads from its tag: docs fail (skippable), an approval gate, dev signing, a WebDAV target
-    // whose password the upload worker reads from a file
+    // the spec the release reads from its tag: docs fail (skippable); the files go to the policy's target
     repo.writeFile("release.yaml", """
         project: hello
         version: 1.0.0
         test: {command: make test}
         docs: {command: "echo sphinx-build: command not found >&2; exit 127", outputs: [docs/_build/html], \
         skippable: true}
-        approval: {approvers: [erin]}
-        sign: {mode: dev}
-        upload:
-          - url: "%s"
-            password: "file:%s"
-        """.formatted(dav.url("releases/{version}/"), tmp.resolve("dav-password")));
-    repo.commitAll("release with docs, approval, signing and upload");
+        upload: [dav]
+        """);
+    repo.commitAll("release with docs and an upload");
     repo.tag("v1.0.0");
     repo.tag("v1.0.1");
   }
@@ -86,7 +95,7 @@ class PlainTemporalCliTest {
 
     awaitStatus(id, s -> s.path("state").asText().equals("WAITING_FOR_APPROVAL"));
     awaitListed("ReleaseStatus=\"WaitingForApproval\" AND ReleaseVersion=\"1.0.1\"", id);
-    approve(id, "erin");
+    approve(id, erin);
 
     JsonNode result = temporal.temporalJson("workflow", "result", "--workflow-id", id);
     assertThat(result.path("status").asText()).isEqualTo("COMPLETED");
@@ -110,14 +119,14 @@ class PlainTemporalCliTest {
     assertThat(other.exitCode()).as(other.toString()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(other.err()).contains("is already on the server, started with other input");
 
-    // everything the server keeps of the release: the upload password and the signing identity stay with the
-    // workers that read them, only their references (file:…) are in the history
+    // everything the server keeps of the release: the upload password, the signing identity and the approver's key
+    // stay with the workers and the approver that hold them
     String history = temporal.temporal("workflow", "show", "--workflow-id", id, "--output", "json");
     // the workers kept sticky execution: after the first, workflow tasks went to the queue of the worker holding
     // the release's state (a real server times that queue out if the worker dies; the Java test server does not)
     assertThat(history).contains("TASK_QUEUE_KIND_STICKY");
     String payloads = decodedPayloads(JSON.readTree(history));
-    assertThat(payloads).contains("\"operator\":\"erin\"").contains("file:" + tmp.resolve("dav-password"));
+    assertThat(payloads).contains("BEGIN SSH SIGNATURE"); // erin's approval: a signature, never her key
     for (String text : List.of(history, payloads)) {
       assertThat(text).doesNotContain(DAV_PASSWORD).doesNotContain("PRIVATE KEY")
           .doesNotContainPattern("eyJ[A-Za-z0-9_-]+\\.eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"); // a JWT (identity token)
@@ -158,21 +167,31 @@ class PlainTemporalCliTest {
     assertThat(abort.exitCode()).as(abort.toString()).isZero();
   }
 
-  /** The approval gate, as an approver opens it. */
-  private static void approve(String workflowId, String approver) throws Exception {
+  /**
+   * The approval gate, as an approver opens it with the plain CLI: the statement from the status query, signed with
+   * their SSH key in durable-release's namespace (as `release approve --key` does), sent with the approve update.
+   */
+  private static void approve(String workflowId, Approvers.Approver approver) throws Exception {
+    String statement = awaitStatus(workflowId, s -> s.path("approval").hasNonNull("statement"))
+        .path("approval").path("statement").asText();
+    String input = JSON.writeValueAsString(Map.of("operator", approver.name(), "signature", approver.sign(statement)));
     String answer = temporal.temporal("workflow", "update", "execute", "--workflow-id", workflowId, "--name",
-        "approve", "--input", "{\"operator\": \"" + approver + "\"}");
-    assertThat(answer).contains("approved by " + approver);
+        "approve", "--input", input);
+    assertThat(answer).contains("approved by " + approver.name());
   }
 
   /** Polls {@code temporal workflow query --name status} until the status matches. */
   private static JsonNode awaitStatus(String workflowId, Predicate<JsonNode> condition) throws Exception {
     JsonNode[] last = new JsonNode[1];
-    Releases.await(workflowId + " to reach the expected status", () -> {
-      last[0] = temporal.temporalJson("workflow", "query", "--workflow-id", workflowId, "--name", "status")
-          .path("queryResult").get(0);
-      return condition.test(last[0]);
-    });
+    try {
+      Releases.await(workflowId + " to reach the expected status", () -> {
+        last[0] = temporal.temporalJson("workflow", "query", "--workflow-id", workflowId, "--name", "status")
+            .path("queryResult").get(0);
+        return condition.test(last[0]);
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; last status: " + last[0], e);
+    }
     return last[0];
   }
 

@@ -134,6 +134,22 @@ final class RealTemporal implements AutoCloseable {
     return counts;
   }
 
+  /**
+   * {@link #workDone} of the checklist's stages only (discardStaging and the policy checks, which every run asks again,
+   * aside): what a crash or a resume must not make run twice.
+   */
+  static Map<String, Integer> stagesDone(WorkflowClient client, String workflowId) throws IOException {
+    Map<String, Integer> stages = new TreeMap<>(workDone(client, workflowId));
+    stages.keySet().retainAll(STAGES);
+    return stages;
+  }
+
+  /** Every stage of the sample release doing its work once: what a release that never failed shows. */
+  static final Map<String, Integer> ONCE_EACH = Map.of("checkout", 1, "buildSource", 1, "testSource", 1,
+      "buildDocs", 1, "generateSbom", 1, "provenance", 1, "sign", 1, "writeManifest", 1, "upload", 1);
+
+  private static final Set<String> STAGES = ONCE_EACH.keySet();
+
   @Override
   public void close() {
     workers.forEach(ReleaseWorkers::close);

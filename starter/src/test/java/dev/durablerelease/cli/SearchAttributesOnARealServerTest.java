@@ -77,7 +77,7 @@ class SearchAttributesOnARealServerTest {
   private Process worker(String address, Path log) throws Exception {
     ProcessBuilder worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "worker", "--queues", "workflows",
-        "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work").toString())
+        "--dev-policy", "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work").toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     worker.environment().put("TEMPORAL_ADDRESS", address);
     Process process = worker.start();
