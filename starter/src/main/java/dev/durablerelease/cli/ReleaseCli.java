@@ -7,6 +7,7 @@ import ch.qos.logback.core.joran.spi.JoranException;
 import dev.durablerelease.activities.EngineVersion;
 import dev.durablerelease.command.SandboxUnavailableException;
 import dev.durablerelease.config.ConfigException;
+import dev.durablerelease.worker.DevServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -82,6 +83,10 @@ public class ReleaseCli implements Runnable {
       }
       if (e instanceof SandboxUnavailableException sandbox) {
         w.println("error: " + sandbox.getMessage());
+        return ExitCodes.BAD_INPUT;
+      }
+      if (e instanceof DevServer.StartFailure failure) {
+        w.println("error: " + failure.getMessage());
         return ExitCodes.BAD_INPUT;
       }
       if (e instanceof UserError user) {

@@ -13,6 +13,9 @@ import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowQueryException;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.TemporalFailure;
@@ -26,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -67,16 +71,36 @@ final class ReleaseRunner {
   /** Runs the release to its end; returns the exit code. */
   int run(ReleaseRequest request, ArtifactStore store, Path outDir) throws IOException, InterruptedException {
     long start = System.nanoTime();
-    WorkflowExecution execution = ReleaseStarter.start(client, request);
-    out.println("release " + execution.getWorkflowId() + " started" + (request.resume() ? " (resuming)" : ""));
+    WorkflowExecution execution;
+    try {
+      execution = ReleaseStarter.start(client, request);
+      out.println("release " + execution.getWorkflowId() + " started" + (request.resume() ? " (resuming)" : ""));
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      // on a server that keeps history (the dev server after a crash of the process that ran it, a cluster): the
+      // same command again follows the release where it stands instead of starting it twice
+      execution = e.getExecution();
+      ReleaseStarter.requireSameRelease(client, execution, request);
+      out.println("release " + execution.getWorkflowId() + " is already on the server (run " + execution.getRunId()
+          + "); continuing it from its history");
+    }
     ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class, execution.getWorkflowId());
-    CompletableFuture<ReleaseResult> result =
-        client.newUntypedWorkflowStub(execution.getWorkflowId()).getResultAsync(ReleaseResult.class);
+    CompletableFuture<ReleaseResult> result = resultOf(execution);
     ProgressPrinter progress = new ProgressPrinter(out);
     Set<String> handled = new HashSet<>();
     long nextDescribe = 0;
-    while (!result.isDone()) {
-      ReleaseStatus status = workflow.status();
+    ServerOutage outage = new ServerOutage();
+    while (true) {
+      if (result.isDone()) {
+        if (!outage.lostTheServer(result)) {
+          break;
+        }
+        result = resultOf(execution);
+      }
+      ReleaseStatus status = outage.status(workflow);
+      if (status == null) {
+        Thread.sleep(POLL.toMillis());
+        continue;
+      }
       progress.update(status);
       if (System.nanoTime() - nextDescribe > 0) {
         nextDescribe = System.nanoTime() + DESCRIBE_EVERY.toNanos();
@@ -89,7 +113,10 @@ final class ReleaseRunner {
         // not done yet, or done with a failure handled below
       }
     }
-    progress.update(workflow.status());
+    ReleaseStatus last = outage.status(workflow);
+    if (last != null) {
+      progress.update(last);
+    }
     try {
       ReleaseResult released = result.get();
       List<String> exported = outDir == null ? List.of() : export(store, released, outDir);
@@ -123,6 +150,70 @@ final class ReleaseRunner {
     } catch (RuntimeException e) {
       return List.of();
     }
+  }
+
+  private CompletableFuture<ReleaseResult> resultOf(WorkflowExecution execution) {
+    return client.newUntypedWorkflowStub(execution.getWorkflowId()).getResultAsync(ReleaseResult.class);
+  }
+
+  /**
+   * Rides out a server that is briefly away (the dev server restarted on its SQLite file): calls that fail to reach it
+   * are said once and repeated, until it has been away too long.
+   */
+  private final class ServerOutage {
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
+    private long awaySince;
+
+    /** The release's status, or null while the server cannot be reached. */
+    ReleaseStatus status(ReleaseWorkflow workflow) {
+      try {
+        ReleaseStatus status = workflow.status();
+        if (awaySince != 0) {
+          out.println("Temporal is back; following the release again");
+          out.flush();
+          awaySince = 0;
+        }
+        return status;
+      } catch (WorkflowServiceException | WorkflowQueryException e) {
+        away(e);
+        return null;
+      }
+    }
+
+    /** Whether a finished result call only lost the server (so the call is to be made again). */
+    boolean lostTheServer(CompletableFuture<ReleaseResult> result) {
+      try {
+        result.getNow(null);
+        return false;
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof WorkflowServiceException lost) {
+          away(lost);
+          return true;
+        }
+        return false;
+      }
+    }
+
+    private void away(RuntimeException e) {
+      long now = System.nanoTime();
+      if (awaySince == 0) {
+        awaySince = now;
+        out.println("cannot reach Temporal (" + firstLine(e) + "); waiting for it to come back");
+        out.flush();
+      } else if (now - awaySince > PATIENCE.toNanos()) {
+        throw e;
+      }
+    }
+  }
+
+  private static String firstLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(root.getMessage());
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   /** Decides for a blocked or waiting release, once per blocked attempt. */

@@ -2,6 +2,7 @@ package dev.durablerelease.cli;
 
 import dev.durablerelease.worker.TemporalConnection;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,6 +37,11 @@ class StartCommand implements Callable<Integer> {
       WorkflowExecution execution = ReleaseStarter.start(connection.client(stubs), request);
       command.commandLine().getOut().println(execution.getWorkflowId());
       return ExitCodes.OK;
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      // a server that keeps history has it still: running, or released (a release is never made twice)
+      throw new UserError("release " + e.getExecution().getWorkflowId() + " is already on the server (run "
+          + e.getExecution().getRunId() + "), running or released; follow it with `release status "
+          + e.getExecution().getWorkflowId() + "`, or release another version");
     } finally {
       stubs.shutdown();
     }

@@ -11,6 +11,8 @@ import dev.durablerelease.spec.CommandSpec;
 import dev.durablerelease.spec.DocsSpec;
 import dev.durablerelease.spec.ReleaseSpec;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInfo;
 import java.util.List;
 
 /** The inputs of the stages' activities, made from the workflow input and what earlier stages returned. */
@@ -37,7 +39,19 @@ final class ReleaseInputs {
     String tag = firstNonBlank(request.tag(), spec == null ? null : spec.tag());
     String expectedCommit = firstNonBlank(request.expectedCommit(), spec == null ? null : spec.expectedCommit());
     return new CheckoutInput(repository, version, tag == null ? "v" + version : tag, expectedCommit, spec,
-        request.resume());
+        request.resume() || isResetRun());
+  }
+
+  /**
+   * A run made by {@code temporal workflow reset} runs again the stages after its reset point: like a resumed release,
+   * it reuses those an earlier run finished with identical inputs instead of building, signing or uploading again.
+   */
+  private static boolean isResetRun() {
+    // a reset keeps the started event of the run it was made from, whose run id it then names as the original
+    WorkflowInfo info = Workflow.getInfo();
+    String original = info.getOriginalExecutionRunId();
+    return original != null && !original.isEmpty() && !original.equals(info.getRunId())
+        && Workflow.getVersion("reuseStagesOnReset", Workflow.DEFAULT_VERSION, 1) == 1;
   }
 
   static CommandInput test(Checkout checkout, Archives archives) {
