@@ -80,6 +80,8 @@ final class CommandValidator {
         findings.error(at + "/" + name, "\"" + name + "\" is not a valid environment variable name");
       } else if (RESERVED_ENV.contains(name)) {
         findings.error(at + "/" + name, name + " is set by the engine and cannot be overridden");
+      } else if (RefusedVariables.why(name).isPresent()) {
+        findings.error(at + "/" + name, RefusedVariables.why(name).get());
       } else {
         result.put(name, value == null ? "" : value);
       }
