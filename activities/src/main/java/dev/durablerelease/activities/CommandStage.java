@@ -12,13 +12,14 @@ import dev.durablerelease.archive.ArchiveWriter;
 import dev.durablerelease.archive.DirectoryEntries;
 import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.command.Limits;
+import dev.durablerelease.command.LogTail;
+import dev.durablerelease.command.RunFolder;
 import dev.durablerelease.command.SandboxUnavailableException;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.policy.CeilingsPolicy;
 import dev.durablerelease.spec.Durations;
 import dev.durablerelease.spec.LimitsSpec;
-import dev.durablerelease.store.ArtifactStore;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -64,34 +65,34 @@ final class CommandStage {
         // retried: another worker of the queue may sandbox it
         throw ApplicationFailure.newFailure(context.identity() + ": " + e.getMessage(), Failures.SANDBOX_UNAVAILABLE);
       }
-      ArtifactStore store = context.store();
-      Path runDir = runner.newRunFolder(runName(activity, stage.attempt()));
-      try {
-        Path work = Files.createDirectory(runDir.resolve("work"));
-        Path src = work.resolve("src");
-        try (InputStream archive = store.open(input.archive().sha256())) {
-          ArchiveUnpacker.unpack(archive, src);
-        }
-        Path top = src.resolve(input.topFolder());
-        Path home = Files.createDirectories(work.resolve("home"));
-        Path log = runDir.resolve(input.stage() + ".log");
+      try (RunFolder folder = runner.newRunFolder(runName(activity, stage.attempt()))) {
+        Path top = unpack(input, folder);
+        Path home = Files.createDirectories(folder.work().resolve("home"));
+        Path log = folder.dir().resolve(input.stage() + ".log");
         Limits limits = Limits.forTime(Durations.parse(input.timeout())).with(input.limits());
         CommandRunner.Result result = runner.run(
-            new CommandRunner.Command(input.command(), work, top, home, input.env(), limits, log),
+            new CommandRunner.Command(input.command(), folder, top, home, input.env(), limits, log),
             (elapsed, tail, bytes) -> activity.heartbeat(new CommandProgress(elapsed, tail, bytes)));
-        ArtifactRef logRef = store.put(log, input.topFolder() + "-" + input.stage() + ".log", ArtifactKind.LOG);
+        ArtifactRef logRef = context.store().put(log, input.topFolder() + "-" + input.stage() + ".log",
+            ArtifactKind.LOG);
         if (!result.succeeded()) {
           throw new StageFailure(Failures.COMMAND_FAILED, failureMessage(input, result, log, logRef));
         }
         List<ArtifactRef> outputs = new ArrayList<>();
         for (String output : input.outputs()) {
-          outputs.addAll(archiveOutput(input, top, output, runDir));
+          outputs.addAll(archiveOutput(input, top, output, folder.dir()));
         }
         return new CommandReport(logRef, outputs, result.millis(), stage.finished().withSandbox(runner.isolation()));
-      } finally {
-        CommandRunner.deleteTree(runDir);
       }
     });
+  }
+
+  /** Unpacks the archive into the work folder; its top folder, where the command starts. */
+  private Path unpack(CommandInput input, RunFolder folder) throws IOException {
+    try (InputStream archive = context.store().open(input.archive().sha256())) {
+      ArchiveUnpacker.unpack(archive, folder.work().resolve("src"));
+    }
+    return folder.work().resolve("src").resolve(input.topFolder());
   }
 
   private List<ArtifactRef> archiveOutput(CommandInput input, Path top, String output, Path runDir)
@@ -124,7 +125,7 @@ final class CommandStage {
         : "exited with status " + result.exitCode() + " after " + result.millis() / 1000.0 + " s"
             + (result.limit() != null ? ", stopped by " + result.limit() : "");
     return input.stage() + ": `" + input.command() + "` " + what + "; log " + logRef.name() + " (sha256:"
-        + logRef.sha256() + "), last lines:\n" + CommandRunner.tail(log, 20);
+        + logRef.sha256() + "), last lines:\n" + LogTail.of(log, 20);
   }
 
   private void requireWithinCeilings(String project, LimitsSpec limits, String stageId) {

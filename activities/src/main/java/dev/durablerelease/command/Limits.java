@@ -8,14 +8,13 @@ import java.time.Duration;
  * What a project command may use. The time limit kills the whole process tree; CPU time and file size are rlimits
  * set by {@code prlimit} per process; memory caps each process's address space (an rlimit) and, where the worker
  * makes {@link ControlGroups}, the memory of the whole tree; processes caps the tree through the control groups, or
- * else (as an rlimit) every process of the sandbox user; tmp is the size of the private {@code /tmp}.
+ * else (as an rlimit) the processes of the command's own user namespace; tmp is the size of the private {@code /tmp}.
  *
  * @param time wall-clock limit
  * @param cpu CPU time of any one process
  * @param fileBytes largest file a process may write
  * @param memoryBytes address space of any one process, and memory of the whole command where control groups are made
- * @param processes processes (threads count) of the whole command; without control groups, of the sandbox user
- *     nobody (when the worker is root; rlimits do not count processes for root)
+ * @param processes processes (threads count) of the whole command
  * @param tmpBytes size of the private {@code /tmp}
  */
 public record Limits(Duration time, Duration cpu, long fileBytes, long memoryBytes, int processes, long tmpBytes) {
