@@ -10,6 +10,7 @@ import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.archive.ArchiveUnpacker;
 import dev.durablerelease.archive.ArchiveWriter;
 import dev.durablerelease.archive.DirectoryEntries;
+import dev.durablerelease.command.Ceilings;
 import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.command.Limits;
 import dev.durablerelease.command.LogTail;
@@ -35,7 +36,8 @@ import java.util.Map;
 /**
  * A project command on a fresh unpack of the built archive (never on a checkout, so tests see exactly what ships):
  * unpack, run sandboxed with heartbeats, store the log, archive the declared outputs. Each run has a folder of its
- * own, deleted afterwards, so a docs run never sees a test run's files.
+ * own, deleted afterwards, so a docs run never sees a test run's files. Defaults above the project's ceilings are
+ * lowered to them.
  */
 final class CommandStage {
   private final WorkerContext context;
@@ -56,7 +58,7 @@ final class CommandStage {
   CommandReport run(CommandInput input) {
     return StageActivity.reusable(context, input.stage(), input, input.resume(), CommandReport.class, stage -> {
       // checked again here: a command never runs with more than the operator allows
-      requireWithinCeilings(input.project(), input.limits(), input.stage());
+      Ceilings ceilings = requireWithinCeilings(input.project(), input.limits(), input.stage());
       ActivityExecutionContext activity = Activity.getExecutionContext();
       CommandRunner runner = context.commands();
       try {
@@ -65,11 +67,11 @@ final class CommandStage {
         // retried: another worker of the queue may sandbox it
         throw ApplicationFailure.newFailure(context.identity() + ": " + e.getMessage(), Failures.SANDBOX_UNAVAILABLE);
       }
-      try (RunFolder folder = runner.newRunFolder(runName(activity, stage.attempt()))) {
+      Limits limits = ceilings.lower(Limits.forTime(Durations.parse(input.timeout()))).with(input.limits());
+      try (RunFolder folder = runner.newRunFolder(runName(activity, stage.attempt()), limits)) {
         Path top = unpack(input, folder);
         Path home = Files.createDirectories(folder.work().resolve("home"));
         Path log = folder.dir().resolve(input.stage() + ".log");
-        Limits limits = Limits.forTime(Durations.parse(input.timeout())).with(input.limits());
         CommandRunner.Result result = runner.run(
             new CommandRunner.Command(input.command(), folder, top, home, input.env(), limits, log),
             (elapsed, tail, bytes) -> activity.heartbeat(new CommandProgress(elapsed, tail, bytes)));
@@ -91,6 +93,12 @@ final class CommandStage {
   private Path unpack(CommandInput input, RunFolder folder) throws IOException {
     try (InputStream archive = context.store().open(input.archive().sha256())) {
       ArchiveUnpacker.unpack(archive, folder.work().resolve("src"));
+    } catch (IOException e) {
+      if (folder.full()) {
+        throw new StageFailure(Failures.INVALID_SPEC, input.stage() + ": the unpacked source of "
+            + input.archive().name() + " does not fit " + folder.diskLimit() + "; raise limits.disk in the spec");
+      }
+      throw e;
     }
     return folder.work().resolve("src").resolve(input.topFolder());
   }
@@ -128,15 +136,17 @@ final class CommandStage {
         + logRef.sha256() + "), last lines:\n" + LogTail.of(log, 20);
   }
 
-  private void requireWithinCeilings(String project, LimitsSpec limits, String stageId) {
-    CeilingsPolicy ceilings = context.policy().project(project).ceilings();
-    List<String> exceeded = ceilings == null ? List.of() : ceilings.exceeded(limits);
+  /** The project's ceilings in this worker's policy, when the limits are within them. */
+  private Ceilings requireWithinCeilings(String project, LimitsSpec limits, String stageId) {
+    Ceilings ceilings = CeilingsPolicy.of(context.policy().project(project).ceilings());
+    List<String> exceeded = ceilings.exceededBy(limits);
     if (!exceeded.isEmpty()) {
       throw new StageFailure(Failures.POLICY_REFUSED, stageId + " of " + project + " asks for more than "
           + context.policy().describe() + " allows: " + String.join("; ", exceeded) + "; lower "
           + (stageId.equals("testSource") ? "test" : "docs") + ".limits in release.yaml, or the operator raises"
           + " projects: " + project + ": ceilings:");
     }
+    return ceilings;
   }
 
   private static String runName(ActivityExecutionContext activity, int attempt) {

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * new PID, network, IPC, UTS and user namespaces (only its own loopback), read-only system folders, its work folder as
  * the only writable bind, a private size-capped /tmp and an environment of only the allowed variables; under
  * {@code prlimit} caps per process and, where the worker may make them (as root), {@link ControlGroups} capping the
- * memory and processes of the whole tree; as nobody when the worker is root. Output goes to a log file; progress is
- * reported while it runs; the wall-clock limit, or the caller giving up, kills the whole process tree.
+ * memory and processes of the whole tree, and a work folder on a file system of the disk limit's size
+ * ({@link WorkDisk}); as nobody when the worker is root. Output goes to a log file; progress is reported while it runs; the wall-clock limit, a worker's disk running low, or the
+ * caller giving up, kills the whole process tree.
  *
  * <p>The parts: {@link RunFolders} (where runs happen), {@link SandboxCommandLine} (what starts the command),
  * {@link Supervisor} (watching it), {@link LimitDiagnosis} (which limit stopped it) and {@link LogTail}.
@@ -29,6 +30,10 @@ public final class CommandRunner {
   /** Isolation names as release.json and the provenance record them. */
   public static final String BUBBLEWRAP = "bubblewrap";
   public static final String NONE = "none";
+  /** A command is stopped when the disk of the run folders has less free than this. */
+  static final long KEEP_FREE_BYTES = Limits.GIB;
+  /** The probe's work disk: as small as a file system of its own can be. */
+  private static final long PROBE_DISK_BYTES = 16 * Limits.MIB;
 
   private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final AtomicLong RUNS = new AtomicLong();
@@ -42,15 +47,17 @@ public final class CommandRunner {
   private final Supervisor supervisor;
   private volatile Optional<String> problem;
 
-  CommandRunner(boolean sandboxed, String bwrap) {
+  CommandRunner(boolean sandboxed, String bwrap, Path runsRoot, long keepFreeBytes) {
     this.sandboxed = sandboxed;
     this.root = currentUid() == 0;
-    // not under the worker's home: nobody must be able to reach the run folders, and homes are often closed
-    this.runFolders = new RunFolders(Path.of(System.getProperty("java.io.tmpdir"), "durable-release-runs-"
-        + currentUid()));
+    this.runFolders = new RunFolders(runsRoot, WorkDisk.possibleHere(root), keepFreeBytes);
     this.controlGroups = root ? ControlGroups.parents() : Optional.empty();
     this.commandLine = new SandboxCommandLine(sandboxed, bwrap, root);
-    this.supervisor = new Supervisor(sandboxed);
+    this.supervisor = new Supervisor(sandboxed, runsRoot, keepFreeBytes);
+  }
+
+  CommandRunner(boolean sandboxed, String bwrap) {
+    this(sandboxed, bwrap, defaultRunsRoot(), KEEP_FREE_BYTES);
   }
 
   /** Runs commands in bubblewrap; {@link #requireUsable()} says whether it starts on this host. */
@@ -70,7 +77,7 @@ public final class CommandRunner {
 
   /**
    * Throws, saying why, when this runner cannot run a command here with every limit in force: bubblewrap does not
-   * start, or (unsandboxed, where control groups cannot be made) no user namespace can
+   * start, a work disk cannot be made, or (unsandboxed, where control groups cannot be made) no user namespace can
    * hold the process limit. Checked once, by running {@code true} exactly as a command would run.
    */
   public void requireUsable() {
@@ -87,14 +94,22 @@ public final class CommandRunner {
     return controlGroups.isPresent();
   }
 
+  /** Whether each command's work folder is a file system of the disk limit's size; else only the disk floor holds. */
+  public boolean limitsDiskPerCommand() {
+    return runFolders.workDisks();
+  }
+
   /** Where run folders are made. */
   public Path runsRoot() {
     return runFolders.root();
   }
 
-  /** A new folder for one command run, that only the sandbox user and this worker can reach (see {@link RunFolder}). */
-  public RunFolder newRunFolder(String name) throws IOException {
-    return runFolders.create(name);
+  /**
+   * A new folder for one command run, that only the sandbox user and this worker can reach, with a work folder of
+   * {@code limits}' disk size (see {@link RunFolder}).
+   */
+  public RunFolder newRunFolder(String name, Limits limits) throws IOException {
+    return runFolders.create(name, limits.diskBytes());
   }
 
   /**
@@ -161,7 +176,7 @@ public final class CommandRunner {
       argv.addAll(commandLine.argv(command, groups != null));
       Supervisor.Ending ending = supervisor.supervise(argv, command, progress);
       String limit = ending.killedAt() != null ? ending.killedAt()
-          : LimitDiagnosis.limitHit(ending.exitCode(), command, groups);
+          : LimitDiagnosis.limitHit(ending.exitCode(), command, groups, sandboxed);
       return new Result(ending.exitCode(), ending.timedOut(), limit, ending.millis());
     } finally {
       if (groups != null) {
@@ -172,12 +187,13 @@ public final class CommandRunner {
 
   /** Starts a command exactly as a project's would, running {@code true}; empty when it works, else why not. */
   private Optional<String> probe() {
-    Limits limits = Limits.forTime(Duration.ofSeconds(30));
+    Limits limits = Limits.forTime(Duration.ofSeconds(30)).withDiskBytes(PROBE_DISK_BYTES);
     RunFolder folder;
     try {
-      folder = newRunFolder("probe");
+      folder = newRunFolder("probe", limits);
     } catch (IOException e) {
-      return Optional.of("it cannot make a run folder (" + e.getMessage() + ")");
+      return Optional.of("it cannot make a run folder (" + e.getMessage() + "); work disks need root, loop devices"
+          + " and mkfs.ext4 (apt-get install e2fsprogs)");
     }
     String why;
     try (folder) {
@@ -199,6 +215,11 @@ public final class CommandRunner {
     return Optional.of("its commands do not start with their limits in force (" + why + "); where the worker cannot"
         + " make control groups (it is not root), a command's processes are capped in a user namespace of its own:"
         + " allow unprivileged user namespaces, or run the worker as root");
+  }
+
+  private static Path defaultRunsRoot() {
+    // not under the worker's home: nobody must be able to reach the run folders, and homes are often closed
+    return Path.of(System.getProperty("java.io.tmpdir"), "durable-release-runs-" + currentUid());
   }
 
   private static int currentUid() {

@@ -4,16 +4,24 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The folder of one command run: its {@link #work()} folder is all the command may write, the rest (the log, the
- * output archives) stays the worker's. Closing it removes everything.
+ * The folder of one command run: its {@link #work()} folder is all the command may write (on a file system of its
+ * own where the worker can make one), the rest (the log, the output archives) stays the worker's. Closing it removes
+ * everything.
  */
 public final class RunFolder implements AutoCloseable {
+  private final RunFolders folders;
   private final Path dir;
   private final Path work;
+  private final boolean ownDisk;
+  private final long diskBytes;
+  private boolean closed;
 
-  RunFolder(Path dir, Path work) {
+  RunFolder(RunFolders folders, Path dir, Path work, boolean ownDisk, long diskBytes) {
+    this.folders = folders;
     this.dir = dir;
     this.work = work;
+    this.ownDisk = ownDisk;
+    this.diskBytes = diskBytes;
   }
 
   /** The run's folder, for the worker's own files of the run. */
@@ -26,8 +34,36 @@ public final class RunFolder implements AutoCloseable {
     return work;
   }
 
+  /** Whether the work folder is capped at the disk limit by a file system of its own. */
+  public boolean hasOwnDisk() {
+    return ownDisk;
+  }
+
+  /** The disk limit of the work folder, for messages. */
+  public String diskLimit() {
+    return "the disk limit of " + Limits.mib(diskBytes) + " for the work folder";
+  }
+
+  /** Whether the work folder's own file system is full (never, when it has none). */
+  public boolean full() throws IOException {
+    return ownDisk && WorkDisk.full(work);
+  }
+
   @Override
   public void close() throws IOException {
-    RunFolders.deleteTree(dir);
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (ownDisk) {
+        WorkDisk.unmount(work);
+      }
+      RunFolders.deleteTree(dir);
+    } finally {
+      if (ownDisk) {
+        folders.release(diskBytes);
+      }
+    }
   }
 }

@@ -2,14 +2,16 @@ package dev.durablerelease.command;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Watches a running command: reports progress, and kills its whole process tree at the wall-clock limit or when the
- * caller gives up.
+ * Watches a running command: reports progress, and kills its whole process tree at the wall-clock limit, when the
+ * worker's disk runs low (whatever fills it), or when the caller gives up.
  */
 final class Supervisor {
   /** How often a running command reports progress (the activity heartbeats with it). */
@@ -17,17 +19,25 @@ final class Supervisor {
   private static final long POLL_MILLIS = 250;
 
   private final boolean sandboxed;
+  private final Path runsRoot;
+  private final long keepFreeBytes;
 
-  /** @param sandboxed whether commands run in bubblewrap (whose death takes its whole namespace down) */
-  Supervisor(boolean sandboxed) {
+  /**
+   * @param sandboxed whether commands run in bubblewrap (whose death takes its whole namespace down)
+   * @param runsRoot where the run folders are: the disk that commands write to
+   * @param keepFreeBytes the free space below which a command is stopped, so that the worker's disk never fills up
+   */
+  Supervisor(boolean sandboxed, Path runsRoot, long keepFreeBytes) {
     this.sandboxed = sandboxed;
+    this.runsRoot = runsRoot;
+    this.keepFreeBytes = keepFreeBytes;
   }
 
   /**
    * How a command ended.
    *
    * @param exitCode its exit status (128+signal when killed)
-   * @param killedAt the limit at which it was killed (the time limit), or null
+   * @param killedAt the limit at which it was killed (the time limit or the worker's free disk), or null
    * @param timedOut whether that was the time limit
    * @param millis how long it ran
    */
@@ -43,6 +53,7 @@ final class Supervisor {
         .redirectInput(new File("/dev/null"));
     builder.environment().clear();
     builder.environment().put("PATH", SandboxCommandLine.HOST_PATH);
+    FileStore disk = Files.getFileStore(runsRoot);
     Duration time = command.limits().time();
     long start = System.nanoTime();
     Process process = builder.start();
@@ -56,6 +67,11 @@ final class Supervisor {
         if (elapsed >= time.toMillis()) {
           killTree(process);
           return new Ending(process.exitValue(), "the time limit of " + LimitDiagnosis.seconds(time), true, elapsed);
+        }
+        if (disk.getUsableSpace() < keepFreeBytes) {
+          killTree(process);
+          return new Ending(process.exitValue(), "the worker's disk running low (under " + Limits.mib(keepFreeBytes)
+              + " free where run folders are, " + runsRoot + ")", false, elapsed);
         }
         if (elapsed >= nextReport) {
           progress.report(elapsed, LogTail.of(command.log(), 20), Files.size(command.log()));

@@ -59,7 +59,7 @@ class HostileEnvironmentTest {
     CommandRunner runner = sandboxed ? CommandRunner.sandboxed() : CommandRunner.unsandboxed();
     runner.requireUsable();
     Limits limits = Limits.forTime(Duration.ofSeconds(30));
-    try (RunFolder folder = runner.newRunFolder("hostile-env-test")) {
+    try (RunFolder folder = runner.newRunFolder("hostile-env-test", limits)) {
       // the project's top folder, where the command (and, before, the tools starting it) started, holds the library
       Path top = Files.createDirectories(folder.work().resolve("src/evil-1.0"));
       Path source = Files.writeString(tmp.resolve("evil.c"), EVIL_SO);

@@ -21,10 +21,11 @@ public final class NonRootWorker {
       System.out.println("refused: " + e.getMessage());
       return;
     }
-    System.out.println("whole tree: " + runner.limitsWholeTree());
+    System.out.println("whole tree: " + runner.limitsWholeTree() + ", disk per command: "
+        + runner.limitsDiskPerCommand());
     Limits limits = Limits.forTime(Duration.ofSeconds(30)).withProcesses(Integer.parseInt(args[1]));
     for (int i = 2; i < args.length; i++) {
-      try (RunFolder folder = runner.newRunFolder("non-root-worker")) {
+      try (RunFolder folder = runner.newRunFolder("non-root-worker", limits)) {
         Path log = folder.dir().resolve("command.log");
         CommandRunner.Result result = runner.run(new CommandRunner.Command(args[i], folder, folder.work(),
             folder.work(), Map.of(), limits, log), (e, t, b) -> { });

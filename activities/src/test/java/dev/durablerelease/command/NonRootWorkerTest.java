@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A worker that is not root (here: nobody) cannot make control groups, yet still caps a command's processes: the
- * limit counts the command's own processes, not every process of the worker's user.
+ * A worker that is not root (here: nobody) can make neither control groups nor work disks, yet still caps a
+ * command's processes: the limit counts the command's own processes, not every process of the worker's user.
  */
 class NonRootWorkerTest {
   private static final String TWELVE_SLEEPS = "for i in $(seq 12); do sleep 1 & done; wait; echo twelve";
@@ -43,7 +43,7 @@ class NonRootWorkerTest {
       String output = new String(worker.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(output.lines()).as(output).containsExactly(
-          "whole tree: false",
+          "whole tree: false, disk per command: false",
           "exit 0, limit: null, log: twelve",
           "exit 2, limit: the process limit of 20 (the log shows fork failing), log: sh: 0: Cannot fork");
     } finally {

@@ -30,7 +30,7 @@ class SandboxTest {
   @BeforeEach
   void setUp() throws IOException {
     runner.requireUsable();
-    folder = runner.newRunFolder("sandbox-test");
+    folder = runner.newRunFolder("sandbox-test", Limits.forTime(Duration.ofSeconds(30)));
     runDir = folder.dir();
     work = folder.work();
   }
@@ -78,6 +78,104 @@ class SandboxTest {
     runner.removeStaleRuns();
     assertThat(stale.getParent().getParent()).doesNotExist();
     assertThat(work).exists();
+  }
+
+  @Test
+  void aDeadWorkersWorkDiskIsUnmountedBeforeItsRunFolderIsRemoved() throws Exception {
+    assumeTrue(runner.limitsDiskPerCommand(), "work folders get disks of their own where the worker is root");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path staleRun = Files.createDirectories(runner.runsRoot().resolve(gone.pid() + "-testSource-1-456"));
+    Path staleWork = Files.createDirectory(staleRun.resolve("work"));
+    WorkDisk.mount(staleRun.resolve("work.img"), staleWork, 32 * Limits.MIB);
+    Files.writeString(staleWork.resolve("left-behind"), "x");
+    assertThat(mountedUnder(staleRun)).isTrue();
+
+    runner.removeStaleRuns();
+    assertThat(mountedUnder(staleRun)).isFalse();
+    assertThat(staleRun).doesNotExist();
+    assertThat(work).exists();
+  }
+
+  @Test
+  void aFullWorkFolderStopsTheCommandNamingTheDiskLimitAndTakesNoMoreOfTheWorkersDisk() throws Exception {
+    assumeTrue(runner.limitsDiskPerCommand(), "work folders get disks of their own where the worker is root");
+    Limits limits = Limits.forTime(Duration.ofSeconds(30)).withDiskBytes(64 * Limits.MIB);
+    try (RunFolder small = runner.newRunFolder("sandbox-test-disk", limits)) {
+      CommandRunner.Result result = runner.run(new CommandRunner.Command("head -c 200M /dev/zero > big; echo $?; "
+          + "mkdir more && head -c 1M /dev/zero > more/small; exit 1", small, small.work(), small.work(), Map.of(),
+          limits, log()), (e, t, b) -> { });
+      assertThat(output()).contains("No space left on device");
+      assertThat(result.succeeded()).isFalse();
+      assertThat(result.limit()).isEqualTo("the disk limit of 64 MiB for the work folder (full when the command"
+          + " ended)");
+      assertThat(Files.size(small.work().resolve("big"))).isLessThan(64 * Limits.MIB);
+      // the image is all the command could take of the worker's disk
+      long onDisk = (Long) Files.getAttribute(small.dir().resolve("work.img"), "unix:size");
+      assertThat(onDisk).isEqualTo(64 * Limits.MIB);
+      assertThat(du(small.dir())).isLessThanOrEqualTo(66 * Limits.MIB);
+    }
+  }
+
+  @Test
+  void aFullTmpIsNamed() throws Exception {
+    assumeTrue(runner.limitsDiskPerCommand(), "told apart from a full work folder where that has a disk of its own");
+    CommandRunner.Result result = run("head -c 32M /dev/zero > /tmp/big",
+        Limits.forTime(Duration.ofSeconds(30)).withTmpBytes(16 * Limits.MIB));
+    assertThat(result.limit()).isEqualTo("the /tmp limit of 16 MiB (the log shows no space left on a device, and the"
+        + " work folder has room)");
+  }
+
+  @Test
+  void aCommandIsStoppedWhenTheWorkersDiskRunsLowWhateverItWrites() throws Exception {
+    assumeTrue(isRoot(), "a small disk of its own for the run folders is mounted as root");
+    // the run folders on a disk of 512 MiB that keeps 128 MiB free; the command floods its log, which is the
+    // worker's file (on that disk), not the command's
+    withSmallRunsDisk(onSmallDisk -> {
+      Limits limits = Limits.forTime(Duration.ofSeconds(60)).withDiskBytes(64 * Limits.MIB);
+      try (RunFolder run = onSmallDisk.newRunFolder("sandbox-test-floor", limits)) {
+        CommandRunner.Result result = onSmallDisk.run(new CommandRunner.Command(
+            "for i in $(seq 50); do head -c 10M /dev/zero; sleep 0.05; done", run, run.work(), run.work(),
+            Map.of(), limits, run.dir().resolve("command.log")), (e, t, b) -> { });
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.limit()).isEqualTo("the worker's disk running low (under 128 MiB free where run folders"
+            + " are, " + onSmallDisk.runsRoot() + ")");
+        assertThat(Files.getFileStore(onSmallDisk.runsRoot()).getUsableSpace()).isGreaterThan(64 * Limits.MIB);
+      }
+    });
+  }
+
+  @Test
+  void aWorkFolderStartsOnlyWhileTheDiskCanHoldItAndEveryRunningOneFull() throws Exception {
+    assumeTrue(runner.limitsDiskPerCommand(), "work folders get disks of their own where the worker is root");
+    withSmallRunsDisk(onSmallDisk -> {
+      Limits limits = Limits.forTime(Duration.ofSeconds(60)).withDiskBytes(200 * Limits.MIB);
+      try (RunFolder first = onSmallDisk.newRunFolder("sandbox-test-first", limits)) {
+        // 512 MiB less ext4's own and 128 MiB kept free: room for one work folder of 200 MiB, not two
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> onSmallDisk.newRunFolder("sandbox-test-second",
+            limits)).hasMessageContaining("this worker's disk cannot hold a work folder of 200 MiB now: ")
+            .hasMessageContaining("200 MiB of it promised to running commands, and 128 MiB always kept free");
+      }
+      onSmallDisk.newRunFolder("sandbox-test-second", limits).close();
+    });
+  }
+
+  /** Runs {@code body} with a sandboxed runner whose run folders are on a disk of 512 MiB keeping 128 MiB free. */
+  private void withSmallRunsDisk(ThrowingConsumer<CommandRunner> body) throws Exception {
+    Path small = Files.createTempDirectory("sandbox-test-small-disk-");
+    Files.setPosixFilePermissions(small, PosixFilePermissions.fromString("rwx--x--x")); // for the sandbox user
+    Path runs = Files.createDirectory(small.resolve("runs"));
+    WorkDisk.mount(small.resolve("disk.img"), runs, 512 * Limits.MIB);
+    try {
+      body.accept(new CommandRunner(true, "bwrap", runs, 128 * Limits.MIB));
+    } finally {
+      WorkDisk.unmount(runs);
+      RunFolders.deleteTree(small);
+    }
+  }
+
+  private interface ThrowingConsumer<T> {
+    void accept(T value) throws Exception;
   }
 
   @Test
@@ -189,7 +287,7 @@ class SandboxTest {
     String twelveSleeps = "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 2 & done; wait";
     Limits twenty = Limits.forTime(Duration.ofSeconds(30)).withProcesses(20);
     // two commands at once, 15 processes each with the sandbox's own: both fit, though nobody then has 30
-    try (RunFolder otherRun = runner.newRunFolder("sandbox-test-2")) {
+    try (RunFolder otherRun = runner.newRunFolder("sandbox-test-2", twenty)) {
       Path otherWork = otherRun.work();
       CompletableFuture<CommandRunner.Result> other = CompletableFuture.supplyAsync(() -> {
         try {
@@ -309,4 +407,22 @@ class SandboxTest {
         .toList();
   }
 
+  /** Whether a file system is mounted at or under {@code dir}. */
+  private static boolean mountedUnder(Path dir) throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+        .map(line -> Path.of(line.split(" ")[1]))
+        .anyMatch(mountPoint -> mountPoint.startsWith(dir));
+  }
+
+  /** Disk space the files under {@code dir} take on its own file system, as du counts it. */
+  private static long du(Path dir) throws Exception {
+    Process du = new ProcessBuilder("du", "-s", "-x", "-B1", dir.toString()).start();
+    String out = new String(du.getInputStream().readAllBytes());
+    assertThat(du.waitFor()).isZero();
+    return Long.parseLong(out.split("\\s+")[0]);
+  }
+
+  private static boolean isRoot() throws IOException {
+    return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+  }
 }

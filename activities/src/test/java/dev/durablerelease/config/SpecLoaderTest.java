@@ -52,19 +52,20 @@ class SpecLoaderTest {
         repository: /srv/git/hello
         version: 1.0.0
         test: {command: make test, limits: {memory: 8GiB, processes: 1024}}
-        docs: {command: make docs, outputs: [site], limits: {tmp: 1GiB}}
+        docs: {command: make docs, outputs: [site], limits: {tmp: 1GiB, disk: 20GiB}}
         """);
-    assertThat(spec.test().limits()).isEqualTo(new LimitsSpec("8GiB", 1024, null, null));
-    assertThat(spec.docs().limits()).isEqualTo(new LimitsSpec(null, null, null, "1GiB"));
+    assertThat(spec.test().limits()).isEqualTo(new LimitsSpec("8GiB", 1024, null, null, null));
+    assertThat(spec.docs().limits()).isEqualTo(new LimitsSpec(null, null, null, "1GiB", "20GiB"));
     assertThat(SpecLoader.normalize(spec, "again")).isEqualTo(spec);
 
     assertThat(errors("""
         project: hello
         repository: /srv/git/hello
         version: 1.0.0
-        test: {command: make test, limits: {memory: lots, processes: 0, fileSize: 2GiB, tmp: -1}}
-        """)).extracting(ConfigError::field)
-        .containsExactlyInAnyOrder("test.limits.memory", "test.limits.processes", "test.limits.tmp");
+        test: {command: make test, limits: {memory: lots, processes: 0, fileSize: 2GiB, tmp: -1, disk: 1MiB}}
+        docs: {command: make docs, outputs: [site], limits: {disk: plenty}}
+        """)).extracting(ConfigError::field).containsExactlyInAnyOrder("test.limits.memory", "test.limits.processes",
+            "test.limits.tmp", "test.limits.disk", "docs.limits.disk");
   }
 
   @Test
