@@ -52,6 +52,8 @@ final class SandboxCommandLine {
           "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
           "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/sbin", "/sbin", "--ro-bind", "/etc", "/etc",
           "--proc", "/proc", "--dev", "/dev",
+          // /dev would otherwise hold a writable shm folder on a tmpfs of half the host's memory
+          "--size", Long.toString(limits.tmpBytes()), "--tmpfs", "/dev/shm",
           "--size", Long.toString(limits.tmpBytes()), "--tmpfs", "/tmp",
           "--bind", command.folder().work().toString(), SANDBOX_WORK,
           "--chdir", inSandbox(command, command.startDir()),

@@ -118,6 +118,14 @@ class SandboxTest {
   }
 
   @Test
+  void sharedMemoryIsAsSmallAsTmp() throws Exception {
+    CommandRunner.Result result = run("head -c 32M /dev/zero > /dev/shm/big",
+        Limits.forTime(Duration.ofSeconds(30)).withTmpBytes(16 * Limits.MIB));
+    assertThat(result.succeeded()).isFalse();
+    assertThat(output()).contains("No space left on device");
+  }
+
+  @Test
   void aFullTmpIsNamed() throws Exception {
     assumeTrue(runner.limitsDiskPerCommand(), "told apart from a full work folder where that has a disk of its own");
     CommandRunner.Result result = run("head -c 32M /dev/zero > /tmp/big",
