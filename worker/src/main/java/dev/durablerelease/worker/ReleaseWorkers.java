@@ -89,6 +89,11 @@ public final class ReleaseWorkers implements AutoCloseable {
         LOG.info("the memory and process limits of test and docs commands hold per process only: this worker cannot"
             + " make control groups (that needs root and the cgroup v1 memory and pids hierarchies)");
       }
+      if (!context.commands().limitsDiskPerCommand()) {
+        LOG.info("the disk limit of test and docs commands does not hold per command: this worker cannot mount a file"
+            + " system for each (that needs root and loop devices); a command is still stopped when the disk of its"
+            + " run folder runs low");
+      }
     }
     for (String queue : served) {
       WorkerOptions.Builder options = tuning.options(queue);
