@@ -39,16 +39,38 @@ final class WebDavTarget implements PublishTarget {
   private final URI base;
   private final String user;
   private final String authorization;
+  private final Pause pause;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-  private WebDavTarget(String url, URI base, String user, String authorization) {
+  /** How the target waits before it asks a throttling server again. */
+  @FunctionalInterface
+  interface Pause {
+    Pause SLEEP = wait -> {
+      try {
+        Thread.sleep(wait.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting to retry");
+      }
+    };
+
+    void pause(Duration wait) throws InterruptedIOException;
+  }
+
+  private WebDavTarget(String url, URI base, String user, String authorization, Pause pause) {
     this.url = url;
     this.base = base;
     this.user = user;
     this.authorization = authorization;
+    this.pause = pause;
   }
 
   static WebDavTarget open(TargetPolicy target, Map<String, String> env) {
+    return open(target, env, Pause.SLEEP);
+  }
+
+  /** @param pause how to wait when the server asks to be asked later */
+  static WebDavTarget open(TargetPolicy target, Map<String, String> env, Pause pause) {
     URI uri = URI.create(target.url());
     String user = uri.getUserInfo();
     String authorization = null;
@@ -59,7 +81,7 @@ final class WebDavTarget implements PublishTarget {
     }
     try {
       URI base = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
-      return new WebDavTarget(target.url(), base, user, authorization);
+      return new WebDavTarget(target.url(), base, user, authorization, pause);
     } catch (URISyntaxException e) {
       throw new StageFailure(Failures.INVALID_SPEC, target.url() + " is not a valid URL: " + e.getReason());
     }
@@ -196,7 +218,7 @@ final class WebDavTarget implements PublishTarget {
         if (wait.compareTo(MAX_RETRY_AFTER) > 0) {
           throw new IOException(url + ": the server is busy (HTTP " + status + ") and asks to wait " + wait);
         }
-        sleep(wait);
+        pause.pause(wait);
         continue;
       }
       return response;
@@ -231,15 +253,6 @@ final class WebDavTarget implements PublishTarget {
   private static void closeBody(HttpResponse<?> response) throws IOException {
     if (response.body() instanceof Closeable body) {
       body.close();
-    }
-  }
-
-  private static void sleep(Duration wait) throws InterruptedIOException {
-    try {
-      Thread.sleep(wait.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting to retry");
     }
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -25,11 +26,18 @@ public final class CachingArtifactStore implements ArtifactStore {
   private final ArtifactStore remote;
   private final Path cache;
   private final long maxBytes;
+  /** When a blob is used; eviction goes by it. */
+  private final Clock clock;
 
   public CachingArtifactStore(ArtifactStore remote, Path cache, long maxBytes) throws IOException {
+    this(remote, cache, maxBytes, Clock.systemUTC());
+  }
+
+  CachingArtifactStore(ArtifactStore remote, Path cache, long maxBytes, Clock clock) throws IOException {
     this.remote = remote;
     this.cache = Files.createDirectories(cache);
     this.maxBytes = maxBytes;
+    this.clock = clock;
   }
 
   @Override
@@ -45,7 +53,7 @@ public final class CachingArtifactStore implements ArtifactStore {
   public InputStream open(String sha256) throws IOException {
     Path cached = cache.resolve(sha256);
     try {
-      Files.setLastModifiedTime(cached, FileTime.fromMillis(System.currentTimeMillis()));
+      used(cached);
       return localCopy(cached, sha256);
     } catch (NoSuchFileException notCached) {
       Path tmp = cache.resolve(UUID.randomUUID() + ".part");
@@ -124,6 +132,7 @@ public final class CachingArtifactStore implements ArtifactStore {
   /** Moves a downloaded or written blob into the cache, then evicts the least recently used beyond the bound. */
   private void keep(Path tmp, String sha256) throws IOException {
     Files.move(tmp, cache.resolve(sha256), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    used(cache.resolve(sha256));
     List<Path> blobs;
     try (Stream<Path> files = Files.list(cache)) {
       blobs = files.filter(p -> !p.getFileName().toString().endsWith(".part"))
@@ -140,6 +149,11 @@ public final class CachingArtifactStore implements ArtifactStore {
         total -= size;
       }
     }
+  }
+
+  /** A blob's last use is its modification time, which reading it leaves alone. */
+  private void used(Path blob) throws IOException {
+    Files.setLastModifiedTime(blob, FileTime.from(clock.instant()));
   }
 
   private static long lastUsed(Path file) {

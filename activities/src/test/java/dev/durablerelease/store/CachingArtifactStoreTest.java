@@ -8,6 +8,10 @@ import dev.durablerelease.contract.ArtifactRef;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -78,14 +82,32 @@ class CachingArtifactStoreTest extends ArtifactStoreContract {
 
     CountingStore remote = new CountingStore(shared);
     Path cacheDir = tmp.resolve("worker-cache");
-    CachingArtifactStore worker = new CachingArtifactStore(remote, cacheDir, 2048); // room for two blobs
+    // room for two blobs; every use a second after the one before, so the eviction order is the use order
+    Clock ticking = new Clock() {
+      private Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+      @Override
+      public synchronized Instant instant() {
+        now = now.plusSeconds(1);
+        return now;
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+    };
+    CachingArtifactStore worker = new CachingArtifactStore(remote, cacheDir, 2048, ticking);
     worker.copyTo(a, tmp.resolve("a1"));
     worker.copyTo(a, tmp.resolve("a2"));
     assertThat(remote.downloads).hasValue(1);
 
-    Thread.sleep(20); // distinct use times, so that the eviction order is the use order
     worker.copyTo(b, tmp.resolve("b1"));
-    Thread.sleep(20);
     worker.copyTo(c, tmp.resolve("c1")); // a is the least recently used: it goes
     assertThat(remote.downloads).hasValue(3);
     assertThat(cacheDir.resolve(a.sha256())).doesNotExist();
