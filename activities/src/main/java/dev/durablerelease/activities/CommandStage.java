@@ -7,18 +7,23 @@ import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.GrantRequest;
 import dev.durablerelease.activity.LimitsGrant;
 import dev.durablerelease.activity.StageFailure;
+import dev.durablerelease.archive.ArchiveEntry;
 import dev.durablerelease.archive.ArchiveUnpacker;
 import dev.durablerelease.archive.ArchiveWriter;
 import dev.durablerelease.archive.DirectoryEntries;
+import dev.durablerelease.command.Ceilings;
 import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.command.Limits;
+import dev.durablerelease.command.LogTail;
+import dev.durablerelease.command.RunFolder;
 import dev.durablerelease.command.SandboxUnavailableException;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.policy.CeilingsPolicy;
+import dev.durablerelease.spec.ArtifactNames;
 import dev.durablerelease.spec.Durations;
 import dev.durablerelease.spec.LimitsSpec;
-import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.store.BlobIntegrityException;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -34,7 +39,8 @@ import java.util.Map;
 /**
  * A project command on a fresh unpack of the built archive (never on a checkout, so tests see exactly what ships):
  * unpack, run sandboxed with heartbeats, store the log, archive the declared outputs. Each run has a folder of its
- * own, deleted afterwards, so a docs run never sees a test run's files.
+ * own, deleted afterwards, so a docs run never sees a test run's files. Defaults above the project's ceilings are
+ * lowered to them.
  */
 final class CommandStage {
   private final WorkerContext context;
@@ -55,7 +61,7 @@ final class CommandStage {
   CommandReport run(CommandInput input) {
     return StageActivity.reusable(context, input.stage(), input, input.resume(), CommandReport.class, stage -> {
       // checked again here: a command never runs with more than the operator allows
-      requireWithinCeilings(input.project(), input.limits(), input.stage());
+      Ceilings ceilings = requireWithinCeilings(input.project(), input.limits(), input.stage());
       ActivityExecutionContext activity = Activity.getExecutionContext();
       CommandRunner runner = context.commands();
       try {
@@ -64,34 +70,58 @@ final class CommandStage {
         // retried: another worker of the queue may sandbox it
         throw ApplicationFailure.newFailure(context.identity() + ": " + e.getMessage(), Failures.SANDBOX_UNAVAILABLE);
       }
-      ArtifactStore store = context.store();
-      Path runDir = runner.newRunFolder(runName(activity, stage.attempt()));
-      try {
-        Path work = Files.createDirectory(runDir.resolve("work"));
-        Path src = work.resolve("src");
-        try (InputStream archive = store.open(input.archive().sha256())) {
-          ArchiveUnpacker.unpack(archive, src);
-        }
-        Path top = src.resolve(input.topFolder());
-        Path home = Files.createDirectories(work.resolve("home"));
-        Path log = runDir.resolve(input.stage() + ".log");
-        Limits limits = Limits.forTime(Durations.parse(input.timeout())).with(input.limits());
+      Limits limits = ceilings.lower(Limits.forTime(Durations.parse(input.timeout()))).with(input.limits());
+      try (RunFolder folder = runner.newRunFolder(runName(activity, stage.attempt()), limits)) {
+        Path top = unpack(input, folder);
+        Path home = Files.createDirectories(folder.work().resolve("home"));
+        Path log = folder.dir().resolve(input.stage() + ".log");
         CommandRunner.Result result = runner.run(
-            new CommandRunner.Command(input.command(), work, top, home, input.env(), limits, log),
+            new CommandRunner.Command(input.command(), folder, top, home, input.env(), limits, log),
             (elapsed, tail, bytes) -> activity.heartbeat(new CommandProgress(elapsed, tail, bytes)));
-        ArtifactRef logRef = store.put(log, input.topFolder() + "-" + input.stage() + ".log", ArtifactKind.LOG);
+        ArtifactRef logRef = context.store().put(log, input.topFolder() + "-" + input.stage() + ".log",
+            ArtifactKind.LOG);
         if (!result.succeeded()) {
           throw new StageFailure(Failures.COMMAND_FAILED, failureMessage(input, result, log, logRef));
         }
         List<ArtifactRef> outputs = new ArrayList<>();
         for (String output : input.outputs()) {
-          outputs.addAll(archiveOutput(input, top, output, runDir));
+          outputs.addAll(archiveOutput(input, top, output, folder.dir()));
         }
         return new CommandReport(logRef, outputs, result.millis(), stage.finished().withSandbox(runner.isolation()));
-      } finally {
-        CommandRunner.deleteTree(runDir);
       }
     });
+  }
+
+  /**
+   * Unpacks the archive into the work folder, only once every byte of it matched its digest: unpacking stops at the
+   * tar's end marker, before the end of the stream where a reading check would come. So the archive is first copied
+   * out of the store, checked as it goes (a damaged blob is quarantined), and unpacked from that copy. Returns the
+   * archive's top folder, where the command starts.
+   */
+  private Path unpack(CommandInput input, RunFolder folder) throws IOException {
+    ArtifactRef archive = input.archive();
+    Path copy = folder.dir().resolve(archive.name());
+    try {
+      context.store().copyTo(archive, copy);
+    } catch (BlobIntegrityException e) {
+      if (e.localCopy()) {
+        throw e;
+      }
+      throw new StageFailure(Failures.DIGEST_MISMATCH, archive.name() + " cannot be used: " + e.getMessage()
+          + ". Nothing was run on it; resume the release (release resume) to build it again");
+    }
+    try (InputStream in = Files.newInputStream(copy)) {
+      ArchiveUnpacker.unpack(in, folder.work().resolve("src"));
+    } catch (IOException e) {
+      if (folder.full()) {
+        throw new StageFailure(Failures.INVALID_SPEC, input.stage() + ": the unpacked source of "
+            + archive.name() + " does not fit " + folder.diskLimit() + "; raise limits.disk in the spec");
+      }
+      throw e;
+    } finally {
+      Files.delete(copy);
+    }
+    return folder.work().resolve("src").resolve(input.topFolder());
   }
 
   private List<ArtifactRef> archiveOutput(CommandInput input, Path top, String output, Path runDir)
@@ -104,12 +134,20 @@ final class CommandStage {
       throw new StageFailure(Failures.COMMAND_FAILED, "docs output folder " + output + " was not produced by `"
           + input.command() + "`; fix docs.outputs or the command");
     }
-    String base = input.outputName() + "-" + folder.getFileName();
+    String base = ArtifactNames.docsArchiveBase(input.outputName(), input.topFolder(), output);
     Map<String, Path> files = new LinkedHashMap<>();
     for (String format : input.formats()) {
       files.put(format, runDir.resolve(base + "." + format));
     }
-    ArchiveWriter.write(DirectoryEntries.list(folder.toRealPath(), base), input.commitTime(), files);
+    List<ArchiveEntry> entries;
+    try {
+      entries = DirectoryEntries.list(folder.toRealPath(), base);
+    } catch (DirectoryEntries.RefusedEntryException e) {
+      throw new StageFailure(Failures.COMMAND_FAILED, "docs output " + output + " cannot be published: "
+          + e.getMessage() + "; the docs archive may hold only files, folders and links that stay inside it. Change `"
+          + input.command() + "` so that it copies such files instead");
+    }
+    ArchiveWriter.write(entries, input.commitTime(), files);
     List<ArtifactRef> refs = new ArrayList<>();
     for (Path file : files.values()) {
       refs.add(context.store().put(file, file.getFileName().toString(), ArtifactKind.DOCS_ARCHIVE));
@@ -124,18 +162,20 @@ final class CommandStage {
         : "exited with status " + result.exitCode() + " after " + result.millis() / 1000.0 + " s"
             + (result.limit() != null ? ", stopped by " + result.limit() : "");
     return input.stage() + ": `" + input.command() + "` " + what + "; log " + logRef.name() + " (sha256:"
-        + logRef.sha256() + "), last lines:\n" + CommandRunner.tail(log, 20);
+        + logRef.sha256() + "), last lines:\n" + LogTail.of(log, 20);
   }
 
-  private void requireWithinCeilings(String project, LimitsSpec limits, String stageId) {
-    CeilingsPolicy ceilings = context.policy().project(project).ceilings();
-    List<String> exceeded = ceilings == null ? List.of() : ceilings.exceeded(limits);
+  /** The project's ceilings in this worker's policy, when the limits are within them. */
+  private Ceilings requireWithinCeilings(String project, LimitsSpec limits, String stageId) {
+    Ceilings ceilings = CeilingsPolicy.of(context.policy().project(project).ceilings());
+    List<String> exceeded = ceilings.exceededBy(limits);
     if (!exceeded.isEmpty()) {
       throw new StageFailure(Failures.POLICY_REFUSED, stageId + " of " + project + " asks for more than "
           + context.policy().describe() + " allows: " + String.join("; ", exceeded) + "; lower "
           + (stageId.equals("testSource") ? "test" : "docs") + ".limits in release.yaml, or the operator raises"
           + " projects: " + project + ": ceilings:");
     }
+    return ceilings;
   }
 
   private static String runName(ActivityExecutionContext activity, int attempt) {

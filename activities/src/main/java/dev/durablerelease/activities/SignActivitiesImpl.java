@@ -38,7 +38,6 @@ import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,12 +108,13 @@ public class SignActivitiesImpl implements SignActivities {
             + " does not sign releases of " + input.project() + "; nothing was signed");
       }
       SigningPolicy spec = project.signing().forRelease(input.project(), input.version());
-      requireApprovals(input, project.approval());
       // the tamper window between build and sign closes here: every file first, so nothing is signed on a mismatch
+      // (nor is the approval checked against bytes whose digest was not)
       List<byte[]> digests = new ArrayList<>();
       for (ArtifactRef file : input.files()) {
         digests.add(rehash(file));
       }
+      requireApprovals(input, project.approval());
       if (spec.isDev()) {
         return signWithDevInstance(input.files(), digests, spec, stage);
       }
@@ -276,11 +276,15 @@ public class SignActivitiesImpl implements SignActivities {
    * recorded when it was built.
    */
   private byte[] rehash(ArtifactRef file) throws IOException {
-    try (InputStream in = context.store().open(file.sha256())) {
-      in.transferTo(OutputStream.nullOutputStream());
+    try {
+      context.store().verify(file.sha256());
     } catch (BlobIntegrityException e) {
+      if (e.localCopy()) {
+        throw e;
+      }
       throw new StageFailure(Failures.DIGEST_MISMATCH, file.name() + " changed after it was built: " + e.getMessage()
-          + "; nothing was signed. Find what altered the store, then release again from the start");
+          + "; nothing was signed. Find what altered the store, then resume the release (release resume) to build"
+          + " it again");
     }
     return HexFormat.of().parseHex(file.sha256());
   }

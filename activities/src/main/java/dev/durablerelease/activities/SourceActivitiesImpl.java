@@ -28,6 +28,7 @@ import dev.durablerelease.git.TagSignatures;
 import dev.durablerelease.manifest.ManifestWriter;
 import dev.durablerelease.policy.Policy;
 import dev.durablerelease.policy.ProjectPolicy;
+import dev.durablerelease.manifest.UniqueNames;
 import dev.durablerelease.provenance.ProvenanceWriter;
 import dev.durablerelease.sbom.FileDigestIndex;
 import dev.durablerelease.sbom.SbomGenerator;
@@ -203,6 +204,7 @@ public class SourceActivitiesImpl implements SourceActivities {
     boolean resume = input.checkout().resume();
     return StageActivity.reusable(context, "writeManifest", describes, resume, Manifest.class,
         StageActivity.alive(stage -> {
+      requireUniqueNames(input.artifacts());
       ActivityInfo info = Activity.getExecutionContext().getInfo();
       ArtifactRef releaseJson = StoredFiles.put(context, ManifestWriter.RELEASE_JSON,
           ManifestWriter.releaseJson(input, info.getWorkflowId(), info.getRunId()), ArtifactKind.MANIFEST);
@@ -210,6 +212,22 @@ public class SourceActivitiesImpl implements SourceActivities {
           ManifestWriter.sha256sums(input.artifacts()), ArtifactKind.CHECKSUMS);
       return new Manifest(releaseJson, sums, stage.finished());
     }));
+  }
+
+  /**
+   * Every file is published under its name, beside release.json and SHA256SUMS: names the spec check could not see
+   * colliding (the stages made them) block the release here, before anything is staged anywhere.
+   */
+  private static void requireUniqueNames(List<ArtifactRef> artifacts) {
+    List<ArtifactRef> named = new ArrayList<>(artifacts);
+    named.add(new ArtifactRef(ManifestWriter.RELEASE_JSON, ArtifactKind.MANIFEST, "(this manifest)", 0));
+    named.add(new ArtifactRef(ManifestWriter.SHA256SUMS, ArtifactKind.CHECKSUMS, "(this manifest)", 0));
+    List<String> duplicates = UniqueNames.duplicates(named);
+    if (!duplicates.isEmpty()) {
+      throw new StageFailure(Failures.PUBLISH_CONFLICT, "two files of this release have one name: "
+          + String.join("; ", duplicates) + ". Each would overwrite the other when published, so nothing was staged;"
+          + " give them different names (for docs.outputs, folders with different last names)");
+    }
   }
 
   private ReleaseSpec specFromCommit(CheckoutInput input, GitCache.ResolvedTag tag, FetchMonitor fetches)

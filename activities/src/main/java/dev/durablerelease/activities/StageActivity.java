@@ -37,16 +37,19 @@ public final class StageActivity {
       return body.run(stage);
     } catch (StageFailure e) {
       throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), e.type(), e.getCause());
-    } catch (BlobIntegrityException e) {
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), Failures.DIGEST_MISMATCH);
     } catch (IOException e) {
-      throw Activity.wrap(e);
+      throw failure(e);
     } catch (UncheckedIOException e) {
-      if (e.getCause() instanceof BlobIntegrityException integrity) {
-        throw ApplicationFailure.newNonRetryableFailure(integrity.getMessage(), Failures.DIGEST_MISMATCH);
-      }
-      throw Activity.wrap(e.getCause());
+      throw failure(e.getCause());
     }
+  }
+
+  /** A damaged shared blob stops the stage; a damaged local copy was dropped, so a retry fetches the blob again. */
+  private static RuntimeException failure(IOException e) {
+    if (e instanceof BlobIntegrityException integrity && !integrity.localCopy()) {
+      return ApplicationFailure.newNonRetryableFailure(integrity.getMessage(), Failures.DIGEST_MISMATCH);
+    }
+    return Activity.wrap(e);
   }
 
   /**

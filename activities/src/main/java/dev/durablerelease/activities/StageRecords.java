@@ -6,18 +6,23 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.store.BlobIntegrityException;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.contract.StageOutput;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Results of finished stages in the artifact store, keyed by the stage and the digest of its inputs: what lets a
  * resumed release (after a crash of the embedded server, or a failure) reuse the work already done.
  */
 final class StageRecords {
+  private static final Logger log = LoggerFactory.getLogger(StageRecords.class);
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
       .build();
@@ -42,7 +47,10 @@ final class StageRecords {
     }
   }
 
-  /** The recorded result, if there is one and every file it names is still in the store. */
+  /**
+   * The recorded result, if there is one and every file it names is still in the store with the bytes its digest
+   * says (each is read whole; a damaged one is quarantined by the store, and the stage runs again to make it anew).
+   */
   <T extends StageOutput> Optional<T> find(String key, Class<T> type) throws IOException {
     Optional<byte[]> record = store.readRecord(key);
     if (record.isEmpty()) {
@@ -50,7 +58,10 @@ final class StageRecords {
     }
     T result = JSON.readValue(record.get(), type);
     for (ArtifactRef artifact : result.artifacts()) {
-      if (!store.contains(artifact.sha256())) {
+      try {
+        store.verify(artifact.sha256());
+      } catch (NoSuchFileException | BlobIntegrityException e) {
+        log.warn("not reusing {}: {} {}", key, artifact.name(), e.getMessage());
         return Optional.empty();
       }
     }

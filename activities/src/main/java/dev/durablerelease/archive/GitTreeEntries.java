@@ -8,10 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +56,11 @@ public final class GitTreeEntries {
     try (RevWalk walk = new RevWalk(repo)) {
       walk(repo, walk.parseCommit(ObjectId.fromString(commit)), topFolder + "/", "", rules, entries);
     }
+    // once every entry is known: a link may lead through others, submodules' included
+    ArchiveLinks.firstEscape(entries, topFolder + "/").ifPresent(escape -> {
+      throw badTree(escape.describe() + ", outside the source tree; unpacked, it would reach files of the machine."
+          + " Make it relative and inside the tree, or exclude it");
+    });
     return ArchiveEntries.withDirectories(entries);
   }
 
@@ -85,7 +87,6 @@ public final class GitTreeEntries {
         } else if (mode == FileMode.SYMLINK) {
           String target = decode(reader.open(id, Constants.OBJ_BLOB).getBytes())
               .orElseThrow(() -> badTree("symlink " + path + " has a target that is not valid UTF-8"));
-          requireInside(path, target);
           entries.add(new ArchiveEntry(name, ArchiveEntry.Type.SYMLINK, 0, target, null));
         } else {
           long size = reader.getObjectSize(id, Constants.OBJ_BLOB);
@@ -116,27 +117,6 @@ public final class GitTreeEntries {
           + " with it could land outside the release folder. Rewrite the tree without it");
     }
     return path;
-  }
-
-  /** A symlink target must stay inside the source tree once unpacked: relative, and never above the top folder. */
-  private static void requireInside(String path, String target) {
-    Deque<String> parts = new ArrayDeque<>(Arrays.asList(path.split("/")));
-    parts.removeLast();
-    boolean escapes = target.startsWith("/");
-    for (String part : target.split("/")) {
-      if (escapes) {
-        break;
-      }
-      if (part.equals("..")) {
-        escapes = parts.pollLast() == null;
-      } else if (!part.isEmpty() && !part.equals(".")) {
-        parts.addLast(part);
-      }
-    }
-    if (escapes) {
-      throw badTree("symlink " + path + " points to " + target + ", outside the source tree; unpacked, it would"
-          + " reach files of the machine. Make it relative and inside the tree, or exclude it");
-    }
   }
 
   private static void submodule(Repository repo, RevCommit commit, String path, ObjectId id, String top, Rules rules,

@@ -103,7 +103,7 @@ final class ControlGroups {
       List<Path> stale;
       try (Stream<Path> groups = Files.list(parent)) {
         stale = groups.filter(g -> g.getFileName().toString().startsWith(PREFIX))
-            .filter(g -> !CommandRunner.ownedByLiveProcess(g.getFileName().toString().substring(PREFIX.length())))
+            .filter(g -> !RunFolders.ownedByLiveProcess(g.getFileName().toString().substring(PREFIX.length())))
             .toList();
       }
       for (Path group : stale) {

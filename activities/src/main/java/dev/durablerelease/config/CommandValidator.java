@@ -3,6 +3,7 @@ package dev.durablerelease.config;
 import dev.durablerelease.spec.CommandSpec;
 import dev.durablerelease.spec.DocsSpec;
 import dev.durablerelease.spec.LimitsSpec;
+import dev.durablerelease.spec.SourceSpec;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,8 @@ import java.util.regex.Pattern;
 /** The {@code test} and {@code docs} sections: the command, its time limit, environment and sandbox limits. */
 final class CommandValidator {
   static final String DEFAULT_TIMEOUT = "30m";
+  /** The smallest work folder a command's file system image can be. */
+  static final long MIN_DISK = 16L << 20;
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Set<String> RESERVED_ENV = Set.of("PATH", "HOME", "LANG");
@@ -64,6 +67,10 @@ final class CommandValidator {
     findings.size(raw.memory(), at + "/memory", "8GiB");
     findings.size(raw.fileSize(), at + "/fileSize", "4GiB");
     findings.size(raw.tmp(), at + "/tmp", "1GiB");
+    findings.size(raw.disk(), at + "/disk", "20GiB");
+    if (raw.disk() != null && SourceSpec.parseSize(raw.disk()) > 0 && SourceSpec.parseSize(raw.disk()) < MIN_DISK) {
+      findings.error(at + "/disk", "\"" + raw.disk() + "\" is too small to hold a file system; give at least 16MiB");
+    }
     if (raw.processes() != null && raw.processes() < 1) {
       findings.error(at + "/processes", raw.processes() + " is not a number of processes; write e.g. 1024");
     }
@@ -80,6 +87,8 @@ final class CommandValidator {
         findings.error(at + "/" + name, "\"" + name + "\" is not a valid environment variable name");
       } else if (RESERVED_ENV.contains(name)) {
         findings.error(at + "/" + name, name + " is set by the engine and cannot be overridden");
+      } else if (RefusedVariables.why(name).isPresent()) {
+        findings.error(at + "/" + name, RefusedVariables.why(name).get());
       } else {
         result.put(name, value == null ? "" : value);
       }

@@ -232,6 +232,7 @@ final class PolicyValidator {
     findings.size(raw.memory(), at + "/memory", "16GiB");
     findings.size(raw.fileSize(), at + "/fileSize", "8GiB");
     findings.size(raw.tmp(), at + "/tmp", "2GiB");
+    findings.size(raw.disk(), at + "/disk", "64GiB");
     if (raw.processes() != null && raw.processes() < 1) {
       findings.error(at + "/processes", raw.processes() + " is not a number of processes; write e.g. 4096");
     }

@@ -63,6 +63,7 @@ final class SpecValidator {
     CommandValidator commands = new CommandValidator(findings);
     CommandSpec test = raw.test() == null ? null : commands.test(raw.test());
     DocsSpec docs = raw.docs() == null ? null : commands.docs(raw.docs());
+    new ArtifactNamesValidator(findings).check(source, docs);
     SbomSpec sbom = new SbomValidator(findings).normalize(raw.sbom());
     List<TargetRequest> upload = new UploadValidator(findings).normalize(raw.upload());
     return new ReleaseSpec(project, repository, version, tag, expectedCommit, source, test, docs, sbom, upload,

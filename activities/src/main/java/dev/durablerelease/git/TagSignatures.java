@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -17,6 +20,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.bouncycastle.bcpg.SignatureSubpacketTags;
 import org.bouncycastle.bcpg.sig.IssuerFingerprint;
+import org.bouncycastle.bcpg.sig.KeyFlags;
+import org.bouncycastle.bcpg.sig.RevocationReason;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPPublicKey;
@@ -25,6 +30,7 @@ import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
 import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
@@ -111,6 +117,12 @@ public final class TagSignatures {
         throw refused("tag " + tag.tag() + " is signed by OpenPGP key " + signer + ", which is not in "
             + spec.gpgKeyring() + "; it must be signed by " + expected(spec));
       }
+      PGPPublicKeyRing ring = keys.getPublicKeyRing(key.getKeyID());
+      String unusable = unusable(new OpenPGPCertificate(ring), key, new Date());
+      if (unusable != null) {
+        throw refused("tag " + tag.tag() + " is signed by OpenPGP key " + describe(ring, key) + ", which " + unusable
+            + "; it must be signed by " + expected(spec) + " that is valid now and may sign");
+      }
       signature.init(new JcaPGPContentVerifierBuilderProvider().setProvider(BC), key);
       signature.update(payload);
       if (!signature.verify()) {
@@ -121,6 +133,65 @@ public final class TagSignatures {
       throw refused("tag " + tag.tag() + " has an OpenPGP signature that cannot be checked (" + e.getMessage()
           + "); it must be signed by " + expected(spec));
     }
+  }
+
+  /**
+   * Why a key of the keyring may not sign a release tag now, or null: revoked (the key or its primary key), expired,
+   * or without the signing flag. BouncyCastle's certificate view checks the self-signatures these facts come from.
+   */
+  private static String unusable(OpenPGPCertificate certificate, PGPPublicKey key, Date now) {
+    OpenPGPCertificate.OpenPGPComponentKey signing = certificate.getKey(key.getKeyIdentifier());
+    for (OpenPGPCertificate.OpenPGPComponentKey component : List.of(certificate.getPrimaryKey(), signing)) {
+      OpenPGPCertificate.OpenPGPComponentSignature revocation = component.getRevocation(now);
+      if (revocation != null) {
+        return (component.isPrimaryKey() ? "is revoked" : "is a revoked subkey") + " (since "
+            + day(revocation.getCreationTime()) + reason(revocation.getSignature()) + ")";
+      }
+    }
+    for (OpenPGPCertificate.OpenPGPComponentKey component : List.of(certificate.getPrimaryKey(), signing)) {
+      Date expiry = component.getKeyExpirationDateAt(now);
+      if (expiry != null && !expiry.after(now)) {
+        return "expired on " + day(expiry);
+      }
+    }
+    if (!signing.isSigningKey(now)) {
+      KeyFlags flags = signing.getKeyFlags(now);
+      return "may not sign (key flags: " + (flags == null ? "none" : flagNames(flags.getFlags())) + ")";
+    }
+    return null;
+  }
+
+  private static String reason(PGPSignature revocation) {
+    RevocationReason reason = revocation.getHashedSubPackets() == null ? null
+        : revocation.getHashedSubPackets().getRevocationReason();
+    return reason == null || reason.getRevocationDescription().isBlank() ? ""
+        : ": " + reason.getRevocationDescription();
+  }
+
+  private static String flagNames(int flags) {
+    List<String> names = new ArrayList<>();
+    String[] known = {"certify", "sign", "encrypt communications", "encrypt storage", "split", "authenticate"};
+    int[] bits = {KeyFlags.CERTIFY_OTHER, KeyFlags.SIGN_DATA, KeyFlags.ENCRYPT_COMMS, KeyFlags.ENCRYPT_STORAGE,
+        KeyFlags.SPLIT, KeyFlags.AUTHENTICATION};
+    for (int i = 0; i < bits.length; i++) {
+      if ((flags & bits[i]) != 0) {
+        names.add(known[i]);
+      }
+    }
+    return names.isEmpty() ? "none" : String.join(", ", names);
+  }
+
+  /** {@code FINGERPRINT (user id)}, or {@code FINGERPRINT (subkey of PRIMARY user id)}, for messages. */
+  private static String describe(PGPPublicKeyRing ring, PGPPublicKey key) {
+    PGPPublicKey primary = ring.getPublicKey();
+    Iterator<String> ids = primary.getUserIDs();
+    String owner = ids.hasNext() ? ids.next() : "no user id";
+    return hex(key.getFingerprint()) + (key.isMasterKey() ? " (" + owner + ")"
+        : " (subkey of " + hex(primary.getFingerprint()) + " " + owner + ")");
+  }
+
+  private static String day(Date date) {
+    return DateTimeFormatter.ISO_LOCAL_DATE.format(date.toInstant().atZone(ZoneOffset.UTC));
   }
 
   private static PGPSignature parseSignature(byte[] armored) throws IOException, PGPException {

@@ -4,6 +4,8 @@ import dev.durablerelease.store.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,9 +53,37 @@ final class FileTarget implements PublishTarget {
     }
   }
 
+  /**
+   * A rename replaces what is there, so the staged file gets a second name instead: a hard link fails atomically when
+   * the name exists. Where the file system has no hard links, a move that refuses an existing name (checked just
+   * before the rename) is the fallback.
+   */
   @Override
   public void move(String from, String to) throws IOException {
-    Files.move(directory.resolve(from), directory.resolve(to), StandardCopyOption.ATOMIC_MOVE);
+    Path staged = directory.resolve(from);
+    Path published = directory.resolve(to);
+    try {
+      Files.createLink(published, staged);
+      Files.delete(staged);
+    } catch (FileAlreadyExistsException e) {
+      throw appeared(to);
+    } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+      try {
+        Files.move(staged, published);
+      } catch (FileAlreadyExistsException e) {
+        throw appeared(to);
+      }
+    }
+  }
+
+  private FileAlreadyExistsException appeared(String to) {
+    return new FileAlreadyExistsException(url + to, null, "a file appeared there after the check; the move"
+        + " refused to replace it");
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    Files.deleteIfExists(directory.resolve(path));
   }
 
   @Override

@@ -15,9 +15,14 @@ import org.apache.sshd.common.digest.BuiltinDigests;
 
 /**
  * Accepts an SFTP server only when its host key is the pinned fingerprint, or one a known_hosts file lists for that
- * host and port; never an unknown key. Remembers why it refused, so the failure can say so.
+ * host and port; never an unknown key, nor one a {@code @revoked} line lists (wherever that line stands). Host
+ * certificates are not accepted: a {@code @cert-authority} line is refused with a message saying so, and its key is
+ * never taken for a host key. Remembers why it refused, so the failure can say so.
  */
 final class HostKeyCheck implements ServerKeyVerifier {
+  private static final String REVOKED = "revoked";
+  private static final String CERT_AUTHORITY = "cert-authority";
+
   private final String target;
   private final String host;
   private final int port;
@@ -44,6 +49,10 @@ final class HostKeyCheck implements ServerKeyVerifier {
     return refusal == null;
   }
 
+  private static PublicKey key(ClientSession session, KnownHostEntry entry) throws Exception {
+    return entry.getKeyEntry().resolvePublicKey(session, Map.of(), PublicKeyEntryResolver.IGNORING);
+  }
+
   /** Why the server's key was refused, or null. */
   String refusal() {
     return refusal;
@@ -57,20 +66,41 @@ final class HostKeyCheck implements ServerKeyVerifier {
           + " but the operator's policy pins hostKey " + pinned + "; if the server's key was changed on purpose, update hostKey,"
           + " otherwise someone may be intercepting the connection";
     }
-    List<String> listed = new ArrayList<>();
+    List<KnownHostEntry> lines = new ArrayList<>();
     for (KnownHostEntry entry : KnownHostEntry.readKnownHostEntries(knownHosts)) {
-      if (entry.getKeyEntry() == null || !entry.isHostMatch(host, port)) {
+      if (entry.getKeyEntry() == null) {
         continue;
       }
-      PublicKey expected = entry.getKeyEntry().resolvePublicKey(session, Map.of(), PublicKeyEntryResolver.IGNORING);
-      if (expected == null) {
-        continue;
+      // a revoked key is never accepted, whatever host its line names and wherever the line stands
+      if (REVOKED.equals(entry.getMarker()) && KeyUtils.compareKeys(key(session, entry), serverKey)) {
+        return target + ": host key " + presented + " of " + server + " is marked @revoked in " + knownHosts
+            + "; the server must get a new host key, listed in known_hosts";
       }
-      if (KeyUtils.compareKeys(expected, serverKey)) {
-        return "@revoked".equals(entry.getMarker()) ? target + ": host key " + presented + " of " + server
-            + " is marked @revoked in " + knownHosts : null;
+      if (entry.isHostMatch(host, port)) {
+        lines.add(entry);
       }
-      listed.add(KeyUtils.getFingerPrint(BuiltinDigests.sha256, expected));
+    }
+    List<String> listed = new ArrayList<>();
+    boolean certificateAuthority = false;
+    for (KnownHostEntry entry : lines) {
+      if (entry.getMarker() == null) {
+        PublicKey expected = key(session, entry);
+        if (expected == null) {
+          continue;
+        }
+        if (KeyUtils.compareKeys(expected, serverKey)) {
+          return null;
+        }
+        listed.add(KeyUtils.getFingerPrint(BuiltinDigests.sha256, expected));
+      } else if (CERT_AUTHORITY.equals(entry.getMarker())) {
+        certificateAuthority = true;
+      }
+    }
+    if (listed.isEmpty() && certificateAuthority) {
+      // a CA's key vouches for host certificates only; it is never a host key itself
+      return target + ": " + knownHosts + " names a @cert-authority for " + server + ", but host certificates are not"
+          + " accepted here (the server presented the key " + presented + "); list the host's own key in known_hosts"
+          + " (ssh-keyscan -p " + port + " " + host + ") or pin it with hostKey: " + presented;
     }
     if (listed.isEmpty()) {
       return target + ": unknown host key: " + server + " presented " + presented + ", which " + knownHosts

@@ -7,16 +7,22 @@ import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.contract.ArtifactRef;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What was published where: for each (target, path) the digest published there, as a record in the artifact store
- * ({@code ledger/<sha256 of the target URL without its user>/<path>}). Records are created once and never replaced, so the first
- * publication of a path wins and every later run is checked against it.
+ * ({@code ledger/<sha256 of the target's canonical URL>/<path>}, see {@link #place}). Records are created once and never
+ * replaced, so the first publication of a path wins and every later run is checked against it.
  */
 public final class PublishLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, Integer> DEFAULT_PORTS = Map.of("sftp", 22, "https", 443, "http", 80);
 
   /**
    * One published file.
@@ -53,11 +59,35 @@ public final class PublishLedger {
     }
   }
 
-  /** The place, not the account: a target URL with another user in it names the same files. */
   private static String key(String target, String path) {
-    String place = target.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^@/]*@", "$1");
     String name = path.matches("[A-Za-z0-9._-]+") && !path.matches("\\.+") ? path
         : Digests.sha256Hex(path.getBytes(StandardCharsets.UTF_8));
-    return "ledger/" + Digests.sha256Hex(place.getBytes(StandardCharsets.UTF_8)) + "/" + name;
+    return "ledger/" + Digests.sha256Hex(place(target).getBytes(StandardCharsets.UTF_8)) + "/" + name;
+  }
+
+  /**
+   * The place, not the account or the spelling: the URL without its user or a default port, scheme and host in lower
+   * case, and its path with {@code //}, {@code /./} and {@code dir/..} folded, so that every way of writing one folder
+   * is one key.
+   */
+  static String place(String target) {
+    URI uri = URI.create(target);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority().replaceFirst("^[^@]*@", "");
+    if (uri.getHost() != null) {
+      boolean defaultPort = uri.getPort() == DEFAULT_PORTS.getOrDefault(scheme, -1);
+      authority = uri.getHost() + (uri.getPort() < 0 || defaultPort ? "" : ":" + uri.getPort());
+    }
+    Deque<String> segments = new ArrayDeque<>();
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    for (String segment : path.split("/")) {
+      if (segment.equals("..")) {
+        segments.pollLast();
+      } else if (!segment.isEmpty() && !segment.equals(".")) {
+        segments.addLast(segment);
+      }
+    }
+    return scheme + "://" + authority.toLowerCase(Locale.ROOT) + "/"
+        + String.join("/", segments) + (segments.isEmpty() ? "" : "/");
   }
 }

@@ -33,8 +33,15 @@ public interface PublishTarget extends Closeable {
   /** Writes a file of {@code size} bytes with digest {@code sha256}, replacing what an earlier try left there. */
   void write(String path, long size, String sha256, Content content) throws IOException;
 
-  /** Moves a staged file to its public path: a rename where the target has one, else copy then delete. */
+  /**
+   * Moves a staged file to its public path (a rename where the target has one, else copy then delete), never replacing
+   * a file there: when {@code to} exists (it appeared after the check), both stay as they are and this throws {@link
+   * java.nio.file.FileAlreadyExistsException} saying so.
+   */
   void move(String from, String to) throws IOException;
+
+  /** Removes one file; nothing happens when there is none. */
+  void delete(String path) throws IOException;
 
   /** Removes a staging folder and everything in it; nothing happens when there is none. */
   void deleteFolder(String path) throws IOException;

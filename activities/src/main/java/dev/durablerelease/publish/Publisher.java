@@ -8,17 +8,22 @@ import dev.durablerelease.activity.Failures;
 import dev.durablerelease.activity.PublishedRelease;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.manifest.ManifestWriter;
+import dev.durablerelease.manifest.UniqueNames;
 import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.store.BlobIntegrityException;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.contract.ArtifactRef;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,15 +35,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes a release's files to its targets so that a reader never sees half a release and a re-run is always safe:
  * <ol>
+ *   <li>refuse a release in which two files have one name;
  *   <li>check every (target, file) against the live target and the {@link PublishLedger}: the same digest is already
  *       done, another digest stops everything before anything is sent;
- *   <li>stage every missing file on every target under {@code .staging-<run>/} and verify it (size and SHA-256 as the
- *       target holds it); a file an earlier attempt of this run staged and verified is not sent again;
- *   <li>move the staged files into place in the given order (manifest last), record each in the ledger, and remove
- *       the staging folder. A dry run stops after step 2 and removes what it staged.
+ *   <li>stage every missing file on every target under {@code .staging-<run>/} (each read whole from the store and
+ *       checked against its digest first) and verify it (size and SHA-256 as the target holds it); a file an earlier
+ *       attempt of this run staged and verified is not sent again;
+ *   <li>check again, just before moving, that no file appeared at a final name meanwhile;
+ *   <li>move the staged files into place in the given order (manifest last), never replacing a file there; when a move
+ *       is refused or fails, the files this attempt already moved are taken back, so a release that does not complete
+ *       leaves no final-named file; then record every file in the ledger and remove the staging folder. A dry run
+ *       stops after step 3 and removes what it staged.
  * </ol>
- * Staging folders of runs that ended mid-upload (a run that died, then the release resumed) are removed by the next
- * run of the same release that uploads, and an aborted release removes its own ({@link #discardStaging}).
+ * What a run moves is recorded before the first move: when that run ends without completing (the worker died, then
+ * the release was aborted or resumed), the next run of the release, or the abort, takes those files back. Staging
+ * folders of such runs are removed the same way.
  */
 public final class Publisher {
   private static final Logger log = LoggerFactory.getLogger(Publisher.class);
@@ -58,10 +69,22 @@ public final class Publisher {
   private record Plan(PublishTarget target, List<ArtifactRef> missing, List<ArtifactRef> present) {}
 
   /**
-   * The run of one release that last staged files, and the targets it staged on; kept in the store. Only targets
-   * written to are listed, so clean-up never asks a target that holds nothing of the run (it may refuse writes).
+   * The run of one release that last staged files, the targets it staged on, and the files it is moving into place
+   * (until its publication completes); kept in the store. Only targets written to are listed, so clean-up never asks
+   * a target that holds nothing of the run (it may refuse writes).
    */
-  private record Staging(String release, String run, List<String> targets) {}
+  private record Staging(String release, String run, List<String> targets, List<Move> moves) {
+    Staging {
+      moves = moves == null ? List.of() : moves;
+    }
+
+    Staging(String release, String run, List<String> targets) {
+      this(release, run, targets, List.of());
+    }
+  }
+
+  /** A file moved, or about to be moved, to its final name on a target. */
+  private record Move(String target, String name, String sha256) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -89,58 +112,200 @@ public final class Publisher {
   }
 
   public Outcome publish(List<PublishTarget> targets, List<ArtifactRef> files, boolean dryRun) throws IOException {
+    List<String> duplicates = UniqueNames.duplicates(files);
+    if (!duplicates.isEmpty()) {
+      throw new StageFailure(Failures.PUBLISH_CONFLICT, "nothing was published: two files of this release have one"
+          + " name: " + String.join("; ", duplicates) + ". Each would overwrite the other; give them different names"
+          + " (for docs.outputs, folders with different last names)");
+    }
+    // first: what an ended run of this release moved into place is taken back, so the check sees what is published
+    Staging claimed = claimStaging(targets);
     List<Plan> plans = new ArrayList<>();
     List<Conflict> conflicts = new ArrayList<>();
     for (PublishTarget target : targets) {
       plans.add(plan(target, files, conflicts));
     }
     if (!conflicts.isEmpty()) {
-      throw conflict(conflicts);
+      throw refusal(conflicts(conflicts), conflictType(conflicts), targets);
     }
-    List<String> stagedOn = claimStaging(targets);
+    List<String> stagedOn = new ArrayList<>(claimed.targets());
     String staging = staging(run);
+    Set<String> verified = new HashSet<>();
     int resumed = 0;
     for (Plan plan : plans) {
       if (!plan.missing().isEmpty() && !stagedOn.contains(plan.target().url())) {
         stagedOn.add(plan.target().url()); // recorded before the first byte goes out
-        writeStaging(new Staging(release, run, List.copyOf(stagedOn)));
+        writeStaging(new Staging(release, run, List.copyOf(stagedOn), claimed.moves()));
       }
       for (ArtifactRef file : plan.missing()) {
-        resumed += stage(plan.target(), staging + file.name(), file) ? 0 : 1;
+        resumed += stage(plan.target(), staging + file.name(), file, verified) ? 0 : 1;
       }
     }
-    List<String> wouldPublish = new ArrayList<>();
-    int written = 0;
-    int present = 0;
-    for (Plan plan : plans) {
-      PublishTarget target = plan.target();
-      present += plan.present().size();
-      if (dryRun) {
-        plan.missing().forEach(file -> wouldPublish.add(target.url() + file.name()));
-        if (stagedOn.contains(target.url())) {
-          target.deleteFolder(staging);
-        }
-        continue;
+    if (dryRun) {
+      List<String> wouldPublish = new ArrayList<>();
+      for (Plan plan : plans) {
+        plan.missing().forEach(file -> wouldPublish.add(plan.target().url() + file.name()));
       }
+      removeStaging(plans, stagedOn, staging);
+      writeStaging(new Staging(release, run, List.of()));
+      return new Outcome(0, present(plans), resumed, wouldPublish);
+    }
+    plans = recheck(plans, targets);
+    // with what an earlier attempt of this run moved (found present now): all of it is taken back if the run ends
+    Set<Move> moves = new LinkedHashSet<>(claimed.moves());
+    for (Plan plan : plans) {
+      plan.missing().forEach(file -> moves.add(new Move(plan.target().url(), file.name(), file.sha256())));
+    }
+    writeStaging(new Staging(release, run, List.copyOf(stagedOn), List.copyOf(moves)));
+    int written = moveIntoPlace(plans, staging, targets);
+    for (Plan plan : plans) {
       for (ArtifactRef file : plan.present()) {
-        ledger.record(target.url(), file, run); // published by a run that ended before it could record it
+        ledger.record(plan.target().url(), file, run); // some published by a run that ended before it could record
       }
       for (ArtifactRef file : plan.missing()) {
-        progress.run();
-        target.move(staging + file.name(), file.name());
-        ledger.record(target.url(), file, run);
-        written++;
+        ledger.record(plan.target().url(), file, run);
       }
-      if (stagedOn.contains(target.url())) {
-        target.deleteFolder(staging);
-      }
-      log.info("published {} file(s) to {} ({} already there)", plan.missing().size(), target.url(),
+      log.info("published {} file(s) to {} ({} already there)", plan.missing().size(), plan.target().url(),
           plan.present().size());
     }
-    if (!stagedOn.isEmpty()) {
-      writeStaging(new Staging(release, run, List.of()));
+    removeStaging(plans, stagedOn, staging);
+    writeStaging(new Staging(release, run, List.of()));
+    return new Outcome(written, present(plans), resumed, List.of());
+  }
+
+  /**
+   * A file a target holds, or held, with other bytes than this release's.
+   *
+   * @param publishedBy the run that published it, by the ledger; null when the ledger has no record of it
+   * @param gone whether it has since been removed from the target (the ledger still says what was published)
+   */
+  private record Conflict(String url, String published, String ours, String publishedBy, boolean gone) {}
+
+  /**
+   * The conflicts as the reason of a refusal, naming a few files with shortened digests (the reason is shown in the
+   * status and kept in the history; the worker's log has every one in full), and what to do: a file the ledger
+   * records stays published for good, one it does not know may be someone else's, removable by hand.
+   */
+  private static String conflicts(List<Conflict> conflicts) {
+    conflicts.forEach(c -> log.warn("publish conflict: {} {} sha256:{}{}, this release has sha256:{}", c.url(),
+        c.publishedBy() == null ? "holds" : "was published by run " + c.publishedBy() + " with", c.published(),
+        c.gone() ? " (gone now)" : "", c.ours()));
+    List<Conflict> shown = conflicts.subList(0, Math.min(MAX_CONFLICTS_SHOWN, conflicts.size()));
+    StringBuilder reason = new StringBuilder().append(conflicts.size())
+        .append(" file(s) of this release differ from what the targets hold: ")
+        .append(String.join(", ", shown.stream().map(c -> c.url() + " (" + (c.publishedBy() == null ? "holds"
+            : c.gone() ? "was published as, now gone," : "published as") + " sha256:" + shortDigest(c.published())
+            + ", this release sha256:" + shortDigest(c.ours()) + ")").toList()));
+    if (conflicts.size() > shown.size()) {
+      reason.append(" and ").append(conflicts.size() - shown.size()).append(" more");
     }
-    return new Outcome(written, present, resumed, wouldPublish);
+    return reason + (conflictType(conflicts).equals(Failures.PUBLISH_CONFLICT) ? ". The publish ledger has no record"
+        + " of publishing them: if they were never announced, remove them from the target by hand and run the upload"
+        + " again; else release a new version" : ". A published file is never replaced: release a new version");
+  }
+
+  /** {@code AlreadyPublished} when the ledger records one of the files (for good), else {@code PublishConflict}. */
+  private static String conflictType(List<Conflict> conflicts) {
+    return conflicts.stream().allMatch(c -> c.publishedBy() == null) ? Failures.PUBLISH_CONFLICT
+        : Failures.ALREADY_PUBLISHED;
+  }
+
+  private static String shortDigest(String sha256) {
+    return sha256.substring(0, Math.min(12, sha256.length())) + "…";
+  }
+
+  /**
+   * Refuses the publication, which cannot complete: first takes back what this run moved into place and removes what
+   * it staged, so the failure can say that nothing was published (or, if a target failed, what is left).
+   */
+  private StageFailure refusal(String reason, String type, List<PublishTarget> targets) throws IOException {
+    Staging mine = readStaging().filter(s -> s.run().equals(run)).orElse(new Staging(release, run, List.of()));
+    String left = takeBack(mine.moves(), targets);
+    List<String> stagedOn = mine.targets();
+    try {
+      removeStaging(new Staging(release, run, stagedOn), targets);
+      stagedOn = List.of();
+    } catch (IOException e) {
+      log.warn("what run {} staged is left behind: {}", run, e.getMessage());
+    }
+    writeStaging(new Staging(release, run, stagedOn, left.isEmpty() ? List.of() : mine.moves()));
+    return new StageFailure(type, (left.isEmpty() ? "nothing was published: " + reason
+        : reason + "; what this release had moved into place was to be taken back, but " + left));
+  }
+
+  /**
+   * Staging may take long: just before moving, each missing file is looked for again. One that appeared with this
+   * release's digest counts as present; one with another digest refuses the publication.
+   */
+  private List<Plan> recheck(List<Plan> plans, List<PublishTarget> targets) throws IOException {
+    List<Conflict> conflicts = new ArrayList<>();
+    List<Plan> checked = new ArrayList<>();
+    for (Plan plan : plans) {
+      Plan again = plan(plan.target(), plan.missing(), conflicts);
+      List<ArtifactRef> present = new ArrayList<>(plan.present());
+      present.addAll(again.present());
+      checked.add(new Plan(plan.target(), again.missing(), present));
+    }
+    if (!conflicts.isEmpty()) {
+      throw refusal("while the files were staged, " + conflicts(conflicts), conflictType(conflicts), targets);
+    }
+    return checked;
+  }
+
+  /**
+   * Moves every missing file into place, target after target. A refused move (a file appeared after the check) means
+   * the release cannot complete: what this run moved is taken back ({@link #refusal}). Other failures leave what was
+   * moved for the retry to complete, or for an abort to take back.
+   */
+  private int moveIntoPlace(List<Plan> plans, String staging, List<PublishTarget> targets) throws IOException {
+    int moved = 0;
+    try {
+      for (Plan plan : plans) {
+        for (ArtifactRef file : plan.missing()) {
+          progress.run();
+          plan.target().move(staging + file.name(), file.name());
+          moved++;
+        }
+      }
+      return moved;
+    } catch (FileAlreadyExistsException appeared) {
+      throw refusal(appeared.getFile() + ": " + appeared.getReason() + " (another publisher?). A published file is"
+          + " never overwritten: find out who wrote it, then release again", Failures.PUBLISH_CONFLICT, targets);
+    }
+  }
+
+  /**
+   * Removes files a run moved into place, each only while it still holds what the run moved there. Returns what could
+   * not be taken back, or "".
+   */
+  private String takeBack(List<Move> moves, List<PublishTarget> targets) {
+    List<String> left = new ArrayList<>();
+    for (Move move : moves) {
+      Optional<PublishTarget> target = targets.stream().filter(t -> t.url().equals(move.target())).findFirst();
+      try {
+        if (target.isEmpty()) {
+          left.add(move.target() + move.name() + " (the policy has no such target any more)");
+        } else if (target.get().sha256(move.name()).orElse("").equals(move.sha256())) {
+          progress.run();
+          target.get().delete(move.name());
+        }
+      } catch (IOException | RuntimeException e) {
+        left.add(move.target() + move.name() + " (" + e.getMessage() + ")");
+      }
+    }
+    return left.isEmpty() ? "" : "these are still in place: " + String.join(", ", left);
+  }
+
+  private static void removeStaging(List<Plan> plans, List<String> stagedOn, String staging) throws IOException {
+    for (Plan plan : plans) {
+      if (stagedOn.contains(plan.target().url())) {
+        plan.target().deleteFolder(staging);
+      }
+    }
+  }
+
+  private static int present(List<Plan> plans) {
+    return plans.stream().mapToInt(plan -> plan.present().size()).sum();
   }
 
   /**
@@ -154,31 +319,38 @@ public final class Publisher {
   }
 
   /**
-   * Removes what an earlier run of this release staged, then records this run as the one staging. A workflow has one
-   * open run at a time, so every other run of this release has ended: what it staged is garbage (a later run stages
-   * again what it needs). Other releases' folders may belong to live runs: left alone.
+   * Removes what an earlier run of this release staged, and takes back what it moved into place without completing
+   * its publication, then records this run as the one staging. A workflow has one open run at a time, so every other
+   * run of this release has ended: what it staged is garbage (a later run stages again what it needs). Other
+   * releases' folders may belong to live runs: left alone.
    */
-  private List<String> claimStaging(List<PublishTarget> targets) throws IOException {
+  private Staging claimStaging(List<PublishTarget> targets) throws IOException {
     Optional<Staging> earlier = readStaging();
     if (earlier.isPresent() && earlier.get().run().equals(run)) {
-      return new ArrayList<>(earlier.get().targets()); // a retry of this run: its staged files are reused
+      return earlier.get(); // a retry of this run: its staged files are reused
     }
-    if (earlier.isPresent() && !earlier.get().targets().isEmpty()) {
+    if (earlier.isPresent() && (!earlier.get().targets().isEmpty() || !earlier.get().moves().isEmpty())) {
       try {
         removeStaging(earlier.get(), targets);
-        log.info("removed what ended run {} of {} staged on {}", earlier.get().run(), release,
+        log.info("removed what ended run {} of {} staged on {} or moved into place", earlier.get().run(), release,
             earlier.get().targets());
       } catch (IOException e) {
         // garbage left behind does not stop a release: said, and forgotten
         log.warn("what ended run {} of {} staged is left behind: {}", earlier.get().run(), release, e.getMessage());
       }
     }
-    writeStaging(new Staging(release, run, List.of()));
-    return new ArrayList<>();
+    Staging fresh = new Staging(release, run, List.of());
+    writeStaging(fresh);
+    return fresh;
   }
 
+  /** Takes back what the run moved into place (its publication did not complete), then removes its staging. */
   private void removeStaging(Staging staging, List<PublishTarget> targets) throws IOException {
     List<String> failed = new ArrayList<>();
+    String left = takeBack(staging.moves(), targets);
+    if (!left.isEmpty()) {
+      failed.add("what run " + staging.run() + " moved into place: " + left);
+    }
     for (String url : staging.targets()) {
       Optional<PublishTarget> target = targets.stream().filter(t -> t.url().equals(url)).findFirst();
       if (target.isEmpty()) {
@@ -233,44 +405,6 @@ public final class Publisher {
       }
     }
     return new Plan(target, missing, present);
-  }
-
-  /**
-   * A file a target holds, or held, with other bytes than this release's.
-   *
-   * @param publishedBy the run that published it, by the ledger; null when the ledger has no record of it
-   * @param gone whether it has since been removed from the target (the ledger still says what was published)
-   */
-  private record Conflict(String url, String published, String ours, String publishedBy, boolean gone) {}
-
-  /**
-   * Refuses a publication that would replace files, naming them (the full digests go to the worker's log). A file the
-   * ledger records stays published for good; one it does not know may be someone else's, removable by hand.
-   */
-  private static StageFailure conflict(List<Conflict> conflicts) {
-    conflicts.forEach(c -> log.warn("publish conflict: {} {} sha256:{}{}, this release has sha256:{}", c.url(),
-        c.publishedBy() == null ? "holds" : "was published by run " + c.publishedBy() + " with", c.published(),
-        c.gone() ? " (gone now)" : "", c.ours()));
-    List<Conflict> shown = conflicts.subList(0, Math.min(MAX_CONFLICTS_SHOWN, conflicts.size()));
-    StringBuilder message = new StringBuilder("nothing was published: ").append(conflicts.size())
-        .append(" file(s) of this release differ from what the targets hold: ");
-    message.append(String.join(", ", shown.stream().map(c -> c.url() + " (" + (c.publishedBy() == null ? "holds"
-        : c.gone() ? "was published as, now gone," : "published as") + " sha256:" + shortDigest(c.published())
-        + ", this release sha256:" + shortDigest(c.ours()) + ")").toList()));
-    if (conflicts.size() > shown.size()) {
-      message.append(" and ").append(conflicts.size() - shown.size()).append(" more");
-    }
-    if (conflicts.stream().allMatch(c -> c.publishedBy() == null)) {
-      return new StageFailure(Failures.PUBLISH_CONFLICT, message + ". The publish ledger has no record of"
-          + " publishing them: if they were never announced, remove them from the target by hand and run the upload"
-          + " again; else release a new version");
-    }
-    return new StageFailure(Failures.ALREADY_PUBLISHED, message + ". A published file is never replaced: release a"
-        + " new version");
-  }
-
-  private static String shortDigest(String sha256) {
-    return sha256.substring(0, Math.min(12, sha256.length())) + "…";
   }
 
   /**
@@ -399,12 +533,27 @@ public final class Publisher {
     }
   }
 
-  /** Stages one file unless it is there already; returns whether it was sent. */
-  private boolean stage(PublishTarget target, String path, ArtifactRef file) throws IOException {
+  /**
+   * Stages one file unless it is there already; returns whether it was sent. Its blob is read whole and checked first
+   * (once per publication), so no damaged byte leaves the store.
+   */
+  private boolean stage(PublishTarget target, String path, ArtifactRef file, Set<String> verified) throws IOException {
     if (target.size(path) == file.size() && target.sha256(path).orElse("").equals(file.sha256())) {
       return false;
     }
     progress.run();
+    if (verified.add(file.sha256())) {
+      try {
+        store.verify(file.sha256());
+      } catch (BlobIntegrityException e) {
+        if (e.localCopy()) {
+          throw e;
+        }
+        throw new StageFailure(Failures.DIGEST_MISMATCH, "nothing was published: " + file.name() + " changed after"
+            + " it was built: " + e.getMessage() + ". Find what altered the store, then resume the release (release"
+            + " resume) to build it again");
+      }
+    }
     target.write(path, file.size(), file.sha256(), () -> new FilterInputStream(store.open(file.sha256())) {
       @Override
       public int read(byte[] buffer, int offset, int length) throws IOException {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
@@ -31,20 +32,20 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * An {@code s3://bucket/prefix/} target (AWS or an S3-compatible store), over the AWS SDK v2. Uploads carry their
- * SHA-256, so the store refuses damaged bytes; S3 has no rename, so a staged object is copied into place, then deleted.
+ * SHA-256, so the store refuses damaged bytes; S3 has no rename, so a staged object is copied into place (only if
+ * nothing is there), then deleted.
  * The SDK retries throttling and 5xx answers with backoff; what is left after that is retried by Temporal. Large files
- * go up, and are copied into place, in parts ({@link S3Multipart}): S3 takes at most 5 GiB in one PUT or CopyObject.
+ * go up in parts ({@link S3Multipart}): S3 takes at most 5 GiB in one PUT; every file is copied into place in parts.
  */
 final class S3Target implements PublishTarget {
   /** Above this, a file goes up in parts of {@link #UPLOAD_PART} bytes, one held in memory at a time. */
   static final long UPLOAD_IN_PARTS_ABOVE = 64L << 20;
   static final int UPLOAD_PART = 16 << 20;
-  /** Above this (CopyObject's limit), a staged file is copied into place in parts of {@link #COPY_PART} bytes. */
-  static final long COPY_IN_PARTS_ABOVE = 5L << 30;
+  /** A staged file is copied into place in parts of this size (a part copy takes at most 5 GiB). */
   static final long COPY_PART = 1L << 30;
 
   /** Where parts begin and how large they are: the constants above, smaller in tests. */
-  record PartSizes(long uploadInPartsAbove, int uploadPart, long copyInPartsAbove, long copyPart) {}
+  record PartSizes(long uploadInPartsAbove, int uploadPart, long copyPart) {}
 
   private final String url;
   private final S3Client s3;
@@ -70,7 +71,7 @@ final class S3Target implements PublishTarget {
     S3Client s3 = Stores.s3Client(target.endpoint(), target.region(), Boolean.TRUE.equals(target.pathStyle()), credentials);
     String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/+", "");
     return new S3Target(target.url(), s3, uri.getHost(), path,
-        new PartSizes(UPLOAD_IN_PARTS_ABOVE, UPLOAD_PART, COPY_IN_PARTS_ABOVE, COPY_PART));
+        new PartSizes(UPLOAD_IN_PARTS_ABOVE, UPLOAD_PART, COPY_PART));
   }
 
   /** This target with other part sizes (tests use small ones, to cross the limits with small files). */
@@ -137,19 +138,38 @@ final class S3Target implements PublishTarget {
         }, size, "application/octet-stream")));
   }
 
+  /**
+   * Copies the staged object into place only if nothing is there (a multipart copy whose completion carries
+   * If-None-Match), then deletes it. The copy has no whole-object SHA-256, so a later check reads it back.
+   */
   @Override
   public void move(String from, String to) throws IOException {
     long size = size(from);
-    if (size > parts.copyInPartsAbove()) {
-      call(() -> {
-        S3Multipart.copy(s3, bucket, prefix + from, prefix + to, size, parts.copyPart());
-        return null;
-      });
-    } else {
-      call(() -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(prefix + from)
-          .destinationBucket(bucket).destinationKey(prefix + to).checksumAlgorithm(ChecksumAlgorithm.SHA256)));
+    if (size < 0) {
+      throw new IOException(url + from + " is not staged any more; the next attempt stages it again");
     }
+    call(() -> {
+      try {
+        if (size == 0) {
+          s3.putObject(b -> b.bucket(bucket).key(prefix + to).ifNoneMatch("*"), RequestBody.empty());
+        } else {
+          S3Multipart.copy(s3, bucket, prefix + from, prefix + to, size, parts.copyPart(), true);
+        }
+      } catch (S3Exception e) {
+        if (e.statusCode() == 412) {
+          throw new UncheckedIOException(new FileAlreadyExistsException(url + to, null, "an object appeared there"
+              + " after the check; the store refused to replace it (If-None-Match answered HTTP 412)"));
+        }
+        throw e;
+      }
+      return null;
+    });
     call(() -> s3.deleteObject(b -> b.bucket(bucket).key(prefix + from)));
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    call(() -> s3.deleteObject(b -> b.bucket(bucket).key(prefix + path)));
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -149,9 +150,29 @@ final class SftpTarget implements PublishTarget {
     }
   }
 
+  /** SFTP's rename (without the overwrite flag) fails when the new name exists: OpenSSH links, MINA checks. */
   @Override
   public void move(String from, String to) throws IOException {
-    sftp.rename(base + from, base + to);
+    try {
+      sftp.rename(base + from, base + to);
+    } catch (SftpException e) {
+      if (size(to) >= 0) {
+        throw new FileAlreadyExistsException(url + to, null, "a file appeared there after the check; the server"
+            + " refused to replace it (" + e.getMessage() + ")");
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    try {
+      sftp.remove(base + path);
+    } catch (SftpException e) {
+      if (e.getStatus() != SftpConstants.SSH_FX_NO_SUCH_FILE) {
+        throw e;
+      }
+    }
   }
 
   @Override

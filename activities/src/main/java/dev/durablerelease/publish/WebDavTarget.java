@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -38,16 +39,38 @@ final class WebDavTarget implements PublishTarget {
   private final URI base;
   private final String user;
   private final String authorization;
+  private final Pause pause;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-  private WebDavTarget(String url, URI base, String user, String authorization) {
+  /** How the target waits before it asks a throttling server again. */
+  @FunctionalInterface
+  interface Pause {
+    Pause SLEEP = wait -> {
+      try {
+        Thread.sleep(wait.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting to retry");
+      }
+    };
+
+    void pause(Duration wait) throws InterruptedIOException;
+  }
+
+  private WebDavTarget(String url, URI base, String user, String authorization, Pause pause) {
     this.url = url;
     this.base = base;
     this.user = user;
     this.authorization = authorization;
+    this.pause = pause;
   }
 
   static WebDavTarget open(TargetPolicy target, Map<String, String> env) {
+    return open(target, env, Pause.SLEEP);
+  }
+
+  /** @param pause how to wait when the server asks to be asked later */
+  static WebDavTarget open(TargetPolicy target, Map<String, String> env, Pause pause) {
     URI uri = URI.create(target.url());
     String user = uri.getUserInfo();
     String authorization = null;
@@ -58,7 +81,7 @@ final class WebDavTarget implements PublishTarget {
     }
     try {
       URI base = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
-      return new WebDavTarget(target.url(), base, user, authorization);
+      return new WebDavTarget(target.url(), base, user, authorization, pause);
     } catch (URISyntaxException e) {
       throw new StageFailure(Failures.INVALID_SPEC, target.url() + " is not a valid URL: " + e.getReason());
     }
@@ -116,11 +139,24 @@ final class WebDavTarget implements PublishTarget {
     expect(send(request(path).PUT(body), HttpResponse.BodyHandlers.discarding()), "PUT", path, 200, 201, 204);
   }
 
+  /** {@code Overwrite: F}: the server answers 412 instead of replacing what is at the destination (RFC 4918). */
   @Override
   public void move(String from, String to) throws IOException {
-    expect(send(request(from).method("MOVE", HttpRequest.BodyPublishers.noBody())
-        .header("Destination", resolve(to).toString()).header("Overwrite", "F"),
-        HttpResponse.BodyHandlers.discarding()), "MOVE", from, 201, 204);
+    HttpResponse<Void> response = send(request(from).method("MOVE", HttpRequest.BodyPublishers.noBody())
+        .header("Destination", resolve(to).toString()).header("Overwrite", "F"), HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() == 412) {
+      throw new FileAlreadyExistsException(url + to, null, "a file appeared there after the check; the server"
+          + " refused to replace it (MOVE with Overwrite: F answered HTTP 412)");
+    }
+    expect(response, "MOVE", from, 201, 204);
+  }
+
+  @Override
+  public void delete(String path) throws IOException {
+    HttpResponse<Void> response = send(request(path).DELETE(), HttpResponse.BodyHandlers.discarding());
+    if (response.statusCode() != 404) {
+      expect(response, "DELETE", path, 200, 204);
+    }
   }
 
   @Override
@@ -192,7 +228,7 @@ final class WebDavTarget implements PublishTarget {
         if (wait.compareTo(MAX_RETRY_AFTER) > 0) {
           throw new IOException(url + ": the server is busy (HTTP " + status + ") and asks to wait " + wait);
         }
-        sleep(wait);
+        pause.pause(wait);
         continue;
       }
       return response;
@@ -227,15 +263,6 @@ final class WebDavTarget implements PublishTarget {
   private static void closeBody(HttpResponse<?> response) throws IOException {
     if (response.body() instanceof Closeable body) {
       body.close();
-    }
-  }
-
-  private static void sleep(Duration wait) throws InterruptedIOException {
-    try {
-      Thread.sleep(wait.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting to retry");
     }
   }
 }

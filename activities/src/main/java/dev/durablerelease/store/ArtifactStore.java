@@ -4,6 +4,7 @@ import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -20,9 +21,18 @@ public interface ArtifactStore {
 
   /**
    * Opens a blob for reading. The stream re-hashes what it reads and throws {@link BlobIntegrityException} at the end
-   * when the content is not what the digest says.
+   * when the content is not what the digest says; the damaged blob is then quarantined (moved aside, so that {@link
+   * #contains} says it is missing and the next {@link #put} of the right bytes stores them afresh). Nothing read
+   * before the end is checked: what acts on a blob's bytes reads it with {@link #copyTo} or {@link #verify} first.
    */
   InputStream open(String sha256) throws IOException;
+
+  /** Reads a whole blob and checks its digest, quarantining it when it is damaged (see {@link #open}). */
+  default void verify(String sha256) throws IOException {
+    try (InputStream in = open(sha256)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+  }
 
   /**
    * Copies a blob to a file, verifying its digest on the way. The bytes go to a file beside the destination first, so

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -18,17 +19,25 @@ import java.util.stream.Stream;
 /**
  * A remote store with a bounded local copy of the blobs this worker read or wrote, evicting the least recently used
  * first, so that a stage that reads an archive twice downloads it once. Cached blobs are re-hashed on every read, like
- * remote ones; records always go to the remote store, which is the only shared state.
+ * remote ones; a damaged local copy is dropped (and fetched again by {@link #copyTo} and {@link #verify}), a damaged
+ * remote blob is quarantined by the remote store. Records always go to the remote store, the only shared state.
  */
 public final class CachingArtifactStore implements ArtifactStore {
   private final ArtifactStore remote;
   private final Path cache;
   private final long maxBytes;
+  /** When a blob is used; eviction goes by it. */
+  private final Clock clock;
 
   public CachingArtifactStore(ArtifactStore remote, Path cache, long maxBytes) throws IOException {
+    this(remote, cache, maxBytes, Clock.systemUTC());
+  }
+
+  CachingArtifactStore(ArtifactStore remote, Path cache, long maxBytes, Clock clock) throws IOException {
     this.remote = remote;
     this.cache = Files.createDirectories(cache);
     this.maxBytes = maxBytes;
+    this.clock = clock;
   }
 
   @Override
@@ -44,8 +53,8 @@ public final class CachingArtifactStore implements ArtifactStore {
   public InputStream open(String sha256) throws IOException {
     Path cached = cache.resolve(sha256);
     try {
-      Files.setLastModifiedTime(cached, FileTime.fromMillis(System.currentTimeMillis()));
-      return new VerifyingInputStream(Files.newInputStream(cached), sha256, location() + " (local copy)");
+      used(cached);
+      return localCopy(cached, sha256);
     } catch (NoSuchFileException notCached) {
       Path tmp = cache.resolve(UUID.randomUUID() + ".part");
       try (InputStream in = remote.open(sha256)) {
@@ -55,8 +64,16 @@ public final class CachingArtifactStore implements ArtifactStore {
         throw e;
       }
       keep(tmp, sha256);
-      return new VerifyingInputStream(Files.newInputStream(cached), sha256, location() + " (local copy)");
+      return localCopy(cached, sha256);
     }
+  }
+
+  /** A damaged local copy is dropped, not quarantined: the shared blob may be intact, and the next read fetches it. */
+  private InputStream localCopy(Path cached, String sha256) throws IOException {
+    return new VerifyingInputStream(Files.newInputStream(cached), sha256, location() + " (local copy)", () -> {
+      Files.deleteIfExists(cached);
+      return "this worker's local copy was dropped, so the next read downloads it again";
+    }, true);
   }
 
   @Override
@@ -64,9 +81,26 @@ public final class CachingArtifactStore implements ArtifactStore {
     try {
       ArtifactStore.super.copyTo(ref, destination);
     } catch (BlobIntegrityException e) {
-      // a damaged local copy must not be served again: the next read downloads afresh
-      Files.deleteIfExists(cache.resolve(ref.sha256()));
-      throw e;
+      if (!e.localCopy()) {
+        throw e;
+      }
+      ArtifactStore.super.copyTo(ref, destination); // fetched again from the shared store
+    }
+  }
+
+  /** Checks the local copy (fetching it again when it was damaged) and that the shared store still holds the blob. */
+  @Override
+  public void verify(String sha256) throws IOException {
+    try {
+      ArtifactStore.super.verify(sha256);
+    } catch (BlobIntegrityException e) {
+      if (!e.localCopy()) {
+        throw e;
+      }
+      ArtifactStore.super.verify(sha256);
+    }
+    if (!remote.contains(sha256)) {
+      throw new NoSuchFileException(sha256, null, "blob sha256:" + sha256 + " is no longer in the store " + location());
     }
   }
 
@@ -98,6 +132,7 @@ public final class CachingArtifactStore implements ArtifactStore {
   /** Moves a downloaded or written blob into the cache, then evicts the least recently used beyond the bound. */
   private void keep(Path tmp, String sha256) throws IOException {
     Files.move(tmp, cache.resolve(sha256), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    used(cache.resolve(sha256));
     List<Path> blobs;
     try (Stream<Path> files = Files.list(cache)) {
       blobs = files.filter(p -> !p.getFileName().toString().endsWith(".part"))
@@ -114,6 +149,11 @@ public final class CachingArtifactStore implements ArtifactStore {
         total -= size;
       }
     }
+  }
+
+  /** A blob's last use is its modification time, which reading it leaves alone. */
+  private void used(Path blob) throws IOException {
+    Files.setLastModifiedTime(blob, FileTime.from(clock.instant()));
   }
 
   private static long lastUsed(Path file) {

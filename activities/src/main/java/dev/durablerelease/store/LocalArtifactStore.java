@@ -53,7 +53,7 @@ public final class LocalArtifactStore implements ArtifactStore {
   public InputStream open(String sha256) throws IOException {
     Path blob = blobPath(sha256);
     try {
-      return new VerifyingInputStream(Files.newInputStream(blob), sha256, location());
+      return new VerifyingInputStream(Files.newInputStream(blob), sha256, location(), () -> quarantine(sha256), false);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(blob.toString(), null,
           "blob sha256:" + sha256 + " is not in the store " + location());
@@ -103,6 +103,18 @@ public final class LocalArtifactStore implements ArtifactStore {
   @Override
   public String location() {
     return root.toString();
+  }
+
+  /** Moves a damaged blob aside (kept for a look at what happened), so that the next put stores it afresh. */
+  private String quarantine(String sha256) throws IOException {
+    Path quarantined = root.resolve("quarantine").resolve(sha256 + "-" + UUID.randomUUID());
+    Files.createDirectories(quarantined.getParent());
+    try {
+      Files.move(blobPath(sha256), quarantined, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      return "another reader has already moved it to quarantine";
+    }
+    return "it was moved to quarantine as " + quarantined + ", so a stage that makes it again stores it afresh";
   }
 
   /** The file holding a blob; tests use it to corrupt one. */

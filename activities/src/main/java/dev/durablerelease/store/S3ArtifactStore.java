@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -27,6 +28,8 @@ public final class S3ArtifactStore implements ArtifactStore {
   /** Blobs above this size go up in parts, so that memory and retries stay bounded. */
   static final long MULTIPART_THRESHOLD = 16L << 20;
   static final int PART_SIZE = 8 << 20;
+  /** CopyObject's limit: larger blobs are copied in parts of this size. */
+  private static final long COPY_LIMIT = 5L << 30;
 
   private final S3Client s3;
   private final String bucket;
@@ -63,7 +66,8 @@ public final class S3ArtifactStore implements ArtifactStore {
   @Override
   public InputStream open(String sha256) throws IOException {
     try {
-      return new VerifyingInputStream(s3.getObject(b -> b.bucket(bucket).key(blobKey(sha256))), sha256, location());
+      return new VerifyingInputStream(s3.getObject(b -> b.bucket(bucket).key(blobKey(sha256))), sha256, location(),
+          () -> quarantine(sha256), false);
     } catch (NoSuchKeyException e) {
       throw new NoSuchFileException(blobKey(sha256), null,
           "blob sha256:" + sha256 + " is not in the store " + location());
@@ -118,6 +122,26 @@ public final class S3ArtifactStore implements ArtifactStore {
   @Override
   public String location() {
     return "s3://" + bucket + "/" + prefix;
+  }
+
+  /** Moves a damaged blob aside (kept for a look at what happened), so that the next put stores it afresh. */
+  private String quarantine(String sha256) {
+    String key = blobKey(sha256);
+    String quarantined = prefix + "quarantine/" + sha256 + "-" + UUID.randomUUID();
+    long size;
+    try {
+      size = s3.headObject(b -> b.bucket(bucket).key(key)).contentLength();
+    } catch (NoSuchKeyException e) {
+      return "another reader has already moved it to quarantine";
+    }
+    if (size > COPY_LIMIT) {
+      S3Multipart.copy(s3, bucket, key, quarantined, size, COPY_LIMIT, false);
+    } else {
+      s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(key).destinationBucket(bucket).destinationKey(quarantined));
+    }
+    s3.deleteObject(b -> b.bucket(bucket).key(key));
+    return "it was moved to quarantine as s3://" + bucket + "/" + quarantined
+        + ", so a stage that makes it again stores it afresh";
   }
 
   /** The object holding a blob; tests use it to corrupt one. */

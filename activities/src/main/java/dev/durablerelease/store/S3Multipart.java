@@ -48,8 +48,14 @@ public final class S3Multipart {
     }
   }
 
-  /** Copies {@code from}, {@code size} bytes long, to {@code to} in the same bucket, {@code partSize} bytes a part. */
-  public static void copy(S3Client s3, String bucket, String from, String to, long size, long partSize) {
+  /**
+   * Copies {@code from}, {@code size} bytes long (at least 1), to {@code to} in the same bucket, {@code partSize} bytes a
+   * part. With {@code onlyIfAbsent}, the copy completes only if nothing is at {@code to} by then (If-None-Match, which
+   * S3 and S3-compatible stores honour on CompleteMultipartUpload even where CopyObject ignores it); else S3 answers
+   * 412 and the upload is aborted.
+   */
+  public static void copy(S3Client s3, String bucket, String from, String to, long size, long partSize,
+      boolean onlyIfAbsent) {
     String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(to)).uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
@@ -61,7 +67,7 @@ public final class S3Multipart {
             .copyPartResult().eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
       }
-      s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId)
+      s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId).ifNoneMatch(onlyIfAbsent ? "*" : null)
           .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
     } catch (RuntimeException e) {
       s3.abortMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId));

@@ -5,17 +5,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 
-/** Hashes what passes through and, at end of stream, refuses content that does not match the expected digest. */
+/**
+ * Hashes what passes through and, at end of stream, refuses content that does not match the expected digest, after
+ * having the store put the damaged blob out of the way.
+ */
 final class VerifyingInputStream extends FilterInputStream {
+  /** What a store does with a blob found damaged; returns what it did, for the message. */
+  @FunctionalInterface
+  interface OnDamage {
+    String handle() throws IOException;
+  }
+
   private final MessageDigest md = Digests.sha256();
   private final String expected;
   private final String location;
+  private final OnDamage onDamage;
+  private final boolean localCopy;
   private boolean checked;
 
-  VerifyingInputStream(InputStream in, String expected, String location) {
+  VerifyingInputStream(InputStream in, String expected, String location, OnDamage onDamage, boolean localCopy) {
     super(in);
     this.expected = expected;
     this.location = location;
+    this.onDamage = onDamage;
+    this.localCopy = localCopy;
   }
 
   @Override
@@ -67,7 +80,13 @@ final class VerifyingInputStream extends FilterInputStream {
     checked = true;
     String actual = Digests.hex(md.digest());
     if (!actual.equals(expected)) {
-      throw new BlobIntegrityException(expected, actual, location);
+      String handled;
+      try {
+        handled = onDamage.handle();
+      } catch (IOException | RuntimeException e) {
+        handled = "it could not be moved out of the way (" + e.getMessage() + ")";
+      }
+      throw new BlobIntegrityException(expected, actual, location, handled, localCopy);
     }
   }
 }

@@ -79,6 +79,51 @@ class BadTreeTest extends SampleStagesTestBase {
   }
 
   @Test
+  void aLinkThatClimbsOutThroughOtherLinksIsRefused() throws Exception {
+    // the review's attack: each "up" stays where it is, so the eight ".." climb eight levels above the tree
+    Path root = repo.dir();
+    Files.createSymbolicLink(root.resolve("up"), Path.of("."));
+    String climb = "up/".repeat(8) + "../".repeat(8) + "etc/passwd";
+    Files.createSymbolicLink(root.resolve("esc"), Path.of(climb));
+    retag("links that look inside");
+    assertThat(buildFailure().getOriginalMessage())
+        .contains("symlink esc points to " + climb + ", which resolves to " + "../".repeat(8) + "etc/passwd")
+        .contains("through up -> .").contains("outside the source tree");
+
+    // through a linked folder: sub/back is the top folder, so sub/back/.. is above it
+    Files.delete(root.resolve("esc"));
+    Files.delete(root.resolve("up"));
+    Files.createDirectories(root.resolve("sub"));
+    Files.createSymbolicLink(root.resolve("sub/back"), Path.of(".."));
+    Files.createSymbolicLink(root.resolve("via-folder"), Path.of("sub/back/../etc/shadow"));
+    retag("a link through a linked folder");
+    assertThat(buildFailure().getOriginalMessage())
+        .contains("symlink via-folder points to sub/back/../etc/shadow, which resolves to ../etc/shadow")
+        .contains("through sub/back -> ..");
+
+    // to a link that leads to a link
+    Files.delete(root.resolve("via-folder"));
+    Files.createSymbolicLink(root.resolve("chain"), Path.of("sub/back"));
+    Files.createSymbolicLink(root.resolve("src/far"), Path.of("../chain/../etc/hosts"));
+    retag("a link to a link");
+    assertThat(buildFailure().getOriginalMessage())
+        .contains("symlink src/far points to ../chain/../etc/hosts, which resolves to ../etc/hosts")
+        .contains("through chain -> sub/back, sub/back -> ..");
+
+    // a loop is refused too; a link that climbs twice, but from inside a linked folder, stays in the tree
+    Files.delete(root.resolve("src/far"));
+    Files.createSymbolicLink(root.resolve("loop"), Path.of("loop"));
+    retag("a loop");
+    assertThat(buildFailure().getOriginalMessage()).contains("symlink loop points to loop, which goes round a loop");
+    Files.delete(root.resolve("loop"));
+    repo.writeFile("sub/deeper/notes.txt", "notes\n");
+    Files.createSymbolicLink(root.resolve("deep"), Path.of("sub/deeper"));
+    Files.createSymbolicLink(root.resolve("readme"), Path.of("deep/../../README.md"));
+    retag("links that stay inside");
+    assertThat(build().archives()).hasSize(1);
+  }
+
+  @Test
   void filesOverTheSizeLimitAreRefused() throws Exception {
     setSource("  maxFileSize: 1KiB\n");
     repo.writeFile("data/big.bin", "x".repeat(1025));

@@ -2,6 +2,7 @@ package dev.durablerelease.activities;
 
 import static dev.durablerelease.testing.StageHarness.failure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.durablerelease.activity.Archives;
 import dev.durablerelease.activity.Checkout;
@@ -11,6 +12,10 @@ import dev.durablerelease.activity.CommandReport;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveUnpacker;
 import dev.durablerelease.command.BrokenSandbox;
+import dev.durablerelease.command.CommandRunner;
+import dev.durablerelease.config.PolicyLoader;
+import dev.durablerelease.policy.Domain;
+import dev.durablerelease.policy.Policy;
 import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.store.Digests;
 import dev.durablerelease.testing.SampleRepository;
@@ -23,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +73,11 @@ class CommandStageTest extends SampleStagesTestBase {
   }
 
   private String log(CommandReport report) throws Exception {
-    try (InputStream in = stages.context().store().open(report.log().sha256())) {
+    return log(stages, report);
+  }
+
+  private static String log(StageHarness harness, CommandReport report) throws Exception {
+    try (InputStream in = harness.context().store().open(report.log().sha256())) {
       return new String(in.readAllBytes());
     }
   }
@@ -123,8 +133,49 @@ class CommandStageTest extends SampleStagesTestBase {
     assertThat(log(stages.build().testSource(command(writeTwoMib + " && echo wrote", "1m", Map.of(), List.of()))))
         .contains("wrote");
     ApplicationFailure f = failure(() -> stages.build().testSource(command(writeTwoMib, "1m", Map.of(), List.of(),
-        new LimitsSpec(null, null, "1MiB", null))));
+        new LimitsSpec(null, null, "1MiB", null, null))));
     assertThat(f.getOriginalMessage()).contains("the file size limit of 1 MiB");
+  }
+
+  @Test
+  void aCommandThatFillsItsDiskIsStoppedNamingTheSpecsDiskLimit() {
+    assumeTrue(stages.context().commands().limitsDiskPerCommand(), "work disks of their own need a root worker");
+    ApplicationFailure f = failure(() -> stages.build().testSource(command("head -c 100M /dev/zero > big", "1m",
+        Map.of(), List.of(), new LimitsSpec(null, null, null, null, "32MiB"))));
+    assertThat(f.getType()).isEqualTo(Failures.COMMAND_FAILED);
+    assertThat(f.getOriginalMessage()).contains("stopped by the disk limit of 32 MiB for the work folder")
+        .contains("No space left on device");
+  }
+
+  @Test
+  void limitsAboveTheProjectsCeilingsBlockTheStageNamingEachOneAndLowerTheDefaults() throws Exception {
+    Policy policy = PolicyLoader.parse("""
+        projects:
+          hello:
+            repositories: ["**"]
+            ceilings: {memory: 2GiB, processes: 100, tmp: 64MiB, disk: 4GiB}
+        """, "policy.yaml", Set.of(Domain.BUILD));
+    try (StageHarness capped = new StageHarness(tmp.resolve("worker"), CommandRunner.sandboxed(), "capped-worker",
+        policy)) {
+      ApplicationFailure f = failure(() -> capped.build().testSource(command("make test", "1m", Map.of(), List.of(),
+          new LimitsSpec("8GiB", 1000, "1GiB", "1GiB", "20GiB"))));
+      assertThat(f.getType()).isEqualTo(Failures.POLICY_REFUSED);
+      assertThat(f.getOriginalMessage()).contains("memory 8GiB is above the ceiling of 2GiB; processes 1000 is above"
+          + " the ceiling of 100; tmp 1GiB is above the ceiling of 64MiB; disk 20GiB is above the ceiling of 4GiB;"
+          + " lower test.limits in release.yaml");
+      // the defaults above a ceiling are lowered to it: 64 MiB of /tmp, not 256
+      CommandReport report = capped.build().testSource(command("df -k /tmp | tail -1", "1m", Map.of(), List.of()));
+      assertThat(log(capped, report)).containsPattern("\\s65536\\s");
+    }
+  }
+
+  @Test
+  void aProjectWithoutCeilingsIsCappedByTheWorkersOwn() {
+    ApplicationFailure f = failure(() -> stages.build().testSource(command("true", "1m", Map.of(), List.of(),
+        new LimitsSpec("64GiB", 100000, null, null, "1TiB"))));
+    assertThat(f.getType()).isEqualTo(Failures.POLICY_REFUSED);
+    assertThat(f.getOriginalMessage()).contains("memory 64GiB is above the ceiling of 16GiB; processes 100000 is"
+        + " above the ceiling of 4096; disk 1TiB is above the ceiling of 64GiB");
   }
 
   @Test
@@ -153,6 +204,39 @@ class CommandStageTest extends SampleStagesTestBase {
         .contains("ls: cannot access '" + runs + "': No such file or directory")
         .doesNotContain("test-stage-secret").doesNotContain("secret.txt\n").contains("searched");
     assertThat(log(test.get(1, TimeUnit.MINUTES))).isEmpty();
+  }
+
+  @Test
+  void docsOutputsNeverCarryAWayToTheHost() throws Exception {
+    // the review's attack: links to the host's secrets, written by the docs command into its output
+    String html = "mkdir -p docs/_build/html && cd docs/_build/html && echo page > index.html && ";
+    assertThat(refusedDocs(html + "ln -s /etc/shadow shadow"))
+        .contains("docs output docs/_build/html cannot be published: symlink shadow points to /etc/shadow");
+    assertThat(refusedDocs(html + "ln -s ../../../../root/.ssh/id_ed25519 key"))
+        .contains("symlink key points to ../../../../root/.ssh/id_ed25519, outside the folder");
+    assertThat(refusedDocs(html + "ln -s . up && ln -s up/up/../../../../Makefile mk"))
+        .contains("symlink mk points to up/up/../../../../Makefile").contains("through up -> .");
+    assertThat(refusedDocs(html + "ln ../../../Makefile Makefile"))
+        .contains("Makefile is a hard link (one of 2 names of the same file");
+    assertThat(refusedDocs(html + "mkfifo pipe")).contains("pipe is a fifo, not a file, folder or link");
+    assertThat(refusedDocs(html + "python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind(\"sock\")'"))
+        .contains("sock is a socket");
+
+    // links that stay inside the output are kept as links
+    CommandReport docs = stages.docs().buildDocs(command(html + "mkdir api && ln -s ../index.html api/start.html",
+        "1m", Map.of(), List.of("docs/_build/html")));
+    assertThat(unpackedFiles(docs.outputs().get(0))).containsKeys("hello-1.0.0-docs-html/index.html");
+    Path unpacked = tmp.resolve("unpacked-" + docs.outputs().get(0).name());
+    assertThat(Files.readSymbolicLink(unpacked.resolve("hello-1.0.0-docs-html/api/start.html")))
+        .isEqualTo(Path.of("../index.html"));
+  }
+
+  private String refusedDocs(String command) {
+    ApplicationFailure f = failure(() -> stages.docs().buildDocs(
+        command(command, "1m", Map.of(), List.of("docs/_build/html"))));
+    assertThat(f.getType()).isEqualTo(Failures.COMMAND_FAILED);
+    assertThat(f.isNonRetryable()).isTrue();
+    return f.getOriginalMessage();
   }
 
   @Test

@@ -183,8 +183,10 @@ class SignStageTest {
     assertThat(f.getType()).isEqualTo(Failures.DIGEST_MISMATCH);
     assertThat(f.isNonRetryable()).isTrue();
     assertThat(f.getOriginalMessage()).contains("hello-1.0.0.tar.gz changed after it was built")
-        .contains("sha256:" + archive.sha256()).contains("sha256:" + altered).contains("nothing was signed");
-    assertThat(blobCount()).as("no bundle and no trusted root were stored").isEqualTo(blobsBefore);
+        .contains("sha256:" + archive.sha256()).contains("sha256:" + altered).contains("nothing was signed")
+        .contains("moved to quarantine");
+    assertThat(blobCount()).as("no bundle and no trusted root were stored, the altered archive was quarantined")
+        .isEqualTo(blobsBefore - 1);
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.testing.SampleStagesTestBase;
+import dev.durablerelease.contract.ArtifactKind;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,6 +103,21 @@ class SourceStagesTest extends SampleStagesTestBase {
     assertThat(check.waitFor()).as(output).isZero();
     assertThat(output).contains("hello-1.0.0.tar.gz: OK").contains("hello-1.0.0.tar.gz.spdx.json: OK")
         .contains("hello-1.0.0.tar.gz.cdx.json: OK");
+  }
+
+  @Test
+  void namesThatCollideAtRunTimeBlockTheManifestBeforeAnythingIsStaged() {
+    Checkout checkout = stages.source().checkout(input(SampleRepository.TAG, null));
+    ArtifactRef archive = stages.source().buildSource(checkout).primary();
+    ArtifactRef sameName = new ArtifactRef(archive.name(), ArtifactKind.DOCS_ARCHIVE, "d".repeat(64), 1);
+    ArtifactRef sums = new ArtifactRef("SHA256SUMS", ArtifactKind.DOCS_ARCHIVE, "e".repeat(64), 1);
+    ApplicationFailure f = failure(() -> stages.source().writeManifest(new ManifestInput(checkout,
+        List.of(archive, sameName, sums), List.of(), List.of(), List.of(), List.of(), List.of(), null)));
+    assertThat(f.getType()).isEqualTo(Failures.PUBLISH_CONFLICT);
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).startsWith("two files of this release have one name: hello-1.0.0.tar.gz"
+        + " (source archive sha256:" + archive.sha256() + ", docs archive sha256:" + "d".repeat(64) + "); SHA256SUMS")
+        .contains("nothing was staged");
   }
 
   @Test

@@ -15,11 +15,25 @@ import dev.durablerelease.testing.SampleStagesTestBase;
 import dev.durablerelease.testing.StageHarness;
 import dev.durablerelease.testing.TestPolicies;
 import io.temporal.failure.ApplicationFailure;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.Map;
+import org.bouncycastle.bcpg.ArmoredOutputStream;
+import org.bouncycastle.bcpg.HashAlgorithmTags;
+import org.bouncycastle.openpgp.PGPPrivateKey;
+import org.bouncycastle.openpgp.PGPSecretKey;
+import org.bouncycastle.openpgp.PGPSecretKeyRing;
+import org.bouncycastle.openpgp.PGPSignature;
+import org.bouncycastle.openpgp.PGPSignatureGenerator;
+import org.bouncycastle.openpgp.PGPUtil;
+import org.bouncycastle.openpgp.operator.jcajce.JcaKeyFingerprintCalculator;
+import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.Constants;
@@ -28,6 +42,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.TagBuilder;
 import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
 class TagSignatureTest extends SampleStagesTestBase {
   private static final String GOOD = "release@example.invalid";
   private static final String OTHER = "mallory@example.invalid";
+  private static final String EXPIRED = "old@example.invalid";
+  private static final String REVOKED = "revoked@example.invalid";
+  private static final String NOT_SIGNING = "certifier@example.invalid";
 
   @TempDir
   static Path keys;
@@ -57,8 +75,20 @@ class TagSignatureTest extends SampleStagesTestBase {
       gpg("--quick-gen-key", "Release Bot <" + email + ">", "rsa2048", "sign", "never");
     }
     gpg("--armor", "--output", keys.resolve("release-keys.asc").toString(), "--export", GOOD);
-    goodFingerprint = gpg("--with-colons", "--list-keys", GOOD).lines().filter(l -> l.startsWith("fpr:"))
-        .findFirst().orElseThrow().split(":")[9];
+    // keys no tag may be signed with: one that expired (made with a clock set back to 2020), one revoked with the
+    // certificate gpg made for it, and one that may only certify, with an encryption subkey
+    gpg("--faked-system-time", "20200101T000000", "--quick-gen-key", "Old Bot <" + EXPIRED + ">", "rsa2048", "sign",
+        "1d");
+    gpg("--quick-gen-key", "Revoked Bot <" + REVOKED + ">", "rsa2048", "sign", "never");
+    String revoked = fingerprint(REVOKED);
+    String certificate = Files.readString(keys.resolve("gnupg/openpgp-revocs.d/" + revoked + ".rev"));
+    Files.writeString(keys.resolve("revoke.asc"), certificate.replace(":-----BEGIN", "-----BEGIN"));
+    gpg("--import", keys.resolve("revoke.asc").toString());
+    gpg("--quick-gen-key", "Certifying Bot <" + NOT_SIGNING + ">", "rsa2048", "cert", "never");
+    gpg("--quick-add-key", fingerprint(NOT_SIGNING), "rsa2048", "encr", "never");
+    gpg("--armor", "--output", keys.resolve("all-keys.asc").toString(), "--export", GOOD, EXPIRED, REVOKED,
+        NOT_SIGNING);
+    goodFingerprint = fingerprint(GOOD);
     for (String name : new String[] {"release_ed25519", "other_ed25519"}) {
       run(Map.of(), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", keys.resolve(name).toString());
     }
@@ -70,6 +100,11 @@ class TagSignatureTest extends SampleStagesTestBase {
   static void stopAgent() throws Exception {
     run(Map.of("GNUPGHOME", keys.resolve("gnupg").toString()), "gpgconf", "--kill", "gpg-agent");
     System.clearProperty("jgit.gpg.home");
+  }
+
+  private static String fingerprint(String email) throws Exception {
+    return gpg("--with-colons", "--list-keys", email).lines().filter(l -> l.startsWith("fpr:")).findFirst()
+        .orElseThrow().split(":")[9];
   }
 
   private static String gpg(String... args) throws Exception {
@@ -103,6 +138,49 @@ class TagSignatureTest extends SampleStagesTestBase {
           .setGpgConfig(new GpgConfig(config)).setSigningKey(key)
           .setTagger(new PersonIdent("Release Bot", GOOD, SampleRepository.COMMIT_TIME, ZoneOffset.UTC))
           .setForceUpdate(true).call();
+    }
+  }
+
+  /**
+   * Signs v1.0.0 on HEAD with BouncyCastle and a secret key exported from gpg, which, unlike gpg and JGit, signs with
+   * any key it is given: the primary key of {@code email}, or its subkey.
+   */
+  private void signedWithBouncyCastle(String email, boolean subkey) throws Exception {
+    PGPSecretKeyRing ring;
+    try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(
+        gpg("--armor", "--export-secret-keys", email).getBytes(StandardCharsets.US_ASCII)))) {
+      ring = new PGPSecretKeyRing(in, new JcaKeyFingerprintCalculator());
+    }
+    PGPSecretKey secret = null;
+    for (PGPSecretKey key : ring) {
+      if (key.isMasterKey() != subkey) {
+        secret = key;
+      }
+    }
+    PGPPrivateKey privateKey = secret.extractPrivateKey(null);
+    try (Git git = Git.open(repo.dir().toFile()); ObjectInserter inserter = git.getRepository().newObjectInserter()) {
+      Repository r = git.getRepository();
+      TagBuilder tag = new TagBuilder();
+      tag.setObjectId(r.resolve("HEAD"), Constants.OBJ_COMMIT);
+      tag.setTag(SampleRepository.TAG);
+      tag.setTagger(new PersonIdent("Release Bot", email, SampleRepository.COMMIT_TIME, ZoneOffset.UTC));
+      tag.setMessage("hello 1.0.0\n");
+      byte[] payload = tag.build();
+      PGPSignatureGenerator generator = new PGPSignatureGenerator(new JcaPGPContentSignerBuilder(
+          secret.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256), secret.getPublicKey());
+      generator.init(PGPSignature.BINARY_DOCUMENT, privateKey);
+      generator.update(payload);
+      ByteArrayOutputStream armored = new ByteArrayOutputStream();
+      try (ArmoredOutputStream out = ArmoredOutputStream.builder().clearHeaders().build(armored)) {
+        generator.generate().encode(out);
+      }
+      ObjectId signed = inserter.insert(Constants.OBJ_TAG, ByteBuffer.allocate(payload.length + armored.size())
+          .put(payload).put(armored.toByteArray()).array());
+      inserter.flush();
+      RefUpdate update = r.updateRef(Constants.R_TAGS + SampleRepository.TAG);
+      update.setNewObjectId(signed);
+      update.setForceUpdate(true);
+      update.update();
     }
   }
 
@@ -182,6 +260,29 @@ class TagSignatureTest extends SampleStagesTestBase {
         .contains("SSH signature that does not verify").contains("(" + GOOD + ")");
     // an SSH-signed tag when only OpenPGP keys are trusted
     assertThat(refused(input(gpgSpec(), null)).getOriginalMessage()).contains("has no allowedSigners");
+  }
+
+  @Test
+  void tagsSignedByExpiredRevokedOrNonSigningKeysAreRefusedSayingWhich() throws Exception {
+    String allKeys = "{gpgKeyring: " + keys.resolve("all-keys.asc") + "}";
+    // the signer itself makes good signatures: a trusted key's passes
+    signedWithBouncyCastle(GOOD, false);
+    assertThat(checkout(input(allKeys, null)).commit()).isEqualTo(repo.head());
+
+    signedWithBouncyCastle(EXPIRED, false);
+    assertThat(refused(input(allKeys, null)).getOriginalMessage())
+        .contains("is signed by OpenPGP key " + fingerprint(EXPIRED) + " (Old Bot <" + EXPIRED + ">)")
+        .contains("which expired on 2020-01-02");
+    signedWithBouncyCastle(REVOKED, false);
+    assertThat(refused(input(allKeys, null)).getOriginalMessage())
+        .contains("OpenPGP key " + fingerprint(REVOKED) + " (Revoked Bot <" + REVOKED + ">), which is revoked");
+    signedWithBouncyCastle(NOT_SIGNING, false);
+    assertThat(refused(input(allKeys, null)).getOriginalMessage())
+        .contains("OpenPGP key " + fingerprint(NOT_SIGNING)).contains("which may not sign (key flags: certify)");
+    signedWithBouncyCastle(NOT_SIGNING, true);
+    assertThat(refused(input(allKeys, null)).getOriginalMessage())
+        .contains("(subkey of " + fingerprint(NOT_SIGNING) + " Certifying Bot <" + NOT_SIGNING + ">), which may not"
+            + " sign (key flags: encrypt");
   }
 
   @Test

@@ -23,23 +23,26 @@ import org.junit.jupiter.api.Test;
 /** Escape attempts, each a real command in bubblewrap, each refused. */
 class SandboxTest {
   private final CommandRunner runner = CommandRunner.sandboxed();
+  private RunFolder folder;
   private Path runDir;
   private Path work;
 
   @BeforeEach
   void setUp() throws IOException {
     runner.requireUsable();
-    runDir = runner.newRunFolder("sandbox-test");
-    work = Files.createDirectory(runDir.resolve("work"));
+    folder = runner.newRunFolder("sandbox-test", Limits.forTime(Duration.ofSeconds(30)));
+    runDir = folder.dir();
+    work = folder.work();
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    CommandRunner.deleteTree(runDir);
+    folder.close();
   }
 
   private CommandRunner.Result run(String command, Limits limits) throws IOException {
-    return runner.run(new CommandRunner.Command(command, work, work, work, Map.of(), limits, log()), (e, t, b) -> { });
+    return runner.run(new CommandRunner.Command(command, folder, work, work, Map.of(), limits, log()),
+        (e, t, b) -> { });
   }
 
   private CommandRunner.Result run(String command) throws IOException {
@@ -75,6 +78,112 @@ class SandboxTest {
     runner.removeStaleRuns();
     assertThat(stale.getParent().getParent()).doesNotExist();
     assertThat(work).exists();
+  }
+
+  @Test
+  void aDeadWorkersWorkDiskIsUnmountedBeforeItsRunFolderIsRemoved() throws Exception {
+    assumeTrue(runner.limitsDiskPerCommand(), "work folders get disks of their own where the worker is root");
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path staleRun = Files.createDirectories(runner.runsRoot().resolve(gone.pid() + "-testSource-1-456"));
+    Path staleWork = Files.createDirectory(staleRun.resolve("work"));
+    WorkDisk.mount(staleRun.resolve("work.img"), staleWork, 32 * Limits.MIB);
+    Files.writeString(staleWork.resolve("left-behind"), "x");
+    assertThat(mountedUnder(staleRun)).isTrue();
+
+    runner.removeStaleRuns();
+    assertThat(mountedUnder(staleRun)).isFalse();
+    assertThat(staleRun).doesNotExist();
+    assertThat(work).exists();
+  }
+
+  @Test
+  void aFullWorkFolderStopsTheCommandNamingTheDiskLimitAndTakesNoMoreOfTheWorkersDisk() throws Exception {
+    assumeTrue(runner.limitsDiskPerCommand(), "work folders get disks of their own where the worker is root");
+    Limits limits = Limits.forTime(Duration.ofSeconds(30)).withDiskBytes(64 * Limits.MIB);
+    try (RunFolder small = runner.newRunFolder("sandbox-test-disk", limits)) {
+      CommandRunner.Result result = runner.run(new CommandRunner.Command("head -c 200M /dev/zero > big; echo $?; "
+          + "mkdir more && head -c 1M /dev/zero > more/small; exit 1", small, small.work(), small.work(), Map.of(),
+          limits, log()), (e, t, b) -> { });
+      assertThat(output()).contains("No space left on device");
+      assertThat(result.succeeded()).isFalse();
+      assertThat(result.limit()).isEqualTo("the disk limit of 64 MiB for the work folder (full when the command"
+          + " ended)");
+      assertThat(Files.size(small.work().resolve("big"))).isLessThan(64 * Limits.MIB);
+      // the image is all the command could take of the worker's disk
+      long onDisk = (Long) Files.getAttribute(small.dir().resolve("work.img"), "unix:size");
+      assertThat(onDisk).isEqualTo(64 * Limits.MIB);
+      assertThat(du(small.dir())).isLessThanOrEqualTo(66 * Limits.MIB);
+    }
+  }
+
+  @Test
+  void sharedMemoryIsAsSmallAsTmp() throws Exception {
+    CommandRunner.Result result = run("head -c 32M /dev/zero > /dev/shm/big",
+        Limits.forTime(Duration.ofSeconds(30)).withTmpBytes(16 * Limits.MIB));
+    assertThat(result.succeeded()).isFalse();
+    assertThat(output()).contains("No space left on device");
+  }
+
+  @Test
+  void aFullTmpIsNamed() throws Exception {
+    assumeTrue(runner.limitsDiskPerCommand(), "told apart from a full work folder where that has a disk of its own");
+    CommandRunner.Result result = run("head -c 32M /dev/zero > /tmp/big",
+        Limits.forTime(Duration.ofSeconds(30)).withTmpBytes(16 * Limits.MIB));
+    assertThat(result.limit()).isEqualTo("the /tmp limit of 16 MiB (the log shows no space left on a device, and the"
+        + " work folder has room)");
+  }
+
+  @Test
+  void aCommandIsStoppedWhenTheWorkersDiskRunsLowWhateverItWrites() throws Exception {
+    assumeTrue(isRoot(), "a small disk of its own for the run folders is mounted as root");
+    // the run folders on a disk of 512 MiB that keeps 128 MiB free; the command floods its log, which is the
+    // worker's file (on that disk), not the command's
+    withSmallRunsDisk(onSmallDisk -> {
+      Limits limits = Limits.forTime(Duration.ofSeconds(60)).withDiskBytes(64 * Limits.MIB);
+      try (RunFolder run = onSmallDisk.newRunFolder("sandbox-test-floor", limits)) {
+        CommandRunner.Result result = onSmallDisk.run(new CommandRunner.Command(
+            "for i in $(seq 50); do head -c 10M /dev/zero; sleep 0.05; done", run, run.work(), run.work(),
+            Map.of(), limits, run.dir().resolve("command.log")), (e, t, b) -> { });
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.limit()).isEqualTo("the worker's disk running low (under 128 MiB free where run folders"
+            + " are, " + onSmallDisk.runsRoot() + ")");
+        assertThat(Files.getFileStore(onSmallDisk.runsRoot()).getUsableSpace()).isGreaterThan(64 * Limits.MIB);
+      }
+    });
+  }
+
+  @Test
+  void aWorkFolderStartsOnlyWhileTheDiskCanHoldItAndEveryRunningOneFull() throws Exception {
+    assumeTrue(runner.limitsDiskPerCommand(), "work folders get disks of their own where the worker is root");
+    withSmallRunsDisk(onSmallDisk -> {
+      Limits limits = Limits.forTime(Duration.ofSeconds(60)).withDiskBytes(200 * Limits.MIB);
+      try (RunFolder first = onSmallDisk.newRunFolder("sandbox-test-first", limits)) {
+        // 512 MiB less ext4's own and 128 MiB kept free: room for one work folder of 200 MiB, not two
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> onSmallDisk.newRunFolder("sandbox-test-second",
+            limits)).hasMessageContaining("this worker's disk cannot hold a work folder of 200 MiB now: ")
+            .hasMessageContaining("200 MiB of it promised to running commands, and 128 MiB always kept free");
+      }
+      onSmallDisk.newRunFolder("sandbox-test-second", limits).close();
+    });
+  }
+
+  /** Runs {@code body} with a sandboxed runner whose run folders are on a disk of 512 MiB keeping 128 MiB free. */
+  private void withSmallRunsDisk(ThrowingConsumer<CommandRunner> body) throws Exception {
+    Path small = Files.createTempDirectory("sandbox-test-small-disk-");
+    Files.setPosixFilePermissions(small, PosixFilePermissions.fromString("rwx--x--x")); // for the sandbox user
+    Path runs = Files.createDirectory(small.resolve("runs"));
+    WorkDisk.mount(small.resolve("disk.img"), runs, 512 * Limits.MIB);
+    try {
+      body.accept(new CommandRunner(true, "bwrap", runs, 128 * Limits.MIB));
+    } finally {
+      WorkDisk.unmount(runs);
+      RunFolders.deleteTree(small);
+    }
+  }
+
+  private interface ThrowingConsumer<T> {
+    void accept(T value) throws Exception;
   }
 
   @Test
@@ -138,7 +247,7 @@ class SandboxTest {
 
   @Test
   void environmentHoldsOnlyTheAllowedVariables() throws Exception {
-    runner.run(new CommandRunner.Command("env", work, work, work, Map.of("CFLAGS", "-O1"),
+    runner.run(new CommandRunner.Command("env", folder, work, work, Map.of("CFLAGS", "-O1"),
         Limits.forTime(Duration.ofSeconds(30)), log()), (e, t, b) -> { });
     assertThat(output().lines()).containsExactlyInAnyOrder("CFLAGS=-O1", "HOME=/build",
         "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "PWD=/build");
@@ -146,7 +255,6 @@ class SandboxTest {
 
   @Test
   void aForkBombIsHeldAtTheProcessLimitAndLeavesNoSurvivors() throws Exception {
-    assumeTrue(isRoot(), "the process limit applies to the sandbox user nobody, used when the worker is root");
     String marker = marker();
     CommandRunner.Result result = run("bomb() { bomb | bomb & }; bomb; sleep " + marker + "; wait",
         Limits.forTime(Duration.ofSeconds(3)).withProcesses(64));
@@ -187,21 +295,18 @@ class SandboxTest {
     String twelveSleeps = "for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 2 & done; wait";
     Limits twenty = Limits.forTime(Duration.ofSeconds(30)).withProcesses(20);
     // two commands at once, 15 processes each with the sandbox's own: both fit, though nobody then has 30
-    Path otherRun = runner.newRunFolder("sandbox-test-2");
-    try {
-      Path otherWork = Files.createDirectory(otherRun.resolve("work"));
+    try (RunFolder otherRun = runner.newRunFolder("sandbox-test-2", twenty)) {
+      Path otherWork = otherRun.work();
       CompletableFuture<CommandRunner.Result> other = CompletableFuture.supplyAsync(() -> {
         try {
-          return runner.run(new CommandRunner.Command(twelveSleeps, otherWork, otherWork, otherWork, Map.of(), twenty,
-              otherRun.resolve("command.log")), (e, t, b) -> { });
+          return runner.run(new CommandRunner.Command(twelveSleeps, otherRun, otherWork, otherWork, Map.of(), twenty,
+              otherRun.dir().resolve("command.log")), (e, t, b) -> { });
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
       });
       assertThat(run(twelveSleeps, twenty).succeeded()).isTrue();
       assertThat(other.get(30, java.util.concurrent.TimeUnit.SECONDS).succeeded()).isTrue();
-    } finally {
-      CommandRunner.deleteTree(otherRun);
     }
 
     CommandRunner.Result result = run(twelveSleeps, Limits.forTime(Duration.ofSeconds(30)).withProcesses(8));
@@ -217,7 +322,7 @@ class SandboxTest {
     String marker = marker();
     // double fork: the daemon's parent exits at once, so it is no descendant of the command any more
     CommandRunner.Result result = unsandboxed.run(new CommandRunner.Command("(setsid sleep " + marker
-        + " > /dev/null 2>&1 &); echo started", work, work, work, Map.of(), Limits.forTime(Duration.ofSeconds(30)),
+        + " > /dev/null 2>&1 &); echo started", folder, work, work, Map.of(), Limits.forTime(Duration.ofSeconds(30)),
         log()), (e, t, b) -> { });
     assertThat(result.succeeded()).isTrue();
     assertThat(output()).isEqualTo("started\n");
@@ -287,7 +392,7 @@ class SandboxTest {
     String marker = marker();
     long start = System.nanoTime();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run(new CommandRunner.Command(
-        "echo started; sleep " + marker, work, work, work, Map.of(), Limits.forTime(Duration.ofMinutes(1)), log()),
+        "echo started; sleep " + marker, folder, work, work, Map.of(), Limits.forTime(Duration.ofMinutes(1)), log()),
         (elapsed, tail, bytes) -> {
           assertThat(tail).isEqualTo("started");
           assertThat(bytes).isEqualTo(8);
@@ -308,6 +413,21 @@ class SandboxTest {
         .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
         .filter(p -> !p.equals(ProcessHandle.current()))
         .toList();
+  }
+
+  /** Whether a file system is mounted at or under {@code dir}. */
+  private static boolean mountedUnder(Path dir) throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+        .map(line -> Path.of(line.split(" ")[1]))
+        .anyMatch(mountPoint -> mountPoint.startsWith(dir));
+  }
+
+  /** Disk space the files under {@code dir} take on its own file system, as du counts it. */
+  private static long du(Path dir) throws Exception {
+    Process du = new ProcessBuilder("du", "-s", "-x", "-B1", dir.toString()).start();
+    String out = new String(du.getInputStream().readAllBytes());
+    assertThat(du.waitFor()).isZero();
+    return Long.parseLong(out.split("\\s+")[0]);
   }
 
   private static boolean isRoot() throws IOException {

@@ -3,6 +3,7 @@ package dev.durablerelease.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.durablerelease.spec.ArtifactNames;
 import dev.durablerelease.spec.Durations;
 import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.spec.ReleaseSpec;
@@ -52,19 +53,43 @@ class SpecLoaderTest {
         repository: /srv/git/hello
         version: 1.0.0
         test: {command: make test, limits: {memory: 8GiB, processes: 1024}}
-        docs: {command: make docs, outputs: [site], limits: {tmp: 1GiB}}
+        docs: {command: make docs, outputs: [site], limits: {tmp: 1GiB, disk: 20GiB}}
         """);
-    assertThat(spec.test().limits()).isEqualTo(new LimitsSpec("8GiB", 1024, null, null));
-    assertThat(spec.docs().limits()).isEqualTo(new LimitsSpec(null, null, null, "1GiB"));
+    assertThat(spec.test().limits()).isEqualTo(new LimitsSpec("8GiB", 1024, null, null, null));
+    assertThat(spec.docs().limits()).isEqualTo(new LimitsSpec(null, null, null, "1GiB", "20GiB"));
     assertThat(SpecLoader.normalize(spec, "again")).isEqualTo(spec);
 
     assertThat(errors("""
         project: hello
         repository: /srv/git/hello
         version: 1.0.0
-        test: {command: make test, limits: {memory: lots, processes: 0, fileSize: 2GiB, tmp: -1}}
-        """)).extracting(ConfigError::field)
-        .containsExactlyInAnyOrder("test.limits.memory", "test.limits.processes", "test.limits.tmp");
+        test: {command: make test, limits: {memory: lots, processes: 0, fileSize: 2GiB, tmp: -1, disk: 1MiB}}
+        docs: {command: make docs, outputs: [site], limits: {disk: plenty}}
+        """)).extracting(ConfigError::field).containsExactlyInAnyOrder("test.limits.memory", "test.limits.processes",
+            "test.limits.tmp", "test.limits.disk", "docs.limits.disk");
+  }
+
+  @Test
+  void loaderAndShellStartUpVariablesAreRefusedNamingTheKeyAndWhy() {
+    List<ConfigError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        test: {command: make test, env: {LD_PRELOAD: ./evil.so, LD_LIBRARY_PATH: lib, BASH_ENV: x.sh, CFLAGS: -O2}}
+        docs: {command: make docs, outputs: [site], env: {ENV: x.sh, GCONV_PATH: ., SHELLOPTS: xtrace, 1X: y}}
+        """);
+    assertThat(errors).extracting(ConfigError::field).containsExactlyInAnyOrder("test.env.LD_PRELOAD",
+        "test.env.LD_LIBRARY_PATH", "test.env.BASH_ENV", "docs.env.ENV", "docs.env.GCONV_PATH", "docs.env.SHELLOPTS",
+        "docs.env.1X");
+    assertThat(errors).filteredOn(e -> e.field().equals("test.env.LD_PRELOAD")).singleElement()
+        .satisfies(e -> assertThat(e.message()).startsWith("LD_PRELOAD is refused: the dynamic loader reads LD_*")
+            .contains("export LD_PRELOAD="));
+    assertThat(errors).filteredOn(e -> e.field().equals("docs.env.ENV")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("shells read it at start-up"));
+    assertThat(errors).filteredOn(e -> e.field().equals("docs.env.GCONV_PATH")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("the C library reads it"));
+    assertThat(errors).filteredOn(e -> e.field().equals("docs.env.1X")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("not a valid environment variable name"));
   }
 
   @Test
@@ -310,5 +335,35 @@ class SpecLoaderTest {
         .anySatisfy(m -> assertThat(m).contains("is listed twice"))
         .anySatisfy(m -> assertThat(m).contains("is not a package URL"))
         .anySatisfy(m -> assertThat(m).contains("is not a CPE 2.3 name"));
+  }
+
+  @Test
+  void twoArchivesOfOneNameAreASpecErrorNamingBothEntries() throws Exception {
+    // the review's attack: two docs folders with one last name made two archives of one name
+    List<ConfigError> errors = errors("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        docs:
+          command: make docs
+          formats: [tar.gz, zip]
+          outputs: [a/html, docs/site, b/html/]
+        """);
+    assertThat(errors).singleElement().satisfies(e -> {
+      assertThat(e.field()).isEqualTo("docs.outputs[2]");
+      assertThat(e.line()).isEqualTo(7);
+      assertThat(e.message()).contains("\"b/html/\" makes the archive hello-1.0.0-docs-html.tar.gz, as"
+          + " docs.outputs[0] (a/html) does").contains("different last names");
+    });
+    // the top folder itself is named after the source archive's top folder; a different last name is fine
+    ReleaseSpec spec = load("""
+        project: hello
+        repository: /srv/git/hello
+        version: 1.0.0
+        docs: {command: make docs, outputs: [., a/html, a/api]}
+        """);
+    assertThat(spec.docs().outputs()).hasSize(3);
+    assertThat(ArtifactNames.docsArchiveBase("hello-1.0.0-docs", "hello-1.0.0", "./")).isEqualTo(
+        "hello-1.0.0-docs-hello-1.0.0");
   }
 }

@@ -10,14 +10,19 @@ import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.policy.TargetPolicy;
 import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.store.Digests;
 import dev.durablerelease.store.LocalArtifactStore;
 import dev.durablerelease.testing.DroppingProxy;
 import dev.durablerelease.testing.S3ProxyServer;
 import dev.durablerelease.testing.SftpServer;
 import dev.durablerelease.testing.WebDavServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** Publication to real targets on loopback: an SFTP server, an S3-compatible store and a folder. */
 class PublisherTest {
@@ -174,6 +180,130 @@ class PublisherTest {
     assertThat(published(tmp.resolve("folder"))).isEmpty();
   }
 
+  @Test
+  void twoFilesOfOneNameStopThePublicationBeforeAnythingIsStaged() throws Exception {
+    // the review's attack: docs.outputs [a/html, b/html] made two archives of one name
+    List<ArtifactRef> files = List.of(file("hello-1.0.0-docs-html.tar.gz", 1000, 1),
+        file("hello-1.0.0-docs-html.tar.gz", 1000, 2), file("release.json", 100, 3));
+    StageFailure refused = catchFailure(() -> publish(files, "run-1", false, fileSpec(), s3Spec()));
+    assertThat(refused.type()).isEqualTo(Failures.PUBLISH_CONFLICT);
+    assertThat(refused.getMessage()).startsWith("nothing was published: two files of this release have one name:"
+        + " hello-1.0.0-docs-html.tar.gz (source archive sha256:" + files.get(0).sha256() + ", source archive sha256:"
+        + files.get(1).sha256() + ")");
+    assertThat(published(tmp.resolve("folder"))).isEmpty();
+    assertThat(s3.client().listObjectsV2(b -> b.bucket("releases")).contents()).isEmpty();
+  }
+
+  @Test
+  void aMoveIntoPlaceNeverReplacesAFileThatAppearedAfterTheCheck() throws Exception {
+    ArtifactRef mine = file("a.tar.gz", 1000, 1);
+    try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
+      TargetPolicy davSpec = new TargetPolicy(dav.url("releases/"), null, "env:DAV_PASSWORD", null, null, null, null,
+          null, null, null, List.of("*"));
+      for (TargetPolicy spec : List.of(fileSpec(), sftpSpec(), s3Spec(), davSpec)) {
+        try (PublishTarget target = Targets.open(spec, ENV)) {
+          target.write(".staging-run-1/a.tar.gz", mine.size(), mine.sha256(), () -> store.open(mine.sha256()));
+          byte[] theirs = bytes(500, 9);
+          target.write("a.tar.gz", theirs.length, Digests.sha256Hex(theirs), () -> new ByteArrayInputStream(theirs));
+          assertThatThrownBy(() -> target.move(".staging-run-1/a.tar.gz", "a.tar.gz")).as(spec.url())
+              .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining(spec.url() + "a.tar.gz")
+              .hasMessageContaining("appeared there after the check").hasMessageContaining("refused to replace it");
+          assertThat(target.sha256("a.tar.gz")).as(spec.url()).contains(Digests.sha256Hex(theirs));
+          assertThat(target.sha256(".staging-run-1/a.tar.gz")).as(spec.url()).contains(mine.sha256());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aFileThatAppearsWhileMovingRefusesThePublicationAndWhatWasMovedIsTakenBack() throws Exception {
+    List<ArtifactRef> files = List.of(file("a.tar.gz", 1000, 1), file("release.json", 100, 2));
+    byte[] theirs = bytes(100, 9);
+    Path folder = tmp.resolve("folder");
+    boolean[] planted = {false};
+    // once the first file is in place in the folder, someone else writes release.json to the bucket
+    Runnable progress = () -> {
+      if (!planted[0] && Files.exists(folder.resolve("a.tar.gz"))) {
+        s3.client().putObject(b -> b.bucket("releases").key("hello/release.json"), RequestBody.fromBytes(theirs));
+        planted[0] = true;
+      }
+    };
+    StageFailure refused;
+    List<PublishTarget> targets = List.of(Targets.open(fileSpec(), ENV), Targets.open(s3Spec(), ENV));
+    try {
+      Publisher publisher = new Publisher(store, new PublishLedger(store), "release-hello-1.0", "run-1", progress);
+      refused = catchFailure(() -> publisher.publish(targets, files, false));
+    } finally {
+      for (PublishTarget target : targets) {
+        target.close();
+      }
+    }
+    assertThat(planted[0]).isTrue();
+    assertThat(refused.type()).isEqualTo(Failures.PUBLISH_CONFLICT);
+    assertThat(refused.getMessage()).startsWith("nothing was published: s3://releases/hello/release.json: an object"
+        + " appeared there after the check; the store refused to replace it");
+    assertThat(published(folder)).isEmpty();
+    assertThat(s3.client().listObjectsV2(b -> b.bucket("releases")).contents()).extracting(o -> o.key())
+        .containsExactly("hello/release.json");
+    assertThat(Files.readAllBytes(s3.objectFile("releases", "hello/release.json"))).isEqualTo(theirs);
+    assertThat(new PublishLedger(store).find(fileSpec().url(), "a.tar.gz")).isEmpty();
+  }
+
+  @Test
+  void whatARunMovedBeforeItFailedIsTakenBackByAnAbortOrByTheNextRun() throws Exception {
+    List<ArtifactRef> files = List.of(file("a.tar.gz", 1000, 1), file("b.tar.gz", 1000, 2),
+        file("release.json", 100, 3));
+    Path folder = tmp.resolve("folder");
+    for (String after : List.of("abort", "resume")) {
+      // the worker loses the target once the first file is in place, and no retry gets further
+      boolean[] lost = {false};
+      Runnable dies = () -> {
+        if (!lost[0] && Files.exists(folder.resolve("a.tar.gz"))) {
+          lost[0] = true;
+          throw new UncheckedIOException(new IOException("connection lost"));
+        }
+      };
+      try (PublishTarget target = Targets.open(fileSpec(), ENV)) {
+        Publisher run1 = new Publisher(store, new PublishLedger(store), "release-hello-1.0", "run-1", dies);
+        assertThatThrownBy(() -> run1.publish(List.of(target), files, false)).hasMessageContaining("connection lost");
+        assertThat(published(folder)).contains("a.tar.gz");
+        if (after.equals("abort")) {
+          run1.discardStaging(List.of(target));
+          assertThat(published(folder)).as("an aborted release leaves nothing").isEmpty();
+        } else {
+          // the next run (a resumed release) starts from nothing, whatever the ended run left
+          Publisher run2 = new Publisher(store, new PublishLedger(store), "release-hello-1.0", "run-2", () -> { });
+          assertThat(run2.publish(List.of(target), files, false).written()).isEqualTo(3);
+          assertThat(published(folder)).containsExactly("a.tar.gz", "b.tar.gz", "release.json");
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBlobDamagedInTheStoreIsNeverSent() throws Exception {
+    ArtifactRef archive = file("a.tar.gz", 1000, 1);
+    String sha256 = archive.sha256();
+    Files.write(tmp.resolve("store/blobs/sha256/" + sha256.substring(0, 2) + "/" + sha256), bytes(1000, 2));
+    StageFailure refused = catchFailure(() -> publish(List.of(archive), "run-1", false, fileSpec()));
+    assertThat(refused.type()).isEqualTo(Failures.DIGEST_MISMATCH);
+    assertThat(refused.getMessage()).startsWith("nothing was published: a.tar.gz changed after it was built: blob"
+        + " sha256:" + sha256).contains("moved to quarantine");
+    assertThat(published(tmp.resolve("folder"))).isEmpty();
+  }
+
+  @Test
+  void theLedgerKnowsATargetHoweverItsUrlIsWritten() throws Exception {
+    publish(List.of(file("a.tar.gz", 1000, 1)), "run-1", false, fileSpec());
+    Files.delete(tmp.resolve("folder/a.tar.gz"));
+    String url = fileSpec().url();
+    TargetPolicy respelled = TargetPolicy.at(url.replace("/folder/", "//./folder//"), List.of("*"));
+    StageFailure refused = catchFailure(() -> publish(List.of(file("a.tar.gz", 1000, 2)), "run-2", false, respelled));
+    assertThat(refused.type()).isEqualTo(Failures.ALREADY_PUBLISHED);
+    assertThat(refused.getMessage()).contains("a.tar.gz (was published as, now gone, sha256:");
+    assertThat(tmp.resolve("folder/a.tar.gz")).doesNotExist();
+  }
+
   private TargetPolicy viaProxy(DroppingProxy proxy) {
     return new TargetPolicy("sftp://release@127.0.0.1:" + proxy.port() + "/srv/hello/", "file:" + clientKey, null,
         null, sftp.hostKeyFingerprint(), null, null, null, null, null, List.of("*"));
@@ -182,7 +312,7 @@ class PublisherTest {
   @Test
   void onS3AFileBeyondThePartLimitsGoesUpAndIsMovedIntoPlaceInPartsAndARerunSendsNothing() throws Exception {
     // the limits scaled down from 64 MiB / 5 GiB, so that a 13 MiB file crosses both: three parts each way
-    S3Target.PartSizes small = new S3Target.PartSizes(6 << 20, 5 << 20, 6 << 20, 5 << 20);
+    S3Target.PartSizes small = new S3Target.PartSizes(6 << 20, 5 << 20, 5 << 20);
     List<ArtifactRef> files = List.of(file("big.tar.xz", 13 << 20, 1), file("release.json", 2000, 2));
     try (PublishTarget target = ((S3Target) Targets.open(s3Spec(), ENV)).withPartSizes(small)) {
       ArtifactRef big = files.get(0);
@@ -226,9 +356,13 @@ class PublisherTest {
       TargetPolicy spec = new TargetPolicy(dav.url("releases/1.0.0/"), null, "env:DAV_PASSWORD", null, null, null, null,
           null, null, null, List.of("*"));
       dav.throttleNextPuts(1);
-      long start = System.nanoTime();
-      Publisher.Outcome outcome = publish(files, "run-1", false, spec);
-      assertThat(System.nanoTime() - start).as("waited for Retry-After: 1").isGreaterThanOrEqualTo(1_000_000_000L);
+      List<Duration> waits = new ArrayList<>();
+      Publisher.Outcome outcome;
+      try (PublishTarget target = WebDavTarget.open(spec, ENV, waits::add)) {
+        outcome = new Publisher(store, new PublishLedger(store), "release-hello-1.0", "run-1", () -> { })
+            .publish(List.of(target), files, false);
+      }
+      assertThat(waits).as("waited as Retry-After: 1 asks").containsExactly(Duration.ofSeconds(1));
       assertThat(outcome.written()).isEqualTo(2);
       assertThat(dav.puts()).isEqualTo(3);
       Path folder = dav.root().resolve("releases/1.0.0");
@@ -292,6 +426,26 @@ class PublisherTest {
     assertThat(changed.type()).isEqualTo(Failures.TARGET_REFUSED);
     assertThat(changed.getMessage()).contains("host key mismatch").contains("presented " + sftp.hostKeyFingerprint())
         .contains("pins hostKey " + otherFingerprint);
+  }
+
+  @Test
+  void aRevokedHostKeyIsRefusedWhereverTheLineStandsAndACertificateAuthorityIsNoHostKey() throws Exception {
+    String line = Files.readString(knownHosts).trim();
+    String key = line.substring(line.indexOf(' ') + 1);
+    Path revoked = Files.writeString(tmp.resolve("revoked_known_hosts"), line + "\n@revoked * " + key + "\n");
+    StageFailure refused = catchFailure(() -> Targets.open(new TargetPolicy(sftpUrl(), "file:" + clientKey, null,
+        revoked.toString(), null, null, null, null, null, null, List.of("*")), ENV).close());
+    assertThat(refused.type()).isEqualTo(Failures.TARGET_REFUSED);
+    assertThat(refused.getMessage()).contains("host key " + sftp.hostKeyFingerprint())
+        .contains("is marked @revoked in " + revoked);
+
+    // a CA's key vouches for host certificates only, even when it is the server's own key
+    Path authority = Files.writeString(tmp.resolve("ca_known_hosts"), "@cert-authority " + line + "\n");
+    StageFailure ca = catchFailure(() -> Targets.open(new TargetPolicy(sftpUrl(), "file:" + clientKey, null,
+        authority.toString(), null, null, null, null, null, null, List.of("*")), ENV).close());
+    assertThat(ca.type()).isEqualTo(Failures.TARGET_REFUSED);
+    assertThat(ca.getMessage()).contains("names a @cert-authority for [127.0.0.1]:" + sftp.port())
+        .contains("host certificates are not accepted here").contains("hostKey: " + sftp.hostKeyFingerprint());
   }
 
   @Test

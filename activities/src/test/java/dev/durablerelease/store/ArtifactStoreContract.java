@@ -77,6 +77,21 @@ public abstract class ArtifactStoreContract {
   }
 
   @Test
+  void aDamagedBlobIsQuarantinedAndStoredAfreshByTheNextPut() throws Exception {
+    ArtifactStore store = store();
+    ArtifactRef ref = store.put(file("a.txt", "hello\n".getBytes()), "a.txt", ArtifactKind.LOG);
+    corrupt(store, ref.sha256(), "hellO\n".getBytes());
+    assertThatThrownBy(() -> store.verify(ref.sha256())).isInstanceOf(BlobIntegrityException.class)
+        .hasMessageContaining("blob sha256:" + ref.sha256()).hasMessageContaining("moved to quarantine as");
+    assertThat(store.contains(ref.sha256())).as("a damaged blob does not count as stored").isFalse();
+    store.put(file("again.txt", "hello\n".getBytes()), "a.txt", ArtifactKind.LOG);
+    store.verify(ref.sha256());
+    try (InputStream in = store.open(ref.sha256())) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello\n");
+    }
+  }
+
+  @Test
   void missingBlobIsAClearError() throws Exception {
     String absent = "0".repeat(64);
     ArtifactStore store = store();

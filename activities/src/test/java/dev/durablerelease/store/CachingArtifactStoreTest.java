@@ -1,12 +1,17 @@
 package dev.durablerelease.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +49,28 @@ class CachingArtifactStoreTest extends ArtifactStoreContract {
   }
 
   @Test
+  void aDamagedLocalCopyIsDroppedAndFetchedAgain() throws Exception {
+    ArtifactStore worker = store();
+    ArtifactRef ref = worker.put(Files.write(tmp.resolve("a.txt"), "hello\n".getBytes()), "a.txt", ArtifactKind.LOG);
+    Path localCopy = tmp.resolve("cache").resolve(ref.sha256());
+    Files.write(localCopy, "hellO\n".getBytes());
+    Path copy = tmp.resolve("copy.txt");
+    worker.copyTo(ref, copy);
+    assertThat(copy).hasContent("hello\n");
+    assertThat(localCopy).hasContent("hello\n");
+
+    // a plain read cannot start over: it fails, retryably, and the next read downloads the blob again
+    Files.write(localCopy, "hellO\n".getBytes());
+    try (InputStream in = worker.open(ref.sha256())) {
+      assertThatThrownBy(in::readAllBytes).isInstanceOfSatisfying(BlobIntegrityException.class,
+          e -> assertThat(e.localCopy()).isTrue()).hasMessageContaining("local copy was dropped");
+    }
+    assertThat(localCopy).doesNotExist();
+    worker.verify(ref.sha256());
+    assertThat(remote.contains(ref.sha256())).isTrue();
+  }
+
+  @Test
   void aBlobReadTwiceIsDownloadedOnceAndTheLeastRecentlyUsedIsEvicted() throws Exception {
     LocalArtifactStore shared = new LocalArtifactStore(tmp.resolve("shared"));
     byte[] kilobyte = new byte[1024];
@@ -55,14 +82,32 @@ class CachingArtifactStoreTest extends ArtifactStoreContract {
 
     CountingStore remote = new CountingStore(shared);
     Path cacheDir = tmp.resolve("worker-cache");
-    CachingArtifactStore worker = new CachingArtifactStore(remote, cacheDir, 2048); // room for two blobs
+    // room for two blobs; every use a second after the one before, so the eviction order is the use order
+    Clock ticking = new Clock() {
+      private Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
+      @Override
+      public synchronized Instant instant() {
+        now = now.plusSeconds(1);
+        return now;
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+    };
+    CachingArtifactStore worker = new CachingArtifactStore(remote, cacheDir, 2048, ticking);
     worker.copyTo(a, tmp.resolve("a1"));
     worker.copyTo(a, tmp.resolve("a2"));
     assertThat(remote.downloads).hasValue(1);
 
-    Thread.sleep(20); // distinct use times, so that the eviction order is the use order
     worker.copyTo(b, tmp.resolve("b1"));
-    Thread.sleep(20);
     worker.copyTo(c, tmp.resolve("c1")); // a is the least recently used: it goes
     assertThat(remote.downloads).hasValue(3);
     assertThat(cacheDir.resolve(a.sha256())).doesNotExist();

@@ -13,6 +13,7 @@ import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.activity.UploadActivities;
 import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.policy.Policy;
+import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.store.LocalArtifactStore;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -51,14 +52,30 @@ public final class StageHarness implements AutoCloseable {
   }
 
   public StageHarness(Path root, CommandRunner commands, String identity, Policy policy) {
+    this(root, localStore(root), commands, identity, policy);
+  }
+
+  /** A harness on another store (e.g. S3-compatible), with its work folder under {@code root}. */
+  public StageHarness(Path root, ArtifactStore store) {
+    this(root, store, CommandRunner.sandboxed(), "test-worker", Policy.builtInDev(Map.of()));
+  }
+
+  private StageHarness(Path root, ArtifactStore store, CommandRunner commands, String identity, Policy policy) {
     try {
-      context = new WorkerContext(new LocalArtifactStore(root.resolve("store")),
-          Files.createDirectories(root.resolve("work")), identity, commands, policy);
+      context = new WorkerContext(store, Files.createDirectories(root.resolve("work")), identity, commands, policy);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     environment.registerActivitiesImplementations(new SourceActivitiesImpl(context), new BuildActivitiesImpl(context),
         new DocsActivitiesImpl(context), new SignActivitiesImpl(context), new UploadActivitiesImpl(context));
+  }
+
+  private static ArtifactStore localStore(Path root) {
+    try {
+      return new LocalArtifactStore(root.resolve("store"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public WorkerContext context() {

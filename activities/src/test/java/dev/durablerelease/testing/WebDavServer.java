@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.catalina.Context;
@@ -37,15 +41,22 @@ public final class WebDavServer implements AutoCloseable {
   private final AtomicInteger throttledPuts;
   private final AtomicBoolean refusedPuts;
   private final AtomicInteger puts;
+  private final AtomicBoolean refusedMoves;
+
+  private final Set<String> refusedPrefixes;
+  private final List<String> storedPuts;
 
   private WebDavServer(Tomcat tomcat, Path root, int port, AtomicInteger throttledPuts, AtomicBoolean refusedPuts,
-      AtomicInteger puts) {
+      AtomicInteger puts, AtomicBoolean refusedMoves, Set<String> refusedPrefixes, List<String> storedPuts) {
     this.tomcat = tomcat;
     this.root = root;
     this.port = port;
     this.throttledPuts = throttledPuts;
     this.refusedPuts = refusedPuts;
     this.puts = puts;
+    this.refusedMoves = refusedMoves;
+    this.refusedPrefixes = refusedPrefixes;
+    this.storedPuts = storedPuts;
   }
 
   public static WebDavServer start(Path root, String password) throws IOException {
@@ -81,10 +92,18 @@ public final class WebDavServer implements AutoCloseable {
     AtomicInteger throttledPuts = new AtomicInteger();
     AtomicBoolean refusedPuts = new AtomicBoolean();
     AtomicInteger puts = new AtomicInteger();
+    AtomicBoolean refusedMoves = new AtomicBoolean();
+    Set<String> refusedPrefixes = ConcurrentHashMap.newKeySet();
+    List<String> storedPuts = new CopyOnWriteArrayList<>();
     Filter throttle = (request, response, chain) -> {
+      if ("MOVE".equals(((HttpServletRequest) request).getMethod()) && refusedMoves.get()) {
+        ((HttpServletResponse) response).sendError(403);
+        return;
+      }
       if ("PUT".equals(((HttpServletRequest) request).getMethod())) {
         puts.incrementAndGet();
-        if (refusedPuts.get()) {
+        String path = ((HttpServletRequest) request).getPathInfo();
+        if (refusedPuts.get() || refusedPrefixes.stream().anyMatch(p -> path != null && path.startsWith(p))) {
           request.getInputStream().transferTo(OutputStream.nullOutputStream());
           ((HttpServletResponse) response).sendError(403);
           return;
@@ -95,6 +114,11 @@ public final class WebDavServer implements AutoCloseable {
           ((HttpServletResponse) response).sendError(503);
           return;
         }
+        chain.doFilter(request, response);
+        if (((HttpServletResponse) response).getStatus() / 100 == 2) {
+          storedPuts.add(path);
+        }
+        return;
       }
       chain.doFilter(request, response);
     };
@@ -112,7 +136,8 @@ public final class WebDavServer implements AutoCloseable {
     } catch (LifecycleException e) {
       throw new IOException("Tomcat did not start", e);
     }
-    return new WebDavServer(tomcat, root, connector.getLocalPort(), throttledPuts, refusedPuts, puts);
+    return new WebDavServer(tomcat, root, connector.getLocalPort(), throttledPuts, refusedPuts, puts, refusedMoves,
+        refusedPrefixes, storedPuts);
   }
 
   /** {@code http://deployer@127.0.0.1:PORT/dav/<path>} */
@@ -133,6 +158,25 @@ public final class WebDavServer implements AutoCloseable {
   /** From now on, PUTs are answered 403 (as a server over its quota, or allowing uploads to no one, does). */
   public void refusePuts() {
     refusedPuts.set(true);
+  }
+
+  /** From now on, MOVEs are answered 403 (as a server whose rules allow uploads but not renames does). */
+  public void refuseMoves() {
+    refusedMoves.set(true);
+  }
+
+  /** From now on, PUTs of paths under {@code /prefix} are answered 403, until {@link #acceptPutsUnder}. */
+  public void refusePutsUnder(String prefix) {
+    refusedPrefixes.add("/" + prefix);
+  }
+
+  public void acceptPutsUnder(String prefix) {
+    refusedPrefixes.remove("/" + prefix);
+  }
+
+  /** The path (under {@code /dav}) of every PUT the server stored, in order: a file sent twice is there twice. */
+  public List<String> storedPuts() {
+    return List.copyOf(storedPuts);
   }
 
   /** PUTs received, throttled ones included. */

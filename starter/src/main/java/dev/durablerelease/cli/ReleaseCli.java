@@ -6,6 +6,7 @@ import ch.qos.logback.core.joran.spi.JoranException;
 import dev.durablerelease.activities.EngineVersion;
 import dev.durablerelease.command.SandboxUnavailableException;
 import dev.durablerelease.config.ConfigException;
+import dev.durablerelease.worker.DevServer;
 import dev.durablerelease.worker.TemporalUnreachableException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -130,7 +131,7 @@ public class ReleaseCli implements Callable<Integer> {
       err.println(spec.getMessage());
       return ExitCodes.BAD_INPUT;
     }
-    if (e instanceof SandboxUnavailableException || e instanceof UserError) {
+    if (e instanceof SandboxUnavailableException || e instanceof DevServer.StartFailure || e instanceof UserError) {
       err.println("error: " + e.getMessage());
       return ExitCodes.BAD_INPUT;
     }

@@ -11,11 +11,12 @@ import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseStatus;
 import dev.durablerelease.workflow.ReleaseWorkflow;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.TemporalFailure;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,7 +47,7 @@ final class ReleaseRunner {
   private static final Duration DESCRIBE_EVERY = Duration.ofSeconds(1);
 
   private final WorkflowClient client;
-  private final boolean embedded;
+  private final boolean ownWorkers;
   private final PrintWriter out;
   private final PrintWriter err;
   private final Operator operator;
@@ -53,19 +55,19 @@ final class ReleaseRunner {
   private final String resumeCommand;
   /** The operator's SSH key that signs approvals (run --approve --key), or null. */
   private final Path approvalKey;
-  /** Why this runner aborted the release on its own, for the closing message; null while it has not. */
-  private String abortedBecause;
+  /** What to do next, printed after the end of a release this runner aborted on its own; null while it has not. */
+  private String nextStep;
 
   /**
-   * @param embedded whether the workers are this process's own (they always answer, if slowly)
+   * @param ownWorkers whether the workers are this process's own (they always answer, if slowly)
    * @param preApproved approve the release when it waits for approval (run --approve)
    * @param resumeCommand the command that resumes this release, printed when it is aborted for want of an operator
    * @param approvalKey the operator's SSH key that signs approvals, or null
    */
-  ReleaseRunner(WorkflowClient client, boolean embedded, PrintWriter out, PrintWriter err, Operator operator,
+  ReleaseRunner(WorkflowClient client, boolean ownWorkers, PrintWriter out, PrintWriter err, Operator operator,
       boolean preApproved, String resumeCommand, Path approvalKey) {
     this.client = client;
-    this.embedded = embedded;
+    this.ownWorkers = ownWorkers;
     this.out = out;
     this.err = err;
     this.operator = operator;
@@ -77,25 +79,44 @@ final class ReleaseRunner {
   /** Runs the release to its end; returns the exit code. */
   int run(ReleaseRequest request, ArtifactStore store, Path outDir) throws IOException, InterruptedException {
     long start = System.nanoTime();
-    String workflowId = ReleaseStarter.workflowId(request);
     WorkflowExecution execution;
     try {
       execution = ReleaseStarter.start(client, request);
+      out.println("release " + execution.getWorkflowId() + " started" + (request.resume() ? " (resuming)" : ""));
     } catch (WorkflowExecutionAlreadyStarted e) {
-      return alreadyStarted(workflowId, store, outDir);
+      // on a server that keeps history (the dev server after a crash of the process that ran it, a cluster): the
+      // same command again follows the release where it stands instead of starting it twice
+      execution = e.getExecution();
+      ReleaseStarter.requireSameRelease(client, execution, request);
+      out.println("release " + execution.getWorkflowId() + " is already on the server (run " + execution.getRunId()
+          + "); continuing it from its history");
     }
-    out.println("release " + workflowId + " started" + (request.resume() ? " (resuming)" : ""));
+    String workflowId = execution.getWorkflowId();
     ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class, workflowId);
-    CompletableFuture<ReleaseResult> result =
-        client.newUntypedWorkflowStub(workflowId).getResultAsync(ReleaseResult.class);
+    CompletableFuture<ReleaseResult> result = resultOf(execution);
     ProgressPrinter progress = new ProgressPrinter(out, true);
     Set<String> handled = new HashSet<>();
     long nextDescribe = 0;
-    while (!result.isDone()) {
-      Optional<ReleaseStatus> status = StatusQuery.ask(client, workflowId);
+    ServerOutage outage = new ServerOutage();
+    while (true) {
+      if (result.isDone()) {
+        if (!outage.lostTheServer(result)) {
+          break;
+        }
+        result = resultOf(execution);
+      }
+      Optional<ReleaseStatus> status;
+      try {
+        status = StatusQuery.ask(client, workflowId);
+        outage.back();
+      } catch (StatusRuntimeException e) {
+        outage.away(e);
+        Thread.sleep(POLL.toMillis());
+        continue;
+      }
       if (status.isEmpty()) {
         // a worker that is there but slow has taken the release's first task; without one nothing will happen
-        if (!embedded && !StatusQuery.pickedUp(client, workflowId)) {
+        if (!ownWorkers && !StatusQuery.pickedUp(client, workflowId)) {
           err.println("error: release " + workflowId + " is started, but " + StatusQuery.noWorker() + "; start"
               + " workers with `release worker` against this server, then follow it with `release watch "
               + workflowId + "`");
@@ -117,15 +138,19 @@ final class ReleaseRunner {
         // not done yet, or done with a failure handled below
       }
     }
-    StatusQuery.ask(client, workflowId).ifPresent(progress::update);
+    try {
+      StatusQuery.ask(client, workflowId).ifPresent(progress::update);
+    } catch (StatusRuntimeException e) {
+      // the last lines are only shown; the result below says how the release ended
+    }
     ReleaseResult released;
     try {
       released = result.get();
     } catch (ExecutionException e) {
-      if (abortedBecause != null) {
-        err.println(abortedBecause);
-      } else {
-        err.println("release " + workflowId + " failed: " + failureMessage(e.getCause()));
+      // the release's own end message says what happened (and what an abort left on the targets)
+      err.println(failureMessage(e.getCause()));
+      if (nextStep != null) {
+        err.println(nextStep);
       }
       err.flush();
       return ExitCodes.RELEASE_FAILED;
@@ -162,23 +187,6 @@ final class ReleaseRunner {
     return ExitCodes.OK;
   }
 
-  /**
-   * The release's workflow id is taken: a run of it is going on (on a cluster), or it succeeded already, and a release
-   * that succeeded is not run again under its id.
-   */
-  private int alreadyStarted(String workflowId, ArtifactStore store, Path outDir) throws IOException {
-    var earlier = client.newUntypedWorkflowStub(workflowId);
-    if (earlier.describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-      ReleaseResult released = earlier.getResult(ReleaseResult.class);
-      return finished(String.format("%s %s (tag %s, commit %s) was released already by %s on this server; nothing was"
-              + " run again", released.project(), released.version(), released.tag(), released.commit(), workflowId),
-          released, false, store, outDir);
-    }
-    err.println("error: release " + workflowId + " is already running on this server; follow it with `release watch "
-        + workflowId + "`, or see why it waits with `release status " + workflowId + "`");
-    return ExitCodes.UNAVAILABLE;
-  }
-
   /** The release's running activities; none when the server cannot say right now (progress is only shown). */
   private List<StatusView.Running> running(String workflowId) {
     try {
@@ -186,6 +194,64 @@ final class ReleaseRunner {
     } catch (RuntimeException e) {
       return List.of();
     }
+  }
+
+  private CompletableFuture<ReleaseResult> resultOf(WorkflowExecution execution) {
+    return client.newUntypedWorkflowStub(execution.getWorkflowId()).getResultAsync(ReleaseResult.class);
+  }
+
+  /**
+   * Rides out a server that is briefly away (the dev server restarted on its SQLite file): calls that fail to reach it
+   * are said once and repeated, until it has been away too long.
+   */
+  private final class ServerOutage {
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
+    private long awaySince;
+
+    /** The server answered again. */
+    void back() {
+      if (awaySince != 0) {
+        out.println("Temporal is back; following the release again");
+        out.flush();
+        awaySince = 0;
+      }
+    }
+
+    /** Whether a finished result call only lost the server (so the call is to be made again). */
+    boolean lostTheServer(CompletableFuture<ReleaseResult> result) {
+      try {
+        result.getNow(null);
+        return false;
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof WorkflowServiceException lost) {
+          away(lost);
+          return true;
+        }
+        return false;
+      }
+    }
+
+    /** The server did not answer: said once, then waited for, until it has been away too long. */
+    void away(RuntimeException e) {
+      long now = System.nanoTime();
+      if (awaySince == 0) {
+        awaySince = now;
+        out.println("cannot reach Temporal (" + firstLine(e) + "); waiting for it to come back");
+        out.flush();
+      } else if (now - awaySince > PATIENCE.toNanos()) {
+        throw e;
+      }
+    }
+  }
+
+  private static String firstLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String message = String.valueOf(root.getMessage());
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 
   /** Decides for a blocked or waiting release, once per blocked attempt. */
@@ -199,16 +265,13 @@ final class ReleaseRunner {
       err.println("release blocked at " + blocked.stage() + ": " + blocked.reason());
       err.flush();
       if (!StatusView.canChange(blocked)) {
-        abortAutomatically(workflow, blocked.stage(), "retrying cannot change this: " + blocked.failureType(),
-            "release " + id + " was aborted automatically, since retrying or resuming cannot change this (a"
-                + " published file is never replaced); nothing was published");
+        // the reason says what to do instead; no command is printed, none would help
+        abortAutomatically(workflow, blocked.stage(), "retrying or resuming cannot change this", null);
         return;
       }
       if (!operator.present()) {
         abortAutomatically(workflow, blocked.stage(), "no terminal to ask what to do",
-            "release " + id + " was aborted automatically, since there was no terminal to ask what to do;"
-                + " nothing was published. Fix the cause, then resume it, reusing the stages that finished:\n  "
-                + resumeCommand);
+            "Fix the cause, then resume " + id + ", reusing the stages that finished:\n  " + resumeCommand);
         return;
       }
       List<String> choices = new ArrayList<>(List.of("retry"));
@@ -227,19 +290,18 @@ final class ReleaseRunner {
         send(workflow, choice, "approval", "answered at the terminal of release run");
       } else {
         abortAutomatically(workflow, "approval", "no terminal to ask for approval",
-            "release " + id + " needs approval before upload and there was no terminal to ask, so it was aborted"
-                + " automatically; nothing was published. Resume it approved, reusing the stages that finished:\n  "
-                + resumeCommand + (resumeCommand.contains(" --approve") ? "" : " --approve")
+            "Resume " + id + " approved (with your key), reusing the stages that finished:\n  " + resumeCommand
+                + (resumeCommand.contains(" --approve") ? "" : " --approve")
                 + (resumeCommand.contains(" --key") ? "" : " --key " + StatusView.YOUR_KEY));
       }
     }
   }
 
-  /** Aborts on the operator's behalf, recorded as automatic, and keeps the closing message for the end. */
-  private void abortAutomatically(ReleaseWorkflow workflow, String stage, String note, String closing) {
+  /** Aborts on the operator's behalf, recorded as automatic, and keeps what to do next for the end. */
+  private void abortAutomatically(ReleaseWorkflow workflow, String stage, String note, String next) {
     try {
       workflow.abort(OperatorAction.automatic(stage, operator.name(), note));
-      abortedBecause = closing;
+      nextStep = next;
     } catch (WorkflowUpdateException e) {
       err.println("abort refused: " + failureMessage(e.getCause()));
       err.flush();

@@ -1,15 +1,26 @@
 package dev.durablerelease.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseWorkflow;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.converter.DataConverter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** Starts release workflows with the options every start shares. */
 final class ReleaseStarter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private ReleaseStarter() {}
 
   /**
@@ -35,6 +46,38 @@ final class ReleaseStarter {
         .build();
     ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class, options);
     return WorkflowClient.start(workflow::run, request);
+  }
+
+  /**
+   * Refuses to follow a release already on the server under this id unless it was started with the same input (the
+   * resume flag aside): the same command again continues it, another one must not pass for it.
+   */
+  static void requireSameRelease(WorkflowClient client, WorkflowExecution execution, ReleaseRequest request) {
+    HistoryEvent started = client.fetchHistory(execution.getWorkflowId(), execution.getRunId()).getEvents().get(0);
+    Payloads input = started.getWorkflowExecutionStartedEventAttributes().getInput();
+    DataConverter converter = client.getOptions().getDataConverter();
+    JsonNode theirs = withoutResume(input.getPayloads(0));
+    JsonNode ours = withoutResume(converter.toPayload(request).orElseThrow());
+    if (!theirs.equals(ours)) {
+      String id = execution.getWorkflowId();
+      String address = client.getWorkflowServiceStubs().getOptions().getTarget();
+      throw new UserError("release " + id + " is already on the server, started with other input (spec, repository,"
+          + " version or tag differ from this command's); follow it (TEMPORAL_ADDRESS=" + address + " release watch "
+          + id + "), or abort it (TEMPORAL_ADDRESS=" + address + " release abort " + id + ") and run this command"
+          + " again");
+    }
+  }
+
+  private static JsonNode withoutResume(Payload payload) {
+    try {
+      JsonNode json = JSON.readTree(payload.getData().toByteArray());
+      if (json instanceof ObjectNode object) {
+        object.remove("resume");
+      }
+      return json;
+    } catch (IOException e) {
+      throw new UncheckedIOException("the release's input on the server is not JSON", e);
+    }
   }
 
   private static String repositoryName(String repository) {

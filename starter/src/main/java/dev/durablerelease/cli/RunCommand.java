@@ -16,10 +16,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code release run}: one release, start to end, waiting for it and showing its stages. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run a release end to end and wait for it. With no TEMPORAL_ADDRESS, Temporal and every worker run"
-        + " in this process. When a stage blocks, asks at the terminal (retry, skip, abort); without a terminal,"
-        + " aborts and prints the resume command. A release its targets already hold is not made again: the run"
-        + " says so and succeeds.")
+    description = "Run a release end to end and wait for it. With no TEMPORAL_ADDRESS, every worker runs in this"
+        + " process beside a Temporal server of its own: the Temporal CLI's dev server (history on disk in the store"
+        + " folder, so running the same command again after a crash continues the release), or, without the CLI,"
+        + " Temporal's Java test server (history in memory). When a stage blocks, asks at the terminal (retry, skip,"
+        + " abort); without a terminal, aborts and prints the resume command. A release its targets already hold is not"
+        + " made again: the run says so and succeeds.")
 class RunCommand implements Callable<Integer> {
   @ParentCommand
   ReleaseCli root;
@@ -38,6 +40,9 @@ class RunCommand implements Callable<Integer> {
 
   @Mixin
   PolicyOptions policy;
+
+  @Mixin
+  LocalServerOption localServer;
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "copy the release's files (archives, SBOMs, SHA256SUMS, release.json) into DIR")
@@ -61,11 +66,12 @@ class RunCommand implements Callable<Integer> {
     // the workers in this process (the embedded default) read the policy; on a cluster the cluster's workers do
     WorkerContext context = policy.apply(sandbox.apply(storeOptions.context(root.env())), root.env(), Domain.ALL,
         true);
-    try (TemporalSession session = TemporalSession.open(TemporalConnection.fromEnvironment(root.env()), context)) {
+    try (TemporalSession session = TemporalSession.open(TemporalConnection.fromEnvironment(root.env()), context,
+        localServer.choose(root.env(), storeOptions.serverFolder(root.env())))) {
       command.commandLine().getOut().println("using " + session.describe());
-      ReleaseRunner runner = new ReleaseRunner(session.client(), session.isEmbedded(), command.commandLine().getOut(),
-          command.commandLine().getErr(), root.operator(command.commandLine().getOut()), approve, resumeCommand(),
-          key);
+      ReleaseRunner runner = new ReleaseRunner(session.client(), !session.servedQueues().isEmpty(),
+          command.commandLine().getOut(), command.commandLine().getErr(), root.operator(command.commandLine().getOut()),
+          approve, resumeCommand(), key);
       return runner.run(request, context.store(), out);
     }
   }

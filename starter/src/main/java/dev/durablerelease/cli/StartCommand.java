@@ -2,7 +2,6 @@ package dev.durablerelease.cli;
 
 import dev.durablerelease.worker.TemporalConnection;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.concurrent.Callable;
@@ -39,14 +38,10 @@ class StartCommand implements Callable<Integer> {
       command.commandLine().getOut().println(execution.getWorkflowId());
       return ExitCodes.OK;
     } catch (WorkflowExecutionAlreadyStarted e) {
-      // starting is idempotent: the release this id names is there already
-      String id = e.getExecution().getWorkflowId();
-      boolean running = connection.client(stubs).newUntypedWorkflowStub(id).describe().getStatus()
-          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-      command.commandLine().getOut().println(id);
-      command.commandLine().getErr().println(id + (running ? " is running already" : " succeeded already")
-          + "; not started again");
-      return ExitCodes.OK;
+      // a server that keeps history has it still: running, or released (a release is never made twice)
+      throw new UserError("release " + e.getExecution().getWorkflowId() + " is already on the server (run "
+          + e.getExecution().getRunId() + "), running or released; follow it with `release status "
+          + e.getExecution().getWorkflowId() + "`, or release another version");
     } finally {
       stubs.shutdown();
     }

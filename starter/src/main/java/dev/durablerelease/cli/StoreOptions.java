@@ -23,15 +23,34 @@ class StoreOptions {
   Path workDir;
 
   WorkerContext context(Map<String, String> env) throws IOException {
-    String location = store != null ? store : WorkerPaths.defaultStore(env);
-    Path work = workDir != null ? workDir : WorkerPaths.defaultWorkDir(env);
+    String location = location(env);
+    Path work = workDir(env);
     Files.createDirectories(work);
     ArtifactStore artifacts;
     try {
-      artifacts = Stores.open(location, work.toAbsolutePath());
+      artifacts = Stores.open(location, work);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    return new WorkerContext(artifacts, work.toAbsolutePath(), TemporalConnection.identity());
+    return new WorkerContext(artifacts, work, TemporalConnection.identity());
+  }
+
+  /**
+   * Where the dev server a command starts keeps its SQLite file: beside the store, so that the releases' history and
+   * their files live and move together ({@code temporal/} in the store folder; in the work folder when the store is a
+   * bucket).
+   */
+  Path serverFolder(Map<String, String> env) {
+    String location = location(env);
+    Path base = location.startsWith("s3://") ? workDir(env) : Path.of(location);
+    return base.toAbsolutePath().resolve("temporal");
+  }
+
+  private String location(Map<String, String> env) {
+    return store != null ? store : WorkerPaths.defaultStore(env);
+  }
+
+  private Path workDir(Map<String, String> env) {
+    return (workDir != null ? workDir : WorkerPaths.defaultWorkDir(env)).toAbsolutePath();
   }
 }

@@ -3,7 +3,6 @@ package dev.durablerelease.bench;
 import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.cli.ReleaseCli;
 import dev.durablerelease.testing.SampleRepository;
-import dev.durablerelease.worker.EmbeddedTemporal;
 import dev.durablerelease.worker.TemporalConnection;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseResult;
@@ -22,8 +21,9 @@ import java.util.regex.Pattern;
 
 /**
  * Many releases at once: N releases (each its own repository) started together against one worker JVM serving every
- * queue with a capped heap, the server in this JVM. Prints completion time, throughput, the worker's peak heap (from
- * its GC log), events per history and failures. Baselines: 150 events per history, the worker's -Xmx.
+ * queue with a capped heap, the server started by this JVM ({@link BenchServer}). Prints completion time, throughput,
+ * the worker's peak heap (from its GC log), events per history and failures. Baselines: 150 events per history, the
+ * worker's -Xmx.
  */
 public final class ScaleBench {
   private static final int EVENTS_TARGET = 150;
@@ -41,7 +41,7 @@ public final class ScaleBench {
       repos.add(SampleRepository.create(tmp.resolve("repos/project" + i)));
     }
     Path gcLog = tmp.resolve("worker-gc.log");
-    try (EmbeddedTemporal server = EmbeddedTemporal.start(0)) {
+    try (BenchServer server = BenchServer.start(tmp)) {
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
               .toString(), "-Xmx" + heap, "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
           "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", ""),
@@ -86,8 +86,8 @@ public final class ScaleBench {
         workerProcess.waitFor();
         long peakHeap = peakHeapMb(gcLog);
         long maxEvents = events.stream().mapToLong(Long::longValue).max().orElse(0);
-        System.out.printf("releases: %d started at once, one worker JVM -Xmx%s serving every queue %s, 2 cores%n",
-            releases, heap, String.join(" ", workerOptions));
+        System.out.printf("releases: %d started at once, one worker JVM -Xmx%s serving every queue %s, 2 cores, %s%n",
+            releases, heap, String.join(" ", workerOptions), server.name());
         System.out.printf("completion s: %.1f%n", seconds);
         System.out.printf("releases per minute: %.0f%n", releases / seconds * 60);
         System.out.printf("failures: %d%n", failures);

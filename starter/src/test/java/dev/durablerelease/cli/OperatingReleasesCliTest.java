@@ -171,7 +171,10 @@ class OperatingReleasesCliTest {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "run"));
     command.addAll(args);
-    Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder runner = new ProcessBuilder(command).redirectErrorStream(true);
+    // the in-memory server, whose history dies with the process: what the store's stage records are for
+    runner.environment().put("DURABLE_RELEASE_TEMPORAL_CLI", "none");
+    Process run = runner.start();
     BufferedReader lines = new BufferedReader(new InputStreamReader(run.getInputStream()));
     StringBuilder seen = new StringBuilder();
     for (String line = lines.readLine(); line != null; line = lines.readLine()) {

@@ -96,7 +96,8 @@ class RunTwiceTest {
             + "hello-1.0.0.tar.gz (published as sha256:"
             + published.get("published/hello-1.0.0.tar.gz").substring(0, 12))
         .contains("A published file is never replaced: release a new version")
-        .contains("was aborted automatically, since retrying or resuming cannot change this")
+        .contains("release aborted automatically (for tester) at upload (retrying or resuming cannot change this);"
+            + " nothing was published")
         .doesNotContain("resume").doesNotContain("retry ");
     assertThat((refused.out() + refused.err()).split("nothing was published: ", -1)).as("the reason, once").hasSize(2);
     assertThat(targets()).isEqualTo(published);
@@ -125,13 +126,17 @@ class RunTwiceTest {
     assertThat(again.out()).contains("is already published: every target holds its files and release.json sha256:"
         + published.get("published/release.json"));
     assertThat(targets()).isEqualTo(published);
-    assertThat(contents(tmp.resolve("out-2"))).isEqualTo(contents(folder));
+    // the files; a staging folder the killed run had not removed yet is not the release's
+    Map<String, String> files = new TreeMap<>(contents(folder));
+    files.values().removeIf("folder"::equals);
+    assertThat(contents(tmp.resolve("out-2"))).isEqualTo(files);
   }
 
   private String[] args(Path releaseSpec, String out) {
+    // the Java test server, whose history dies with each run's process: the targets alone say what was published
     return new String[] {"run", "--spec", releaseSpec.toString(), "--repository", repo.url(), "--policy",
-        policy.toString(), "--store", tmp.resolve("store").toString(), "--work-dir", tmp.resolve("work").toString(),
-        "--out", tmp.resolve(out).toString()};
+        policy.toString(), "--temporal-cli", "none", "--store", tmp.resolve("store").toString(), "--work-dir",
+        tmp.resolve("work").toString(), "--out", tmp.resolve(out).toString()};
   }
 
   /** Every file on both targets, by target and name, with its digest; staging folders would show too. */

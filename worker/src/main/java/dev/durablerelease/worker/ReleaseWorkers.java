@@ -53,8 +53,9 @@ public final class ReleaseWorkers implements AutoCloseable {
   }
 
   /**
-   * Workers that live and die with the embedded server they serve ({@code release run}): sticky execution is safe
-   * there and saves replaying each history on every workflow task.
+   * Workers beside the server {@code release run} starts: sticky execution saves replaying each history on every
+   * workflow task. It is safe there: the Java test server dies with them, and the dev server, which may outlive them,
+   * times out a dead worker's sticky queue as every real server does.
    */
   public static ReleaseWorkers createBesideEmbeddedServer(WorkflowClient client, WorkerContext context) {
     return register(WorkerFactory.newInstance(client), context, ALL_QUEUES, WorkerTuning.defaults(), true);
@@ -87,6 +88,11 @@ public final class ReleaseWorkers implements AutoCloseable {
       if (!context.commands().limitsWholeTree()) {
         LOG.info("the memory and process limits of test and docs commands hold per process only: this worker cannot"
             + " make control groups (that needs root and the cgroup v1 memory and pids hierarchies)");
+      }
+      if (!context.commands().limitsDiskPerCommand()) {
+        LOG.info("the disk limit of test and docs commands does not hold per command: this worker cannot mount a file"
+            + " system for each (that needs root and loop devices); a command is still stopped when the disk of its"
+            + " run folder runs low");
       }
     }
     for (String queue : served) {

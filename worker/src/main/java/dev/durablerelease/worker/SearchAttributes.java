@@ -20,11 +20,22 @@ import java.util.stream.Collectors;
 public final class SearchAttributes {
   private SearchAttributes() {}
 
-  /** Registers every release search attribute (the embedded server starts with none). */
+  /** Registers every release search attribute (the Java test server starts with none and cannot list them). */
   public static void register(WorkflowServiceStubs stubs, String namespace) {
+    add(stubs, namespace, ReleaseSearchAttributes.ALL.stream().map(key -> key.getName()).toList());
+  }
+
+  /** Registers the release search attributes a real server lacks (the dev server we start, on first use). */
+  public static void registerMissing(WorkflowServiceStubs stubs, String namespace) {
+    List<String> missing = missing(stubs, namespace);
+    if (!missing.isEmpty()) {
+      add(stubs, namespace, missing);
+    }
+  }
+
+  private static void add(WorkflowServiceStubs stubs, String namespace, List<String> names) {
     AddSearchAttributesRequest.Builder request = AddSearchAttributesRequest.newBuilder().setNamespace(namespace);
-    ReleaseSearchAttributes.ALL.forEach(key ->
-        request.putSearchAttributes(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+    names.forEach(name -> request.putSearchAttributes(name, IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
     OperatorServiceStubs operator = operator(stubs);
     try {
       operator.blockingStub().addSearchAttributes(request.build());
@@ -38,24 +49,15 @@ public final class SearchAttributes {
    * that cannot list attributes (the Java test server) are trusted to have been registered by {@link #register}.
    */
   public static void requireRegistered(WorkflowServiceStubs stubs, String namespace) {
-    OperatorServiceStubs operator = operator(stubs);
-    ListSearchAttributesResponse registered;
+    List<String> missing;
     try {
-      registered = operator.blockingStub()
-          .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build());
+      missing = missing(stubs, namespace);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
         return;
       }
       throw e;
-    } finally {
-      operator.shutdown();
     }
-    List<String> missing = ReleaseSearchAttributes.ALL.stream()
-        .map(key -> key.getName())
-        .filter(name -> !registered.getCustomAttributesMap().containsKey(name)
-            && !registered.getSystemAttributesMap().containsKey(name))
-        .toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException("namespace " + namespace + " lacks the search attributes " + missing
           + "; register them once with:\n" + missing.stream()
@@ -63,6 +65,22 @@ public final class SearchAttributes {
                   + " --type Keyword")
               .collect(Collectors.joining("\n")));
     }
+  }
+
+  private static List<String> missing(WorkflowServiceStubs stubs, String namespace) {
+    OperatorServiceStubs operator = operator(stubs);
+    ListSearchAttributesResponse registered;
+    try {
+      registered = operator.blockingStub()
+          .listSearchAttributes(ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build());
+    } finally {
+      operator.shutdown();
+    }
+    return ReleaseSearchAttributes.ALL.stream()
+        .map(key -> key.getName())
+        .filter(name -> !registered.getCustomAttributesMap().containsKey(name)
+            && !registered.getSystemAttributesMap().containsKey(name))
+        .toList();
   }
 
   private static OperatorServiceStubs operator(WorkflowServiceStubs stubs) {

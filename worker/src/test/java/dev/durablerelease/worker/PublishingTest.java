@@ -153,11 +153,13 @@ class PublishingTest extends SampleReleaseTestBase {
   @Test
   void aReleaseWhoseRunDiedAfterPublishingIsFoundPublishedByTheNextRun() throws Exception {
     // the upload publishes, then its worker hangs until the run is gone (terminated, as when its server died)
+    CountDownLatch published = new CountDownLatch(1);
     CountDownLatch runGone = new CountDownLatch(1);
     UploadActivitiesImpl hangsAfterPublishing = new UploadActivitiesImpl(context) {
       @Override
       public Publication upload(UploadInput input) {
         Publication publication = super.upload(input);
+        published.countDown();
         try {
           runGone.await();
         } catch (InterruptedException e) {
@@ -172,17 +174,15 @@ class PublishingTest extends SampleReleaseTestBase {
     env.start();
     ReleaseSpec spec = spec();
     ReleaseWorkflow first = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0", spec);
-    Releases.await("release.json on every target", () -> Files.exists(folder.resolve("release.json"))
-        && Files.exists(sftp.root().resolve("srv/releases/1.0.0/release.json"))
-        && Files.exists(s3.objectFile("releases", "hello/1.0.0/release.json")));
+    Releases.await("the upload to publish", () -> published.getCount() == 0);
     WorkflowStub.fromTyped(first).terminate("the process running the release died");
     runGone.countDown();
-    Map<String, Map<String, String>> published = targets();
+    Map<String, Map<String, String>> before = targets();
 
     ReleaseResult again = runToEnd("release-hello-1.0.0-again", ReleaseRequest.of(spec));
     assertThat(again.alreadyPublished()).isTrue();
-    assertThat(digests(published(again))).isEqualTo(published.get("folder"));
-    assertThat(targets()).isEqualTo(published);
+    assertThat(digests(published(again))).isEqualTo(before.get("folder"));
+    assertThat(targets()).isEqualTo(before);
   }
 
   /** Runs a release to its end; one that blocks instead fails the test with its reason, rather than hanging it. */
@@ -307,6 +307,37 @@ class PublishingTest extends SampleReleaseTestBase {
           .rootCause().hasMessageContaining("release aborted by erin at upload (no room on the server); nothing was"
               + " published', type='ReleaseAborted'");
       assertThat(digestsIn(folder)).isEmpty();
+      assertThat(digestsIn(dav.root().resolve("releases"))).isEmpty();
+    }
+  }
+
+  @Test
+  void anAbortedReleaseTakesBackWhatItsBlockedUploadHadMovedIntoPlace() throws Exception {
+    // the folder takes every file into place; the WebDAV server takes the staged files, then refuses to move them:
+    // the upload blocks with the whole release public in the folder
+    try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
+      dav.refuseMoves();
+      Files.writeString(tmp.resolve("dav-password"), "dav-secret");
+      usePolicy("""
+          projects:
+            hello: {repositories: ["**"], signing: {mode: dev}}
+          targets:
+            folder: {url: "%s", projects: [hello]}
+            dav: {url: "%s", password: "file:%s", projects: [hello]}
+          """.formatted(folder.toUri(), dav.url("releases/"), tmp.resolve("dav-password")));
+      String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload: [folder, dav]\n";
+      startWorkers();
+      ReleaseWorkflow workflow = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0",
+          SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null)));
+      ReleaseStatus blocked = Releases.awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
+      assertThat(blocked.blocked()).singleElement().satisfies(b -> assertThat(b.reason()).contains("HTTP 403"));
+      assertThat(digestsIn(folder)).containsKeys("hello-1.0.0.tar.gz", "release.json");
+
+      workflow.abort(new OperatorAction("upload", "erin", "the server refuses renames"));
+      assertThatThrownBy(() -> WorkflowStub.fromTyped(workflow).getResult(ReleaseResult.class))
+          .rootCause().hasMessageContaining("release aborted by erin at upload (the server refuses renames); nothing"
+              + " was published', type='ReleaseAborted'");
+      assertThat(digestsIn(folder)).as("an aborted release leaves nothing").isEmpty();
       assertThat(digestsIn(dav.root().resolve("releases"))).isEmpty();
     }
   }

@@ -6,10 +6,13 @@ import dev.durablerelease.activity.CheckoutInput;
 import dev.durablerelease.activity.CommandInput;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.contract.Stage;
+import dev.durablerelease.spec.ArtifactNames;
 import dev.durablerelease.spec.CommandSpec;
 import dev.durablerelease.spec.DocsSpec;
 import dev.durablerelease.spec.ReleaseSpec;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInfo;
 import java.util.List;
 
 /** The inputs of the stages' activities, made from the workflow input and what earlier stages returned. */
@@ -36,7 +39,19 @@ final class ReleaseInputs {
     String tag = firstNonBlank(request.tag(), spec == null ? null : spec.tag());
     String expectedCommit = firstNonBlank(request.expectedCommit(), spec == null ? null : spec.expectedCommit());
     return new CheckoutInput(repository, version, tag == null ? "v" + version : tag, expectedCommit, spec,
-        request.resume());
+        request.resume() || isResetRun());
+  }
+
+  /**
+   * A run made by {@code temporal workflow reset} runs again the stages after its reset point: like a resumed release,
+   * it reuses those an earlier run finished with identical inputs instead of building, signing or uploading again.
+   */
+  private static boolean isResetRun() {
+    // a reset keeps the started event of the run it was made from, whose run id it then names as the original
+    WorkflowInfo info = Workflow.getInfo();
+    String original = info.getOriginalExecutionRunId();
+    return original != null && !original.isEmpty() && !original.equals(info.getRunId())
+        && Workflow.getVersion("reuseStagesOnReset", Workflow.DEFAULT_VERSION, 1) == 1;
   }
 
   static CommandInput test(Checkout checkout, Archives archives) {
@@ -50,8 +65,8 @@ final class ReleaseInputs {
     DocsSpec docs = checkout.spec().docs();
     String name = checkout.spec().source().name();
     return new CommandInput(Stage.BUILD_DOCS.id(), archives.primary(), name, docs.command(), docs.timeout(),
-        docs.env(), docs.outputs(), docs.formats(), name + "-docs", checkout.commitTime(), checkout.resume(),
-        docs.limits(), checkout.spec().project());
+        docs.env(), docs.outputs(), docs.formats(), ArtifactNames.docsPrefix(name), checkout.commitTime(),
+        checkout.resume(), docs.limits(), checkout.spec().project());
   }
 
   private static String firstNonBlank(String a, String b) {

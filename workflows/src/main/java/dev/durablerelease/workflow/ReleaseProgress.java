@@ -5,8 +5,8 @@ import dev.durablerelease.contract.Stage;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +20,8 @@ import java.util.function.UnaryOperator;
  */
 final class ReleaseProgress {
   private final Checklist checklist = new Checklist();
-  private final Map<Stage, BlockedStage> blocked = new LinkedHashMap<>();
+  /** In checklist order, whatever order they blocked in. */
+  private final Map<Stage, BlockedStage> blocked = new EnumMap<>(Stage.class);
   private final List<OperatorEvent> operatorEvents = new ArrayList<>();
   /** Last value upserted per search attribute: every upsert is a history event, so only changes are sent. */
   private final Map<String, Object> searchAttributes = new HashMap<>();

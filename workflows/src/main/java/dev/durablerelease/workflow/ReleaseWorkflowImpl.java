@@ -99,7 +99,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
           "aborted " + abort.by());
       throw ApplicationFailure.newNonRetryableFailure(
           "release aborted " + abort.by() + " at " + abort.stage() + OperatorDecisions.noteSuffix(abort)
-              + "; nothing was published" + leftStaged, "ReleaseAborted");
+              + (leftStaged.isEmpty() ? "; nothing was published" : leftStaged), "ReleaseAborted");
     }
     return result[0];
   }
@@ -339,8 +339,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   /**
-   * An aborted release whose upload had begun takes back what it staged on the targets (it published nothing: abort
-   * is refused while the upload runs). Returns what is left behind, for the end message, or "".
+   * An aborted release whose upload had begun takes back what it staged on the targets, and what a blocked upload had
+   * moved into place (abort is refused while the upload runs). Returns what is left behind, for the end message, or
+   * "" when nothing of the release is left on any target.
    */
   private String discardStaging() {
     if (upload == null || Workflow.getVersion("discardStagingOnAbort", Workflow.DEFAULT_VERSION, 1)
@@ -356,8 +357,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       } catch (ActivityFailure e) {
         String reason = StageRunner.reason(e);
         log.warn("the staged files of this run could not be removed: {}", reason);
-        left[0] = "; its staged files could not be removed from the targets (" + ReleaseProgress.firstLine(reason)
-            + ")";
+        left[0] = "; what its upload staged or moved into place could not all be removed from the targets ("
+            + ReleaseProgress.firstLine(reason) + ")";
       }
     }).run();
     return left[0];
