@@ -1,6 +1,7 @@
 package dev.durablerelease.config;
 
 import dev.durablerelease.spec.Durations;
+import dev.durablerelease.spec.ReleaseLevel;
 import dev.durablerelease.spec.SourceSpec;
 import dev.durablerelease.version.DerivedNames;
 import java.time.Duration;
@@ -135,6 +136,18 @@ public final class Findings {
       }
     }
     return result;
+  }
+
+  /** Release levels ({@code when:}, {@code releases:}), each once. */
+  void levels(List<String> levels, String at) {
+    for (int i = 0; i < levels.size(); i++) {
+      if (ReleaseLevel.byId(levels.get(i)) == null) {
+        error(at + "/" + i, "unknown release level \"" + levels.get(i) + "\"; use some of "
+            + String.join(", ", ReleaseLevel.ids()));
+      } else if (levels.subList(0, i).contains(levels.get(i))) {
+        error(at + "/" + i, "\"" + levels.get(i) + "\" is listed twice");
+      }
+    }
   }
 
   private int lineOf(String pointer) {

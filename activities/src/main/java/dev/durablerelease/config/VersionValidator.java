@@ -5,7 +5,6 @@ import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.VersionFacts;
 import dev.durablerelease.version.InvalidVersionException;
 import dev.durablerelease.version.Versions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -104,18 +103,7 @@ final class VersionValidator {
           + " semver, pep440 or calver");
       return List.of();
     }
-    List<String> levels = new ArrayList<>();
-    for (int i = 0; i < given.size(); i++) {
-      String level = given.get(i);
-      if (ReleaseLevel.byId(level) == null) {
-        findings.error(at + "/" + i, "unknown release level \"" + level + "\"; use some of "
-            + String.join(", ", ReleaseLevel.ids()));
-      } else if (levels.contains(level)) {
-        findings.error(at + "/" + i, "\"" + level + "\" is listed twice");
-      } else {
-        levels.add(level);
-      }
-    }
-    return levels;
+    findings.levels(given, at);
+    return given.stream().distinct().filter(level -> ReleaseLevel.byId(level) != null).toList();
   }
 }

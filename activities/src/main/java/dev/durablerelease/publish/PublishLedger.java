@@ -53,11 +53,14 @@ public final class PublishLedger {
     }
   }
 
-  /** The place, not the account: a target URL with another user in it names the same files. */
   private static String key(String target, String path) {
-    String place = target.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^@/]*@", "$1");
     String name = path.matches("[A-Za-z0-9._-]+") && !path.matches("\\.+") ? path
         : Digests.sha256Hex(path.getBytes(StandardCharsets.UTF_8));
-    return "ledger/" + Digests.sha256Hex(place.getBytes(StandardCharsets.UTF_8)) + "/" + name;
+    return "ledger/" + Digests.sha256Hex(place(target).getBytes(StandardCharsets.UTF_8)) + "/" + name;
+  }
+
+  /** The place, not the account: a target URL with another user in it names the same files. */
+  static String place(String target) {
+    return target.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^@/]*@", "$1");
   }
 }
