@@ -121,7 +121,8 @@ class OperatingReleasesCliTest {
   @Test
   void listOrdersByVersionAndFiltersFinalsOrPreReleases() throws Exception {
     // started as release start does (with the version scheme in the memo); their tags do not exist: they block
-    for (String version : List.of("1.2.0", "1.10.0rc1", "1.10.0")) {
+    // started in neither version nor text order, so that the listing can only be in version order by sorting so
+    for (String version : List.of("1.10.0", "1.2.0", "1.10.0rc1")) {
       ReleaseStarter.start(temporal.client(), ReleaseRequest.of(SpecLoader.load(
           "project: hello\nversionScheme: pep440\n", "release.yaml", new SpecLoader.Overrides(repo.url(), version))));
     }
