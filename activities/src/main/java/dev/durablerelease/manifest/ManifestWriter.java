@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.durablerelease.activity.Checkout;
-import dev.durablerelease.spec.VersionFacts;
 import dev.durablerelease.activity.ManifestInput;
 import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.spec.VersionFacts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -40,7 +40,8 @@ public final class ManifestWriter {
     boolean scheme = version.level() != null;
     ReleaseManifest manifest = new ReleaseManifest(ReleaseManifest.SCHEMA, c.spec().project(), c.spec().version(),
         scheme ? version.normalized() : null, scheme ? version.scheme() : null, version.level(),
-        scheme ? version.prerelease() : null, c.repository(), c.tag(), c.commit(), c.tree(), Instant.ofEpochSecond(c.commitTime()).toString(),
+        scheme ? version.prerelease() : null, c.repository(), c.tag(), c.commit(), c.tree(),
+        Instant.ofEpochSecond(c.commitTime()).toString(),
         c.specDigest(), workflowId, runId, artifacts, logs, stages, input.targets(), input.operatorEvents(),
         stages.stream().noneMatch(s -> CommandRunner.NONE.equals(s.sandbox())), input.signing(), input.approvals());
     return JSON.writeValueAsBytes(manifest);

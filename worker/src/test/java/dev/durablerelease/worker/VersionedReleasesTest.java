@@ -10,8 +10,8 @@ import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.StageState;
 import dev.durablerelease.contract.StageStatus;
 import dev.durablerelease.spec.ReleaseSpec;
-import dev.durablerelease.testing.Approvers;
 import dev.durablerelease.testing.Approvers.Approver;
+import dev.durablerelease.testing.Approvers;
 import dev.durablerelease.workflow.OperatorAction;
 import dev.durablerelease.workflow.ReleaseResult;
 import dev.durablerelease.workflow.ReleaseState;
@@ -25,7 +25,10 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Versions with meaning, through the workflow: stages gated by the release level, and an order that refuses going back. */
+/**
+ * Versions with meaning, through the workflow: stages gated by the release level, and an order that refuses going
+ * back.
+ */
 class VersionedReleasesTest extends SampleReleaseTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
 

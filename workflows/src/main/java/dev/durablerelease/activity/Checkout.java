@@ -33,6 +33,12 @@ public record Checkout(
     StageRun run,
     VersionFacts version) implements StageOutput {
 
+  /** A checkout whose version is text (as engines before version schemes made). */
+  public Checkout(String repository, String tag, String commit, String tree, long commitTime, ReleaseSpec spec,
+      String specDigest, boolean resume, StageRun run) {
+    this(repository, tag, commit, tree, commitTime, spec, specDigest, resume, run, null);
+  }
+
   @Override
   public Checkout withRun(StageRun newRun) {
     return new Checkout(repository, tag, commit, tree, commitTime, spec, specDigest, resume, newRun, version);

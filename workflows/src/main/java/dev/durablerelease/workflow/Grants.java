@@ -55,8 +55,8 @@ record Grants(TargetGrant targets, SigningGrant signing, List<LimitsGrant> limit
   /** The checklist line: what was granted. */
   String describe() {
     List<String> parts = new ArrayList<>();
-    parts.add(targets == null ? "no targets" : "targets " + String.join(", ",
-        targets.targets().stream().map(TargetGrant.GrantedTarget::name).toList()));
+    parts.add(targets == null ? "no targets" : targets.targets().isEmpty() ? "no target takes this release"
+        : "targets " + String.join(", ", targets.targets().stream().map(TargetGrant.GrantedTarget::name).toList()));
     if (targets != null) {
       targets.skippedTargets().forEach(t -> parts.add(t.name() + " skipped (" + t.reason() + ")"));
     }
