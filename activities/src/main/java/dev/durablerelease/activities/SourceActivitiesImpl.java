@@ -34,7 +34,11 @@ import dev.durablerelease.sbom.FileDigestIndex;
 import dev.durablerelease.sbom.SbomGenerator;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SourceSpec;
+import dev.durablerelease.spec.VersionFacts;
+import dev.durablerelease.spec.Versioning;
 import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.version.InvalidVersionException;
+import dev.durablerelease.version.Versions;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import java.io.IOException;
@@ -96,7 +100,7 @@ public class SourceActivitiesImpl implements SourceActivities {
         }
       }
       return new Checkout(repository, tag.tag(), tag.commit(), tag.tree(), tag.commitTime(), spec,
-          SpecLoader.digest(spec), input.resume(), stage.finished());
+          SpecLoader.digest(spec), input.resume(), stage.finished(), versionFacts(spec));
     }));
   }
 
@@ -171,7 +175,8 @@ public class SourceActivitiesImpl implements SourceActivities {
     return StageActivity.reusable(context, "generateSbom", input, input.checkout().resume(), Sboms.class,
         StageActivity.alive(stage -> {
       ReleaseSpec spec = input.checkout().spec();
-      SbomGenerator.Facts facts = SbomGenerator.Facts.of(spec, input.checkout().commitTime(), EngineVersion.get());
+      SbomGenerator.Facts facts = SbomGenerator.Facts.of(spec, input.checkout().facts(), input.checkout().commitTime(),
+          EngineVersion.get());
       List<ArtifactRef> sboms = new ArrayList<>();
       for (ArtifactRef archive : input.archives()) {
         for (SbomGenerator.SbomFile sbom : SbomGenerator.generate(archive, store, spec.sbom(), facts)) {
@@ -251,6 +256,16 @@ public class SourceActivitiesImpl implements SourceActivities {
     }
     requireExpectedCommit(input.tag(), tag.commit(), spec.expectedCommit(), origin);
     return spec;
+  }
+
+  /** What the version means, parsed here: the workflow holds no parser and only reads it. */
+  private static VersionFacts versionFacts(ReleaseSpec spec) {
+    Versioning versioning = spec.versioning();
+    try {
+      return Versions.facts(versioning.scheme(), versioning.pattern(), spec.version());
+    } catch (InvalidVersionException e) { // the spec was validated: only a hand-made workflow input gets here
+      throw new StageFailure(Failures.INVALID_SPEC, e.getMessage());
+    }
   }
 
   private static ReleaseSpec normalize(ReleaseSpec spec) {

@@ -10,7 +10,11 @@ import java.util.List;
  *
  * @param schema format identifier
  * @param project project name
- * @param version released version
+ * @param version released version, as the spec writes it
+ * @param normalizedVersion its normal form under its scheme (e.g. PEP 440's 3.14.0rc1); absent without a scheme
+ * @param versionScheme semver, pep440 or calver; absent without one
+ * @param releaseLevel dev, alpha, beta, rc, final or post; absent without a scheme
+ * @param prerelease whether the release is a pre-release (a level below final); absent without a scheme
  * @param repository where the source came from
  * @param tag the tag released
  * @param commit the commit it resolved to
@@ -34,6 +38,10 @@ public record ReleaseManifest(
     String schema,
     String project,
     String version,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String normalizedVersion,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String versionScheme,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String releaseLevel,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean prerelease,
     String repository,
     String tag,
     String commit,

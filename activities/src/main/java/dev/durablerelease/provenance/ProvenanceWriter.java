@@ -13,6 +13,7 @@ import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.contract.OperatorEvent;
 import dev.durablerelease.contract.StageState;
 import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.spec.VersionFacts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -55,11 +56,18 @@ public final class ProvenanceWriter {
     ObjectNode predicate = statement.putObject("predicate");
 
     ObjectNode definition = predicate.putObject("buildDefinition").put("buildType", BUILD_TYPE);
-    definition.putObject("externalParameters")
+    ObjectNode external = definition.putObject("externalParameters")
         .put("repository", c.repository())
         .put("tag", c.tag())
-        .put("version", c.spec().version())
-        .put("specDigest", "sha256:" + c.specDigest());
+        .put("version", c.spec().version());
+    VersionFacts version = c.facts();
+    if (version.level() != null) {
+      external.put("normalizedVersion", version.normalized())
+          .put("versionScheme", version.scheme())
+          .put("releaseLevel", version.level())
+          .put("prerelease", version.prerelease());
+    }
+    external.put("specDigest", "sha256:" + c.specDigest());
     definition.putObject("internalParameters").set("spec", JSON.valueToTree(c.spec()));
     definition.putArray("resolvedDependencies").addObject()
         .put("uri", gitUri(c.repository()) + "@refs/tags/" + c.tag())
@@ -85,6 +93,10 @@ public final class ProvenanceWriter {
           .put("worker", s.worker())
           .put("startedOn", Instant.ofEpochMilli(s.startedAt()).toString())
           .put("finishedOn", Instant.ofEpochMilli(s.endedAt()).toString());
+      if (s.state() == StageState.SKIPPED) {
+        // by an operator after it blocked, or "skipped (pre-release)": the version's level is not one it runs for
+        annotations.put("reason", s.detail());
+      }
       if (s.sandbox() != null) {
         // how project code was isolated: "none" says the stage ran unsandboxed (--unsafe-no-sandbox)
         annotations.put("sandbox", s.sandbox());

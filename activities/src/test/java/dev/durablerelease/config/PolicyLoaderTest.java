@@ -188,6 +188,44 @@ class PolicyLoaderTest {
   }
 
   /** The first YAML block after {@code after} in a page of the repository. */
+  @Test
+  void versionGatesAreCheckedAndAnApprovalForSomeLevelsNeedsAPinnedScheme() throws Exception {
+    String approvers = "approvers:\n  erin: " + ERIN + "\n";
+    List<ConfigError> errors = errors("""
+        projects:
+          hello:
+            repositories: ["**"]
+            approval: {approvals: 1, approvers: [erin], when: [final, gold]}
+          other:
+            repositories: ["**"]
+            versions: {scheme: semver2, maintenanceLines: ["3.12"]}
+        targets:
+          stable: {url: "file:///srv/{project}/{sereis}/", projects: [hello], releases: [beta, beta]}
+        """ + approvers, Domain.ALL);
+    assertThat(errors).extracting(ConfigError::field).containsExactlyInAnyOrder("projects.hello.approval.when",
+        "projects.hello.approval.when[1]", "projects.other.versions.scheme",
+        "projects.other.versions.maintenanceLines[0]", "targets.stable.url", "targets.stable.releases[1]");
+    assertThat(errors).filteredOn(e -> e.field().equals("projects.hello.approval.when")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("versions: {scheme:")
+            .contains("cannot choose the scheme"));
+    assertThat(errors).filteredOn(e -> e.field().equals("targets.stable.url")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("unknown placeholder {sereis}").contains("{series}"));
+
+    Policy policy = load("""
+        defaults:
+          versions: {scheme: pep440, maintenanceLines: ["3.12.*"]}
+        projects:
+          hello:
+            repositories: ["**"]
+            approval: {approvals: 1, approvers: [erin], when: [final]}
+        targets:
+          stable: {url: "file:///srv/{project}/{series}/{normalizedVersion}/", projects: [hello], releases: [final]}
+        """ + approvers, Domain.ALL);
+    assertThat(policy.project("hello").approval().levels()).containsExactly("final");
+    assertThat(policy.project("hello").versions().lines()).containsExactly("3.12.*");
+    assertThat(policy.targets().get("stable").levels()).containsExactly("final");
+  }
+
   private static String example(String page, String after) throws Exception {
     Path top = Path.of("").toAbsolutePath();
     while (!Files.exists(top.resolve(page))) {

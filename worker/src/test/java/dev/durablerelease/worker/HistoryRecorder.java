@@ -73,6 +73,11 @@ public final class HistoryRecorder {
           workflow.approve(new OperatorAction(null, "erin", null, erin.sign(workflow.status().approval()
               .statement())));
         });
+    // an alpha under the CPython preset: docs and the approval (for finals only) are skipped as a pre-release
+    String versionsPolicy = policy.replace("approval: {approvals: 1, approvers: [erin], signedSkips: true}",
+        "approval: {approvals: 1, approvers: [erin], when: [final]}\n    versions: {scheme: pep440}");
+    record(out, tmp, "versions-prerelease-gated", versionsPolicy, base + "preset: cpython\n"
+        + "upload: [{target: published, path: \"{normalizedVersion}/\"}]\n", "1.1.0a1", workflow -> { });
     System.out.println("histories written to " + out);
     System.exit(0);
   }
@@ -88,6 +93,9 @@ public final class HistoryRecorder {
     }
     Path dir = tmp.resolve(name);
     repo = SampleRepository.create(dir.resolve("hello"));
+    if (!version.equals("1.0.0")) {
+      repo.tag("v" + version);
+    }
     try (TestWorkflowEnvironment env = ReleaseTestEnvironment.create()) {
       WorkerContext context = Releases.localWorker(dir, "history-recorder").withPolicy(TestPolicies.of(policy));
       ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);

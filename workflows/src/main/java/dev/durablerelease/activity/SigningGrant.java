@@ -14,9 +14,15 @@ import java.util.List;
  * @param issuer the OIDC issuer they must carry (null in dev mode)
  * @param approval who must approve before anything is signed or published, or null for no gate
  * @param run how the check ran
+ * @param approvalSkipped why the policy's approval does not apply to this version (it is for other release levels),
+ *     or null
  */
-public record SigningGrant(String mode, String identity, String issuer, ApprovalRule approval, StageRun run)
-    implements StageOutput {
+public record SigningGrant(String mode, String identity, String issuer, ApprovalRule approval, StageRun run,
+    String approvalSkipped) implements StageOutput {
+
+  public SigningGrant(String mode, String identity, String issuer, ApprovalRule approval, StageRun run) {
+    this(mode, identity, issuer, approval, run, null);
+  }
 
   /**
    * @param approvals how many distinct approvers' keys must sign the release's statement
@@ -34,7 +40,7 @@ public record SigningGrant(String mode, String identity, String issuer, Approval
 
   @Override
   public SigningGrant withRun(StageRun newRun) {
-    return new SigningGrant(mode, identity, issuer, approval, newRun);
+    return new SigningGrant(mode, identity, issuer, approval, newRun, approvalSkipped);
   }
 
   @Override

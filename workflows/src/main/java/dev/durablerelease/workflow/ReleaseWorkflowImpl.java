@@ -31,6 +31,7 @@ import dev.durablerelease.contract.Stage;
 import dev.durablerelease.spec.CommandSpec;
 import dev.durablerelease.spec.DocsSpec;
 import dev.durablerelease.spec.ReleaseSpec;
+import dev.durablerelease.spec.TargetRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -63,6 +64,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   /** False for a release started before operator policies, whose history replays as it ran (see PrePolicyRelease). */
   private boolean policies;
+  /** False for a release started before version schemes: no stage was gated by its version. */
+  private boolean versionGating;
+  private final VersionGates versionGates = new VersionGates();
   private ReleaseSpec spec;
   /** A dry run stages and verifies on the targets but publishes nothing. */
   private boolean dryRun;
@@ -75,6 +79,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   @Override
   public ReleaseResult run(ReleaseRequest request) {
     policies = Workflow.getVersion("operatorPolicy", Workflow.DEFAULT_VERSION, 1) == 1;
+    versionGating = Workflow.getVersion("versionGating", Workflow.DEFAULT_VERSION, 1) == 1;
     CheckoutInput checkoutInput = ReleaseInputs.checkout(request);
     dryRun = request.dryRun();
     spec = request.spec();
@@ -123,7 +128,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       sign(checkout);
     }
     Manifest manifest = writeManifest(checkout, grants);
-    List<String> published = spec.hasUploads() ? upload(manifest) : List.of();
+    List<String> published = spec.hasUploads() && !versionGates.skips(Stage.UPLOAD) ? upload(manifest) : List.of();
     progress.end(ReleaseState.SUCCEEDED, (dryRun ? "dry run of " : "released ") + spec.project() + " "
         + progress.version());
     log.info("{} {} {} from {}", dryRun ? "dry run of" : "released", spec.project(), progress.version(),
@@ -139,7 +144,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    */
   private Grants checkPolicy(ReleaseSpec asked) {
     String version = progress.version();
-    GrantRequest request = new GrantRequest(asked.project(), version, asked.upload(), null);
+    GrantRequest request = new GrantRequest(asked.project(), version, asked.upload(), null,
+        versionGating ? asked.versioning() : null);
     return stages.run(Stage.CHECK_POLICY, () -> {
       Promise<SigningGrant> signing = Async.function(Workflow.newActivityStub(SignActivities.class,
           StageOptions.check(TaskQueues.SIGN, "checkPolicy: signing and approvals"))::grantSigning, request);
@@ -193,6 +199,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (!spec.hasUploads()) {
       checklist.notConfigured(Stage.UPLOAD);
     }
+    if (versionGating) {
+      versionGates.apply(checklist, spec, checkout.facts(), grants, Workflow.currentTimeMillis());
+    }
     progress.show();
   }
 
@@ -207,14 +216,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** Tests and docs run side by side on their own queues, both from the built archive. */
   private void testAndBuildDocs(Checkout checkout, Archives archives) {
     List<Promise<CommandReport>> commands = new ArrayList<>();
-    if (spec.hasTests()) {
+    if (spec.hasTests() && !versionGates.skips(Stage.TEST_SOURCE)) {
       CommandSpec test = spec.test();
       commands.add(Async.function(() -> stages.run(Stage.TEST_SOURCE, () -> Workflow.newActivityStub(
               BuildActivities.class, StageOptions.command(TaskQueues.BUILD, test.timeout(), "testSource: "
                   + test.command())).testSource(ReleaseInputs.test(checkout, archives)),
           r -> "passed")));
     }
-    if (spec.hasDocs()) {
+    if (spec.hasDocs() && !versionGates.skips(Stage.BUILD_DOCS)) {
       DocsSpec docs = spec.docs();
       commands.add(Async.function(() -> stages.run(Stage.BUILD_DOCS, () -> Workflow.newActivityStub(
               DocsActivities.class, StageOptions.command(TaskQueues.DOCS, docs.timeout(), "buildDocs: "
@@ -279,9 +288,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     List<ArtifactRef> publishOrder = new ArrayList<>(artifacts);
     publishOrder.add(manifest.checksums());
     publishOrder.add(manifest.releaseJson());
-    upload = new UploadInput(spec.project(), progress.version(), spec.upload(), publishOrder, dryRun);
+    List<TargetRequest> targets = versionGates.targets(spec.upload());
+    upload = new UploadInput(spec.project(), progress.version(), targets, publishOrder, dryRun,
+        versionGating ? spec.versioning() : null);
     Publication publication = stages.run(Stage.UPLOAD, () -> Workflow.newActivityStub(UploadActivities.class,
-            StageOptions.upload("upload " + publishOrder.size() + " files to " + spec.upload().size()
+            StageOptions.upload("upload " + publishOrder.size() + " files to " + targets.size()
                 + " target(s)")).upload(upload),
         Publication::describe);
     return publication.dryRun() ? List.of() : publication.targets();
