@@ -10,6 +10,7 @@ import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.contract.StageState;
 import dev.durablerelease.contract.StageStatus;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.TestPolicies;
 import dev.durablerelease.worker.LoopbackTemporal;
 import dev.durablerelease.worker.Releases;
 import dev.durablerelease.workflow.ReleaseResult;
@@ -80,8 +81,10 @@ class WorkerRestartTest {
 
   @Test
   void killedBuildWorkerIsReplacedAndTheReleaseCompletes() throws Exception {
-    WorkerContext engine = Releases.localWorker(tmp, "engine-host");
-    temporal.serve(engine, List.of(TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.DOCS));
+    // every domain but build on this host; its policy releases hello unsigned, since signing is not the point here
+    WorkerContext engine = Releases.localWorker(tmp, "engine-host")
+        .withPolicy(TestPolicies.of("projects:\n  hello: {repositories: [\"**\"]}\n"));
+    temporal.serve(engine, List.of(TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.DOCS, TaskQueues.SIGN));
     Process first = buildWorker("build-host-1");
 
     // 36 steps of about 5 s: three minutes; the odd sleep length marks its processes
