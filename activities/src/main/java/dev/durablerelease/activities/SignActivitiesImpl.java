@@ -89,9 +89,10 @@ public class SignActivitiesImpl implements SignActivities {
       SigningGrant.ApprovalRule rule = approval == null || approval.required() == 0 || skipped != null ? null
           : new SigningGrant.ApprovalRule(approval.required(), approval.approverNames(), approval.timeout(),
               approval.reminder(), approval.skipsNeedSignature());
+      int builders = project.reproducibility() == null ? 1 : project.reproducibility().required();
       return new SigningGrant(signing == null ? null : orDefault(signing.mode(), SigningPolicy.PUBLIC),
           signing == null ? null : signing.expectIdentity(), signing == null ? null : signing.expectIssuer(), rule,
-          stage.finished(), skipped);
+          stage.finished(), skipped, builders);
     });
   }
 

@@ -5,6 +5,7 @@ import dev.durablerelease.policy.CeilingsPolicy;
 import dev.durablerelease.policy.Domain;
 import dev.durablerelease.policy.Policy;
 import dev.durablerelease.policy.ProjectPolicy;
+import dev.durablerelease.policy.ReproducibilityPolicy;
 import dev.durablerelease.policy.SigningPolicy;
 import dev.durablerelease.policy.TagSignaturePolicy;
 import dev.durablerelease.policy.TargetPolicy;
@@ -71,6 +72,9 @@ final class PolicyValidator {
       if (p.approval() != null) {
         approval(p.approval(), at + "/approval");
       }
+      if (p.reproducibility() != null) {
+        reproducibility(p.reproducibility(), at + "/reproducibility");
+      }
     }
     if (domains.contains(Domain.BUILD) && p.ceilings() != null) {
       ceilings(p.ceilings(), at + "/ceilings");
@@ -86,7 +90,8 @@ final class PolicyValidator {
         sign ? normalized(p.approval()) : null,
         domains.contains(Domain.BUILD) ? p.ceilings() : null,
         source ? p.submodules() : null,
-        readsVersions ? p.versions() : null);
+        readsVersions ? p.versions() : null,
+        sign ? p.reproducibility() : null);
   }
 
   Map<String, TargetPolicy> targets(Map<String, TargetPolicy> targets) {
@@ -261,6 +266,13 @@ final class PolicyValidator {
     findings.duration(raw.timeout(), at + "/timeout", ApprovalPolicy.DEFAULT_TIMEOUT);
     findings.duration(raw.reminder(), at + "/reminder", ApprovalPolicy.DEFAULT_REMINDER);
     findings.levels(raw.levels(), at + "/when");
+  }
+
+  private void reproducibility(ReproducibilityPolicy raw, String at) {
+    if (raw.required() < 1 || raw.required() > ReproducibilityPolicy.MAX_BUILDERS) {
+      findings.error(at + "/builders", raw.required() + " is not a number of builders this engine runs; write 2 for a"
+          + " second builder on the source2 queue (served by hosts administered apart), or 1 for one");
+    }
   }
 
   private static ApprovalPolicy normalized(ApprovalPolicy raw) {

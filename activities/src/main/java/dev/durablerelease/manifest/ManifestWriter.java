@@ -43,7 +43,9 @@ public final class ManifestWriter {
         scheme ? version.prerelease() : null, c.repository(), c.tag(), c.commit(), c.tree(),
         Instant.ofEpochSecond(c.commitTime()).toString(),
         c.specDigest(), workflowId, runId, artifacts, logs, stages, input.targets(), input.operatorEvents(),
-        stages.stream().noneMatch(s -> CommandRunner.NONE.equals(s.sandbox())), input.signing(), input.approvals());
+        stages.stream().noneMatch(s -> CommandRunner.NONE.equals(s.sandbox())), input.signing(), input.approvals(),
+        input.agreement() == null ? null : new ReleaseManifest.Reproducibility(true, input.agreement().builders(),
+            input.agreement().files()));
     return JSON.writeValueAsBytes(manifest);
   }
 

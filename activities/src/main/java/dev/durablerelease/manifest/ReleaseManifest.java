@@ -1,6 +1,7 @@
 package dev.durablerelease.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.durablerelease.activity.BuildAgreement;
 import dev.durablerelease.activity.SignedDecision;
 import dev.durablerelease.contract.OperatorEvent;
 import java.util.List;
@@ -33,6 +34,8 @@ import java.util.List;
  *     whose {@code trusted_root.json} is trusted by no one else); absent when they are not
  * @param approvals the approvers' signed approvals: check one with {@code ssh-keygen -Y verify -n NAMESPACE -I
  *     APPROVER -f allowed_signers -s SIG < statement}
+ * @param reproducibility the two builders that made byte-identical source archives and SBOMs; absent when one built
+ *     them
  */
 public record ReleaseManifest(
     String schema,
@@ -57,9 +60,19 @@ public record ReleaseManifest(
     List<OperatorEvent> operatorEvents,
     boolean sandboxed,
     @JsonInclude(JsonInclude.Include.NON_NULL) String signing,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SignedDecision> approvals) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SignedDecision> approvals,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Reproducibility reproducibility) {
 
   public static final String SCHEMA = "https://durablerelease.dev/release/v1";
+
+  /**
+   * Two builders agreed.
+   *
+   * @param agreed always true: a release whose builders disagree is never published
+   * @param builders who built, the first builder first
+   * @param files the files both made byte for byte
+   */
+  public record Reproducibility(boolean agreed, List<BuildAgreement.Builder> builders, List<String> files) {}
 
   /**
    * A file of the release.

@@ -15,6 +15,7 @@ import java.util.List;
  * @param submodules which submodule URLs may be fetched (source worker)
  * @param versions how its versions are read and which maintenance lines may publish below the greatest final
  *     (sign and upload workers)
+ * @param reproducibility how many builders must make the same source archives and SBOMs (sign worker)
  */
 public record ProjectPolicy(
     List<String> repositories,
@@ -23,13 +24,14 @@ public record ProjectPolicy(
     ApprovalPolicy approval,
     CeilingsPolicy ceilings,
     SubmodulePolicy submodules,
-    VersionsPolicy versions) {
+    VersionsPolicy versions,
+    ReproducibilityPolicy reproducibility) {
 
-  public static final ProjectPolicy EMPTY = new ProjectPolicy(null, null, null, null, null, null, null);
+  public static final ProjectPolicy EMPTY = new ProjectPolicy(null, null, null, null, null, null, null, null);
 
   public ProjectPolicy(List<String> repositories, TagSignaturePolicy tagSignature, SigningPolicy signing,
       ApprovalPolicy approval, CeilingsPolicy ceilings, SubmodulePolicy submodules) {
-    this(repositories, tagSignature, signing, approval, ceilings, submodules, null);
+    this(repositories, tagSignature, signing, approval, ceilings, submodules, null, null);
   }
 
   /** This project's sections, and the defaults' where it has none. */
@@ -41,6 +43,7 @@ public record ProjectPolicy(
         approval != null ? approval : defaults.approval,
         ceilings != null ? ceilings : defaults.ceilings,
         submodules != null ? submodules : defaults.submodules,
-        versions != null ? versions : defaults.versions);
+        versions != null ? versions : defaults.versions,
+        reproducibility != null ? reproducibility : defaults.reproducibility);
   }
 }

@@ -1,6 +1,8 @@
 package dev.durablerelease.version;
 
+import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.VersionFacts;
+import dev.durablerelease.spec.Versioning;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,12 @@ public final class Versions {
   /** What a version means under a scheme (none included). */
   public static VersionFacts facts(String scheme, String pattern, String text) throws InvalidVersionException {
     return scheme == null || scheme.equals(NONE) ? VersionFacts.unparsed(text) : parse(scheme, pattern, text).facts();
+  }
+
+  /** What a spec's version means under the spec's own scheme. */
+  public static VersionFacts facts(ReleaseSpec spec) throws InvalidVersionException {
+    Versioning versioning = spec.versioning();
+    return facts(versioning.scheme(), versioning.pattern(), spec.version());
   }
 
   /** Null when the calver pattern is usable; otherwise what is wrong with it. */

@@ -179,6 +179,30 @@ class PolicyLoaderTest {
   }
 
   @Test
+  void twoBuildersAreTheSignDomainsToAskForAndNoEngineOfThreeIsPretended() throws Exception {
+    String yaml = """
+        defaults:
+          reproducibility: {builders: 2}
+        projects:
+          hello: {repositories: [/srv/git/hello]}
+          other: {repositories: [/srv/git/other], reproducibility: {builders: 1}}
+        """;
+    Policy sign = load(yaml, EnumSet.of(Domain.SIGN));
+    assertThat(sign.project("hello").reproducibility().required()).isEqualTo(2);
+    assertThat(sign.project("other").reproducibility().required()).isEqualTo(1);
+    // a source worker, the one the check distrusts, does not even read it
+    assertThat(load(yaml, EnumSet.of(Domain.SOURCE)).project("hello").reproducibility()).isNull();
+    List<ConfigError> errors = errors("""
+        projects:
+          hello: {repositories: [/srv/git/hello], reproducibility: {builders: 3}}
+          other: {repositories: [/srv/git/other], reproducibility: {builders: 0}}
+        """, EnumSet.of(Domain.SIGN));
+    assertThat(errors).extracting(ConfigError::field).containsExactlyInAnyOrder(
+        "projects.hello.reproducibility.builders", "projects.other.reproducibility.builders");
+    assertThat(errors.get(0).message()).contains("write 2 for a second builder on the source2 queue");
+  }
+
+  @Test
   void everyProjectSaysWhereItsSourceMayComeFromAndUnknownSectionsAreNamed() {
     assertThat(errors("""
         projects:
@@ -244,6 +268,7 @@ class PolicyLoaderTest {
     assertThat(policy.project("hello").approval().required()).isEqualTo(2);
     assertThat(policy.target("hello", "downloads").url()).contains("{project}");
     assertThat(policy.project("hello").ceilings().memory()).isEqualTo("32GiB");
+    assertThat(policy.project("hello").reproducibility().required()).isEqualTo(2);
   }
 
   @Test

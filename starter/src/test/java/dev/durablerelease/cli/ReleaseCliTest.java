@@ -120,8 +120,8 @@ class ReleaseCliTest {
     }
     Map<String, JsonNode> stages = new TreeMap<>();
     manifest.get("stages").forEach(s -> stages.put(s.get("stage").asText(), s));
-    assertThat(stages).containsOnlyKeys("checkPolicy", "checkout", "buildSource", "testSource", "buildDocs",
-        "generateSbom", "approval", "provenance", "sign", "upload");
+    assertThat(stages).containsOnlyKeys("checkPolicy", "checkout", "buildSource", "rebuildSource", "testSource",
+        "buildDocs", "generateSbom", "approval", "provenance", "sign", "upload");
     assertThat(manifest.get("signing").asText()).as("a dev-signed release says so").isEqualTo("dev");
     assertThat(stages.get("testSource").get("state").asText()).isEqualTo("succeeded");
     assertThat(stages.get("testSource").get("attempts").asInt()).isEqualTo(1);

@@ -19,8 +19,8 @@ class ReplayTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"succeeded", "blocked-then-retried", "skipped", "aborted", "aborted-at-upload",
-      "policy-approved", "policy-refused-then-aborted", "policy-skip-signed",
-      "versions-prerelease-gated"})
+      "policy-approved", "policy-refused-then-aborted", "policy-skip-signed", "versions-prerelease-gated",
+      "two-builders-agreed", "two-builders-disagreed-then-aborted"})
   void recordedReleaseReplaysDeterministically(String history) throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       // replay proves determinism, not speed: the first replay of a JVM loads every class of the workflow, which on

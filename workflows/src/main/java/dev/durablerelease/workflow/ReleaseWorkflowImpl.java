@@ -54,6 +54,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final ReleaseProgress progress = new ReleaseProgress();
   private final StageRunner stages = new StageRunner(progress);
   private final ApprovalGate approvalGate = new ApprovalGate(progress, stages);
+  private final TwoBuilders builders = new TwoBuilders(stages);
   /** Every file of the release so far, in the order they were made. */
   private final List<ArtifactRef> artifacts = new ArrayList<>();
   /** Logs of the project commands, kept in the store. */
@@ -117,6 +118,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     configure(checkout, grants);
     Archives archives = buildSource(checkout);
+    if (builders.required()) {
+      // before anything is tested, signed or published: a second builder must make the same files
+      artifacts.addAll(builders.agree(checkout, archives));
+    }
     testAndBuildDocs(checkout, archives);
     generateSbom(checkout);
     if (grants.approval() != null) {
@@ -202,6 +207,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (versionGating) {
       versionGates.apply(checklist, spec, checkout.facts(), grants, Workflow.currentTimeMillis());
     }
+    if (!builders.configure(grants.signing())) {
+      checklist.notConfigured(Stage.REBUILD_SOURCE);
+    }
     progress.show();
   }
 
@@ -241,7 +249,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   private void generateSbom(Checkout checkout) {
-    List<ArtifactRef> described = List.copyOf(artifacts);
+    // the archives two builders agreed on already have their SBOMs
+    List<ArtifactRef> described = artifacts.stream().filter(a -> !builders.covers(a)).toList();
     Sboms sboms = stages.run(Stage.GENERATE_SBOM, () -> Workflow.newActivityStub(SourceActivities.class,
             StageOptions.source("generateSbom for " + described.size() + " archive(s)"))
             .generateSbom(new SbomInput(checkout, described)),
@@ -254,7 +263,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     Provenance provenance = stages.run(Stage.PROVENANCE, () -> Workflow.newActivityStub(SourceActivities.class,
             StageOptions.source("provenance of " + subjects.size() + " file(s)"))
             .provenance(new ProvenanceInput(checkout, subjects, progress.checklist().snapshot(),
-                progress.operatorEvents(), approvalGate.approvals())),
+                progress.operatorEvents(), approvalGate.approvals(), builders.agreement())),
         p -> "SLSA v1 statement over " + subjects.size() + " file(s)");
     artifacts.add(provenance.statement());
   }
@@ -279,7 +288,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     return stages.run(Stage.WRITE_MANIFEST, () -> Workflow.newActivityStub(SourceActivities.class,
             StageOptions.source("writeManifest")).writeManifest(new ManifestInput(checkout, files,
             List.copyOf(logs), progress.checklist().snapshot(), grants.targetUrls(), progress.operatorEvents(),
-            approvalGate.approvals(), grants.signing().mode())),
+            approvalGate.approvals(), grants.signing().mode(), builders.agreement())),
         m -> "release.json and SHA256SUMS");
   }
 
