@@ -66,13 +66,14 @@ class OperatingReleasesCliTest {
     start("release-hello-1.0.0", """
         project: hello
         version: 1.0.0
-        test: {command: "echo compiling widgets; sleep 12; make test"}
+        test: {command: "echo compiling widgets; sleep 40; make test"}
         """);
     // wait until the server holds a heartbeat of the running test command
     await("a heartbeat from testSource", () -> temporal.stubs().blockingStub().describeWorkflowExecution(
         DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId("release-hello-1.0.0")).build())
-        .getPendingActivitiesList().stream().anyMatch(a -> a.hasHeartbeatDetails()));
+        .getPendingActivitiesList().stream()
+        .anyMatch(a -> a.getActivityType().getName().equals("testSource") && a.hasHeartbeatDetails()));
 
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "status", "release-hello-1.0.0")
