@@ -16,9 +16,11 @@ import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.policy.ApprovalPolicy;
+import dev.durablerelease.policy.PolicyVersions;
 import dev.durablerelease.policy.ProjectPolicy;
 import dev.durablerelease.policy.SigningPolicy;
 import dev.durablerelease.sign.DecisionSignatures;
+import dev.durablerelease.spec.VersionFacts;
 import dev.durablerelease.sign.IdentityPolicy;
 import dev.durablerelease.sign.IdentityToken;
 import dev.durablerelease.sign.SigstoreInstance;
@@ -80,12 +82,17 @@ public class SignActivitiesImpl implements SignActivities {
       SigningPolicy signing = project.signing() == null ? null
           : project.signing().forRelease(request.project(), request.version());
       ApprovalPolicy approval = project.approval();
-      SigningGrant.ApprovalRule rule = approval == null || approval.required() == 0 ? null
+      // a spec whose scheme is not the one the policy pins is refused here as on the upload worker
+      PolicyVersions.read(context.policy(), request.project(), request.version(), request.versioning());
+      String skipped = approval == null || approval.required() == 0 ? null
+          : approvalOutside(approval, request.project(), request.version());
+      SigningGrant.ApprovalRule rule = approval == null || approval.required() == 0 || skipped != null ? null
           : new SigningGrant.ApprovalRule(approval.required(), approval.approverNames(), approval.timeout(),
               approval.reminder(), approval.skipsNeedSignature());
+      int builders = project.reproducibility() == null ? 1 : project.reproducibility().required();
       return new SigningGrant(signing == null ? null : orDefault(signing.mode(), SigningPolicy.PUBLIC),
           signing == null ? null : signing.expectIdentity(), signing == null ? null : signing.expectIssuer(), rule,
-          stage.finished());
+          stage.finished(), skipped, builders);
     });
   }
 
@@ -134,7 +141,8 @@ public class SignActivitiesImpl implements SignActivities {
    * provenance, made after the approval, must vouch for exactly the approved files).
    */
   private void requireApprovals(SignInput input, ApprovalPolicy approval) throws IOException {
-    if (approval == null || approval.required() == 0) {
+    if (approval == null || approval.required() == 0
+        || approvalOutside(approval, input.project(), input.version()) != null) {
       return;
     }
     Set<String> keys = new HashSet<>();
@@ -169,6 +177,16 @@ public class SignActivitiesImpl implements SignActivities {
             + " the approvers approved; nothing was signed");
       }
     }
+  }
+
+  /**
+   * Why the policy's approval is not for this version (it names other release levels), or null when it is. The level
+   * is read here under the scheme the policy pins, never taken from the workflow: a version whose level is unknown
+   * needs the approval.
+   */
+  private String approvalOutside(ApprovalPolicy approval, String project, String version) {
+    VersionFacts facts = PolicyVersions.forApproval(context.policy(), project, version);
+    return facts.level() == null ? null : PolicyVersions.outside(approval.levels(), facts, "approval is for");
   }
 
   /** The subjects of a provenance statement, by name and SHA-256. */

@@ -8,15 +8,17 @@ import dev.durablerelease.activity.Manifest;
 import dev.durablerelease.activity.ManifestInput;
 import dev.durablerelease.activity.Provenance;
 import dev.durablerelease.activity.ProvenanceInput;
+import dev.durablerelease.activity.Rebuild;
+import dev.durablerelease.activity.RebuildInput;
 import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.archive.ArchiveEntry;
 import dev.durablerelease.archive.ArchiveWriter;
-import dev.durablerelease.archive.ExcludeRules;
+import dev.durablerelease.archive.Archiver;
 import dev.durablerelease.archive.FileDigest;
-import dev.durablerelease.archive.GitTreeEntries;
+import dev.durablerelease.archive.SourceTree;
 import dev.durablerelease.config.ConfigException;
 import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.contract.ArtifactKind;
@@ -30,11 +32,17 @@ import dev.durablerelease.policy.Policy;
 import dev.durablerelease.policy.ProjectPolicy;
 import dev.durablerelease.manifest.UniqueNames;
 import dev.durablerelease.provenance.ProvenanceWriter;
+import dev.durablerelease.rebuild.FileComparison;
+import dev.durablerelease.rebuild.SourceRebuild;
 import dev.durablerelease.sbom.FileDigestIndex;
 import dev.durablerelease.sbom.SbomGenerator;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SourceSpec;
+import dev.durablerelease.spec.VersionFacts;
 import dev.durablerelease.store.ArtifactStore;
+import dev.durablerelease.store.Digests;
+import dev.durablerelease.version.InvalidVersionException;
+import dev.durablerelease.version.Versions;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import java.io.IOException;
@@ -48,17 +56,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.util.FileUtils;
 
-/** Checkout, archives, SBOMs and manifest: the stages on the {@code release-source} queue. */
+/**
+ * Checkout, archives, SBOMs and manifest: the stages on the {@code release-source} queue; and the second builder's
+ * {@code rebuildSource} on {@code release-source-2}.
+ */
 public class SourceActivitiesImpl implements SourceActivities {
   private final WorkerContext context;
   private final ArtifactStore store;
   private final GitCache git;
+  private final Archiver archiver;
 
   public SourceActivitiesImpl(WorkerContext context) {
+    this(context, ArchiveWriter::write);
+  }
+
+  /** A source worker whose archives are written by {@code archiver} (tests: a builder that writes other bytes). */
+  public SourceActivitiesImpl(WorkerContext context, Archiver archiver) {
     this.context = context;
     this.store = context.store();
     this.git = new GitCache(context.workDir().resolve("git"));
+    this.archiver = archiver;
   }
 
   @Override
@@ -96,7 +115,7 @@ public class SourceActivitiesImpl implements SourceActivities {
         }
       }
       return new Checkout(repository, tag.tag(), tag.commit(), tag.tree(), tag.commitTime(), spec,
-          SpecLoader.digest(spec), input.resume(), stage.finished());
+          SpecLoader.digest(spec), input.resume(), stage.finished(), versionFacts(spec));
     }));
   }
 
@@ -106,40 +125,77 @@ public class SourceActivitiesImpl implements SourceActivities {
     return StageActivity.reusable(context, "buildSource", checkout, checkout.resume(), Archives.class,
         StageActivity.alive(fetches::snapshot, stage -> {
       SourceSpec source = checkout.spec().source();
-      List<Repository> submodules = new ArrayList<>();
-      GitTreeEntries.Submodules fetchSubmodule = (path, url, commit) -> {
-        context.policy().requireSubmodule(checkout.spec().project(), path,
-            GitCache.resolveUrl(checkout.repository(), url));
-        Repository sub = git.openSubmodule(checkout.repository(), path, url, commit, fetches);
-        submodules.add(sub);
-        return sub;
-      };
-      GitTreeEntries.Rules rules = new GitTreeEntries.Rules(new ExcludeRules(source.exclude()),
-          source.maxFileSizeBytes(), source.includeSubmodules() ? fetchSubmodule : null);
       List<ArtifactRef> archives = new ArrayList<>();
-      int fileCount;
       Map<String, Path> files = new LinkedHashMap<>(); // by format, in the spec's order
-      try (Repository repo = git.open(checkout.repository(), checkout.tag(), checkout.commit(), fetches)) {
-        List<ArchiveEntry> entries = GitTreeEntries.list(repo, checkout.commit(), source.name(), rules);
-        fileCount = (int) entries.stream().filter(e -> e.type() != ArchiveEntry.Type.DIRECTORY).count();
+      try (SourceTree tree = SourceTree.open(git, checkout.repository(), checkout.tag(), checkout.commit(), source,
+          submoduleGate(checkout), fetches)) {
         for (String format : source.formats()) {
           files.put(format, StoredFiles.scratchFile(context, source.name() + "." + format));
         }
-        List<FileDigest> digests = ArchiveWriter.write(entries, checkout.commitTime(), files);
+        List<FileDigest> digests = archiver.write(tree.entries(), checkout.commitTime(), files);
         for (Map.Entry<String, Path> file : files.entrySet()) {
           archives.add(store.put(file.getValue(), source.name() + "." + file.getKey(), ArtifactKind.SOURCE_ARCHIVE));
         }
-        storeFileDigests(checkout.spec(), entries, digests, archives);
+        storeFileDigests(checkout.spec(), tree.entries(), digests, archives);
+        return new Archives(archives, tree.fileCount(), stage.finished());
       } finally {
-        for (Repository sub : submodules) {
-          sub.close();
-        }
         for (Path file : files.values()) {
           Files.deleteIfExists(file);
         }
       }
-      return new Archives(archives, fileCount, stage.finished());
     }));
+  }
+
+  @Override
+  public Rebuild rebuildSource(RebuildInput input) {
+    FetchMonitor fetches = new FetchMonitor(); // this builder fetches the commit with its own git cache
+    return StageActivity.run(context, StageActivity.alive(fetches::snapshot, stage -> {
+      Checkout checkout = input.checkout();
+      // this builder fetches with its own credentials: only from where the operator lets the project come from
+      context.policy().requireRepository(checkout.spec().project(), checkout.repository());
+      Path dir = StoredFiles.scratchFolder(context, "rebuild");
+      try {
+        SourceRebuild.Made made = SourceRebuild.build(new SourceRebuild.Origin(checkout.repository(), checkout.tag(),
+            checkout.commit(), checkout.commitTime(), checkout.spec(), checkout.facts(), EngineVersion.get()), git, dir,
+            archiver, submoduleGate(checkout), fetches);
+        // blobs only, keyed by their digest and checked on every read: nothing the first builder's stages read
+        List<ArtifactRef> archives = new ArrayList<>();
+        for (Map.Entry<String, Path> file : made.archives().entrySet()) {
+          archives.add(store.put(file.getValue(), file.getKey(), ArtifactKind.SOURCE_ARCHIVE));
+        }
+        List<ArtifactRef> sboms = new ArrayList<>();
+        for (Map.Entry<String, Path> file : made.sboms().entrySet()) {
+          sboms.add(store.put(file.getValue(), file.getKey(), ArtifactKind.SBOM));
+        }
+        List<ArtifactRef> theirs = new ArrayList<>(input.archives());
+        theirs.addAll(input.sboms());
+        return new Rebuild(archives, sboms, differences(theirs, made.all(), dir), stage.finished());
+      } finally {
+        FileUtils.delete(dir.toFile(), FileUtils.RECURSIVE | FileUtils.IGNORE_ERRORS);
+      }
+    }));
+  }
+
+  /** For each of the first builder's files that this builder made otherwise, its first differing entry. */
+  private Map<String, String> differences(List<ArtifactRef> first, Map<String, Path> made, Path dir)
+      throws IOException {
+    Map<String, String> differences = new LinkedHashMap<>();
+    for (ArtifactRef theirs : first) {
+      Path ours = made.get(theirs.name());
+      if (ours == null || Digests.sha256Hex(ours).equals(theirs.sha256())) {
+        continue;
+      }
+      Path copy = dir.resolve("first-builder").resolve(theirs.name());
+      store.copyTo(theirs, copy);
+      FileComparison.firstDifference(theirs.name(), new FileComparison.Side(copy, "first builder"),
+          new FileComparison.Side(ours, "second builder")).ifPresent(why -> differences.put(theirs.name(), why));
+    }
+    return differences;
+  }
+
+  /** Submodules are fetched only from URLs the operator's policy allows the project. */
+  private SourceTree.SubmoduleGate submoduleGate(Checkout checkout) {
+    return (path, url) -> context.policy().requireSubmodule(checkout.spec().project(), path, url);
   }
 
   /**
@@ -171,7 +227,8 @@ public class SourceActivitiesImpl implements SourceActivities {
     return StageActivity.reusable(context, "generateSbom", input, input.checkout().resume(), Sboms.class,
         StageActivity.alive(stage -> {
       ReleaseSpec spec = input.checkout().spec();
-      SbomGenerator.Facts facts = SbomGenerator.Facts.of(spec, input.checkout().commitTime(), EngineVersion.get());
+      SbomGenerator.Facts facts = SbomGenerator.Facts.of(spec, input.checkout().facts(), input.checkout().commitTime(),
+          EngineVersion.get());
       List<ArtifactRef> sboms = new ArrayList<>();
       for (ArtifactRef archive : input.archives()) {
         for (SbomGenerator.SbomFile sbom : SbomGenerator.generate(archive, store, spec.sbom(), facts)) {
@@ -251,6 +308,15 @@ public class SourceActivitiesImpl implements SourceActivities {
     }
     requireExpectedCommit(input.tag(), tag.commit(), spec.expectedCommit(), origin);
     return spec;
+  }
+
+  /** What the version means, parsed here: the workflow holds no parser and only reads it. */
+  private static VersionFacts versionFacts(ReleaseSpec spec) {
+    try {
+      return Versions.facts(spec);
+    } catch (InvalidVersionException e) { // the spec was validated: only a hand-made workflow input gets here
+      throw new StageFailure(Failures.INVALID_SPEC, e.getMessage());
+    }
   }
 
   private static ReleaseSpec normalize(ReleaseSpec spec) {

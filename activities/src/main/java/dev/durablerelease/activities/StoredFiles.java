@@ -16,6 +16,12 @@ final class StoredFiles {
     return Files.createTempFile(dir, "", "-" + name);
   }
 
+  /** A fresh scratch folder whose name ends with {@code name}, in the worker's own folder. */
+  static Path scratchFolder(WorkerContext context, String name) throws IOException {
+    Path dir = Files.createDirectories(context.workDir().resolve("tmp"));
+    return Files.createTempDirectory(dir, name + "-");
+  }
+
   /** Stores bytes as a release file named {@code name}. */
   static ArtifactRef put(WorkerContext context, String name, byte[] content, ArtifactKind kind) throws IOException {
     Path tmp = scratchFile(context, name);

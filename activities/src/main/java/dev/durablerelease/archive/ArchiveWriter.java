@@ -45,6 +45,7 @@ public final class ArchiveWriter {
   /** Like {@code gzip -9} and {@code xz -6}: CPython's and git archive's defaults. */
   static final int GZIP_LEVEL = 9;
   static final int XZ_PRESET = 6;
+  static final int ZIP_LEVEL = Deflater.BEST_COMPRESSION;
 
   private ArchiveWriter() {}
 
@@ -203,7 +204,7 @@ public final class ArchiveWriter {
       zip.setUseLanguageEncodingFlag(true);
       zip.setCreateUnicodeExtraFields(ZipArchiveOutputStream.UnicodeExtraFieldPolicy.NEVER);
       zip.setUseZip64(Zip64Mode.AsNeeded);
-      zip.setLevel(Deflater.BEST_COMPRESSION);
+      zip.setLevel(ZIP_LEVEL);
     }
 
     @Override

@@ -13,8 +13,8 @@ import java.util.zip.Deflater;
  * sync flush, so the blocks join into one deflate stream that any gunzip reads. Same input, same bytes.
  */
 public final class ParallelGzipOutputStream extends BlockCompressorOutputStream {
-  private static final int BLOCK = 128 * 1024;
-  private static final int DICTIONARY = 32 * 1024;
+  static final int BLOCK = 128 * 1024;
+  static final int DICTIONARY = 32 * 1024;
   private static final ExecutorService POOL = pool("gzip-compressor");
 
   private final int level;

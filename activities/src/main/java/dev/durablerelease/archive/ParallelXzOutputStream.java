@@ -34,7 +34,7 @@ import org.tukaani.xz.XZOutputStream;
 public final class ParallelXzOutputStream extends OutputStream {
   private static final ArrayCache CACHE = BasicArrayCache.getInstance();
   private static final ExecutorService POOL = BlockCompressorOutputStream.pool("xz-compressor");
-  private static final int PIECE = 64 << 10;
+  static final int PIECE = 64 << 10;
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final OutputStream out;
@@ -46,7 +46,12 @@ public final class ParallelXzOutputStream extends OutputStream {
   private boolean closed;
 
   public ParallelXzOutputStream(OutputStream out, int preset) throws IOException {
-    this(out, preset, 3 * new LZMA2Options(preset).getDictSize());
+    this(out, preset, chunkSize(preset));
+  }
+
+  /** Three dictionaries of the preset, as {@code xz -T} sizes its blocks. */
+  static int chunkSize(int preset) throws IOException {
+    return 3 * new LZMA2Options(preset).getDictSize();
   }
 
   ParallelXzOutputStream(OutputStream out, int preset, int chunkSize) {

@@ -21,13 +21,17 @@ final class CommandValidator {
   private static final Set<String> RESERVED_ENV = Set.of("PATH", "HOME", "LANG");
 
   private final Findings findings;
+  private final VersionValidator versions;
 
-  CommandValidator(Findings findings) {
+  CommandValidator(Findings findings, VersionValidator versions) {
     this.findings = findings;
+    this.versions = versions;
   }
 
   CommandSpec test(CommandSpec raw) {
-    return command(raw, "/test");
+    CommandSpec command = command(raw, "/test");
+    return new CommandSpec(command.command(), command.timeout(), command.env(), command.skippable(),
+        command.limits(), versions.when(raw.when(), "/test/when", false));
   }
 
   DocsSpec docs(DocsSpec raw) {
@@ -46,7 +50,7 @@ final class CommandValidator {
     List<String> formats =
         findings.formats(raw.formats(), List.of("tar.gz"), SourceValidator.FORMATS, "/docs/formats");
     return new DocsSpec(command.command(), outputs, formats, command.timeout(), command.skippable(), command.env(),
-        command.limits());
+        command.limits(), versions.when(raw.when(), "/docs/when", true));
   }
 
   private CommandSpec command(CommandSpec raw, String at) {

@@ -1,14 +1,18 @@
 package dev.durablerelease.config;
 
 import dev.durablerelease.spec.Durations;
+import dev.durablerelease.spec.ReleaseLevel;
 import dev.durablerelease.spec.SourceSpec;
+import dev.durablerelease.version.DerivedNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The problems found in one document, each with its field and line, and the checks the document's sections share
@@ -23,6 +27,7 @@ public final class Findings {
   private final Map<String, Integer> lines;
   private final List<ConfigError> errors = new ArrayList<>();
   private Map<String, String> placeholders = Map.of();
+  private Function<String, String> whyMissing = name -> null;
 
   /** @param lines the line of every key by JSON pointer (empty for a document that was not a file) */
   public Findings(Map<String, Integer> lines) {
@@ -31,7 +36,13 @@ public final class Findings {
 
   /** The values of {@code {name}} placeholders, once they are known. */
   void placeholders(Map<String, String> values) {
+    placeholders(values, name -> null);
+  }
+
+  /** The values of placeholders, and why a known one has none for this document (null: it is unknown). */
+  void placeholders(Map<String, String> values, Function<String, String> whyMissing) {
     placeholders = values;
+    this.whyMissing = whyMissing;
   }
 
   /** Records a problem at a JSON pointer, e.g. {@code /test/timeout}. */
@@ -64,8 +75,10 @@ public final class Findings {
     while (m.find()) {
       String value = placeholders.get(m.group(1));
       if (value == null) {
-        error(at, "unknown placeholder {" + m.group(1) + "}; known: "
-            + String.join(", ", placeholders.keySet().stream().sorted().map(k -> "{" + k + "}").toList()));
+        String why = whyMissing.apply(m.group(1));
+        error(at, why != null ? why : "unknown placeholder {" + m.group(1) + "}; known: "
+            + String.join(", ", Stream.concat(placeholders.keySet().stream(), DerivedNames.FROM_VERSION.stream())
+                .distinct().sorted().map(k -> "{" + k + "}").toList()));
         value = m.group();
       }
       m.appendReplacement(sb, Matcher.quoteReplacement(value));
@@ -123,6 +136,18 @@ public final class Findings {
       }
     }
     return result;
+  }
+
+  /** Release levels ({@code when:}, {@code releases:}), each once. */
+  void levels(List<String> levels, String at) {
+    for (int i = 0; i < levels.size(); i++) {
+      if (ReleaseLevel.byId(levels.get(i)) == null) {
+        error(at + "/" + i, "unknown release level \"" + levels.get(i) + "\"; use some of "
+            + String.join(", ", ReleaseLevel.ids()));
+      } else if (levels.subList(0, i).contains(levels.get(i))) {
+        error(at + "/" + i, "\"" + levels.get(i) + "\" is listed twice");
+      }
+    }
   }
 
   private int lineOf(String pointer) {

@@ -5,9 +5,12 @@ import dev.durablerelease.policy.CeilingsPolicy;
 import dev.durablerelease.policy.Domain;
 import dev.durablerelease.policy.Policy;
 import dev.durablerelease.policy.ProjectPolicy;
+import dev.durablerelease.policy.ReproducibilityPolicy;
 import dev.durablerelease.policy.SigningPolicy;
 import dev.durablerelease.policy.TagSignaturePolicy;
 import dev.durablerelease.policy.TargetPolicy;
+import dev.durablerelease.policy.VersionsPolicy;
+import dev.durablerelease.version.Versions;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,9 +72,16 @@ final class PolicyValidator {
       if (p.approval() != null) {
         approval(p.approval(), at + "/approval");
       }
+      if (p.reproducibility() != null) {
+        reproducibility(p.reproducibility(), at + "/reproducibility");
+      }
     }
     if (domains.contains(Domain.BUILD) && p.ceilings() != null) {
       ceilings(p.ceilings(), at + "/ceilings");
+    }
+    boolean readsVersions = sign || domains.contains(Domain.UPLOAD);
+    if (readsVersions && p.versions() != null) {
+      versions(p.versions(), at + "/versions");
     }
     return new ProjectPolicy(
         source ? p.repositories() : null,
@@ -79,7 +89,9 @@ final class PolicyValidator {
         sign ? p.signing() : null,
         sign ? normalized(p.approval()) : null,
         domains.contains(Domain.BUILD) ? p.ceilings() : null,
-        source ? p.submodules() : null);
+        source ? p.submodules() : null,
+        readsVersions ? p.versions() : null,
+        sign ? p.reproducibility() : null);
   }
 
   Map<String, TargetPolicy> targets(Map<String, TargetPolicy> targets) {
@@ -116,6 +128,42 @@ final class PolicyValidator {
       approversExist(policy.defaults().approval(), "/defaults/approval", policy.approvers());
       policy.projects().forEach((name, project) ->
           approversExist(project.approval(), "/projects/" + name + "/approval", policy.approvers()));
+      ProjectPolicy defaults = policy.defaults();
+      gatedApprovalHasScheme(defaults, "/defaults/approval/when");
+      policy.projects().forEach((name, project) ->
+          gatedApprovalHasScheme(project.over(defaults), "/projects/" + name + "/approval/when"));
+    }
+  }
+
+  /**
+   * An approval for some release levels only reads the version under a scheme the operator chose: with the spec's
+   * own, a tag could pick the scheme under which its final reads as a pre-release (semver's 2.0.0-1 is pip's
+   * 2.0.0.post1) and skip the approval.
+   */
+  private void gatedApprovalHasScheme(ProjectPolicy project, String at) {
+    if (project.approval() != null && !project.approval().levels().isEmpty()
+        && (project.versions() == null || project.versions().scheme() == null)) {
+      findings.error(at, "approval for some release levels needs the project's versions: {scheme: pep440 (or semver,"
+          + " calver)} in the policy, so that a pushed tag cannot choose the scheme its version is read under");
+    }
+  }
+
+  private void versions(VersionsPolicy raw, String at) {
+    if (raw.scheme() != null && (!Versions.SCHEMES.contains(raw.scheme()) || raw.scheme().equals(Versions.NONE))) {
+      findings.error(at + "/scheme", "unknown scheme \"" + raw.scheme() + "\"; use semver, pep440 or calver");
+    } else if ("calver".equals(raw.scheme())) {
+      String problem = Versions.calendarPatternProblem(raw.pattern());
+      if (problem != null) {
+        findings.error(at + "/pattern", problem);
+      }
+    } else if (raw.pattern() != null) {
+      findings.error(at + "/pattern", "only scheme: calver has a pattern; remove it");
+    }
+    for (int i = 0; i < raw.lines().size(); i++) {
+      if (!Versions.isMaintenanceLine(raw.lines().get(i))) {
+        findings.error(at + "/maintenanceLines/" + i, "\"" + raw.lines().get(i) + "\" is not a maintenance line;"
+            + " write the release numbers it keeps and .*, e.g. 3.12.*");
+      }
     }
   }
 
@@ -217,6 +265,14 @@ final class PolicyValidator {
     }
     findings.duration(raw.timeout(), at + "/timeout", ApprovalPolicy.DEFAULT_TIMEOUT);
     findings.duration(raw.reminder(), at + "/reminder", ApprovalPolicy.DEFAULT_REMINDER);
+    findings.levels(raw.levels(), at + "/when");
+  }
+
+  private void reproducibility(ReproducibilityPolicy raw, String at) {
+    if (raw.required() < 1 || raw.required() > ReproducibilityPolicy.MAX_BUILDERS) {
+      findings.error(at + "/builders", raw.required() + " is not a number of builders this engine runs; write 2 for a"
+          + " second builder on the source2 queue (served by hosts administered apart), or 1 for one");
+    }
   }
 
   private static ApprovalPolicy normalized(ApprovalPolicy raw) {
@@ -225,7 +281,8 @@ final class PolicyValidator {
     }
     return new ApprovalPolicy(raw.required(), List.copyOf(raw.approverNames()),
         raw.timeout() == null ? ApprovalPolicy.DEFAULT_TIMEOUT : raw.timeout(),
-        raw.reminder() == null ? ApprovalPolicy.DEFAULT_REMINDER : raw.reminder(), raw.skipsNeedSignature());
+        raw.reminder() == null ? ApprovalPolicy.DEFAULT_REMINDER : raw.reminder(), raw.skipsNeedSignature(),
+        List.copyOf(raw.levels()));
   }
 
   private void ceilings(CeilingsPolicy raw, String at) {

@@ -6,8 +6,11 @@ import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SbomSpec;
 import dev.durablerelease.spec.SourceSpec;
 import dev.durablerelease.spec.TargetRequest;
+import dev.durablerelease.spec.VersionFacts;
+import dev.durablerelease.version.DerivedNames;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +28,8 @@ final class SpecValidator {
 
   private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]*");
+  /** PEP 440 epochs: 1!2.0. */
+  private static final Pattern PEP440_VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_!-]*");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
 
   /** Keys that decide trust, which a repository (and so a pushed tag) must not choose, and where they went. */
@@ -48,9 +53,24 @@ final class SpecValidator {
   ReleaseSpec normalize(ReleaseSpec raw) {
     String project = findings.required(raw.project(), "/project", PROJECT,
         "letters, digits, '.', '_' and '-', starting with a letter or digit");
-    String version = findings.required(raw.version(), "/version", VERSION,
-        "letters, digits, '.', '+', '_' and '-' (no spaces or slashes)");
-    findings.placeholders(Map.of("project", nullToEmpty(project), "version", nullToEmpty(version)));
+    boolean epochs = "pep440".equals(raw.versionScheme()) || VersionValidator.CPYTHON.equals(raw.preset());
+    Pattern plainName = epochs ? PEP440_VERSION : VERSION;
+    String version = findings.required(raw.version(), "/version", plainName,
+        "letters, digits, '.', '+', '_' and '-'" + (epochs ? " and a PEP 440 epoch's '!'" : "")
+            + " (no spaces or slashes)");
+    VersionValidator versions = new VersionValidator(findings);
+    VersionFacts facts = versions.normalize(raw,
+        version != null && plainName.matcher(version).matches() ? version : null);
+    if (facts != null) {
+      findings.placeholders(DerivedNames.of(nullToEmpty(project), facts), name -> DerivedNames.whyMissing(name, facts));
+    } else {
+      // the version is wrong (said once, at /version): the names derived from it are not said wrong again
+      Map<String, String> values = new HashMap<>();
+      DerivedNames.FROM_VERSION.forEach(name -> values.put(name, ""));
+      values.put("project", nullToEmpty(project));
+      values.put("version", nullToEmpty(version));
+      findings.placeholders(values);
+    }
     keysOfThePolicy(raw.unknownFields(), project);
     String repository = repository(raw.repository());
     String tag = tag(raw.tag() == null ? "v{version}" : raw.tag());
@@ -60,13 +80,14 @@ final class SpecValidator {
           + " (git rev-parse " + tag + "^{commit})");
     }
     SourceSpec source = new SourceValidator(findings).normalize(raw.source());
-    CommandValidator commands = new CommandValidator(findings);
+    CommandValidator commands = new CommandValidator(findings, versions);
     CommandSpec test = raw.test() == null ? null : commands.test(raw.test());
     DocsSpec docs = raw.docs() == null ? null : commands.docs(raw.docs());
     new ArtifactNamesValidator(findings).check(source, docs);
     SbomSpec sbom = new SbomValidator(findings).normalize(raw.sbom());
     List<TargetRequest> upload = new UploadValidator(findings).normalize(raw.upload());
-    return new ReleaseSpec(project, repository, version, tag, expectedCommit, source, test, docs, sbom, upload,
+    return new ReleaseSpec(project, repository, version, versions.scheme(), raw.versionPattern(),
+        List.copyOf(raw.maintenanceLines()), raw.preset(), tag, expectedCommit, source, test, docs, sbom, upload,
         Map.of());
   }
 

@@ -1,6 +1,7 @@
 package dev.durablerelease.config;
 
 import dev.durablerelease.policy.TargetPolicy;
+import dev.durablerelease.version.DerivedNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
@@ -18,6 +19,9 @@ final class TargetsValidator {
   private static final Pattern SECRET_REFERENCE = Pattern.compile("env:[A-Za-z_][A-Za-z0-9_]*|file:/.+");
   private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]");
   private static final Pattern HOST_KEY_FINGERPRINT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}=?");
+
+  /** Every placeholder a target URL may use, with a stand-in value for checking the URL's form. */
+  private static final Map<String, String> PLACEHOLDERS = placeholders();
 
   private final Findings findings;
 
@@ -52,6 +56,7 @@ final class TargetsValidator {
       findings.error(base + "/url", "the target is granted to several projects but its URL has no {project}: one"
           + " project could publish over another's files; put {project} in the URL, e.g. …/releases/{project}/");
     }
+    findings.levels(target.levels(), base + "/releases");
     String at = base + "/url";
     String url = target.url();
     if (url == null || url.isBlank()) {
@@ -59,7 +64,13 @@ final class TargetsValidator {
       return null;
     }
     try {
-      URI uri = new URI(url.replace("{project}", "p").replace("{version}", "v"));
+      String unknown = DerivedNames.firstMissing(url, PLACEHOLDERS);
+      if (unknown != null) {
+        findings.error(at, "unknown placeholder {" + unknown + "} in \"" + url + "\"; known: "
+            + String.join(", ", PLACEHOLDERS.keySet().stream().map(k -> "{" + k + "}").toList()));
+        return null;
+      }
+      URI uri = new URI(DerivedNames.expand(url, PLACEHOLDERS));
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!SCHEMES.contains(scheme)) {
         findings.error(at, "unsupported target \"" + url + "\"; supported: " + SCHEMES.stream().sorted()
@@ -83,6 +94,14 @@ final class TargetsValidator {
       findings.error(at, "\"" + url + "\" is not a valid URL: " + e.getReason());
     }
     return findings.count() == before ? target.withUrl(url.endsWith("/") ? url : url + "/") : null;
+  }
+
+  private static Map<String, String> placeholders() {
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("project", "p");
+    values.put("version", "v");
+    DerivedNames.FROM_VERSION.forEach(name -> values.put(name, "v"));
+    return values;
   }
 
   private void sftp(URI uri, TargetPolicy target, String base) {

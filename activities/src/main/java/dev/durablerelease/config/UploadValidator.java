@@ -74,7 +74,10 @@ final class UploadValidator {
     return clean;
   }
 
-  /** A folder under the target's root: relative, inside it, ending with '/'; "" for the root itself. */
+  /**
+   * A folder under the target's root: relative, inside it, ending with '/'; "" for the root itself. It stays a
+   * template: the upload worker expands it with the target's URL, so that it can list the target's earlier releases.
+   */
   private String path(String raw, String at) {
     String path = findings.expand(raw, at);
     if (path == null || path.isEmpty()) {
@@ -84,6 +87,6 @@ final class UploadValidator {
       findings.error(at, "\"" + path + "\" must be a relative folder under the target's root, e.g. {version}/");
       return "";
     }
-    return path.endsWith("/") ? path : path + "/";
+    return raw.endsWith("/") ? raw : raw + "/";
   }
 }

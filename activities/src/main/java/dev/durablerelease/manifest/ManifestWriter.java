@@ -9,6 +9,7 @@ import dev.durablerelease.command.CommandRunner;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.spec.VersionFacts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,10 +36,16 @@ public final class ManifestWriter {
         .filter(s -> s.state().isDone())
         .map(ManifestWriter::entry)
         .toList();
+    VersionFacts version = c.facts();
+    boolean scheme = version.level() != null;
     ReleaseManifest manifest = new ReleaseManifest(ReleaseManifest.SCHEMA, c.spec().project(), c.spec().version(),
-        c.repository(), c.tag(), c.commit(), c.tree(), Instant.ofEpochSecond(c.commitTime()).toString(),
+        scheme ? version.normalized() : null, scheme ? version.scheme() : null, version.level(),
+        scheme ? version.prerelease() : null, c.repository(), c.tag(), c.commit(), c.tree(),
+        Instant.ofEpochSecond(c.commitTime()).toString(),
         c.specDigest(), workflowId, runId, artifacts, logs, stages, input.targets(), input.operatorEvents(),
-        stages.stream().noneMatch(s -> CommandRunner.NONE.equals(s.sandbox())), input.signing(), input.approvals());
+        stages.stream().noneMatch(s -> CommandRunner.NONE.equals(s.sandbox())), input.signing(), input.approvals(),
+        input.agreement() == null ? null : new ReleaseManifest.Reproducibility(true, input.agreement().builders(),
+            input.agreement().files()));
     return JSON.writeValueAsBytes(manifest);
   }
 

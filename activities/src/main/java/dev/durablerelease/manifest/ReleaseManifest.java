@@ -1,6 +1,7 @@
 package dev.durablerelease.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.durablerelease.activity.BuildAgreement;
 import dev.durablerelease.activity.SignedDecision;
 import dev.durablerelease.contract.OperatorEvent;
 import java.util.List;
@@ -10,7 +11,11 @@ import java.util.List;
  *
  * @param schema format identifier
  * @param project project name
- * @param version released version
+ * @param version released version, as the spec writes it
+ * @param normalizedVersion its normal form under its scheme (e.g. PEP 440's 3.14.0rc1); absent without a scheme
+ * @param versionScheme semver, pep440 or calver; absent without one
+ * @param releaseLevel dev, alpha, beta, rc, final or post; absent without a scheme
+ * @param prerelease whether the release is a pre-release (a level below final); absent without a scheme
  * @param repository where the source came from
  * @param tag the tag released
  * @param commit the commit it resolved to
@@ -29,11 +34,17 @@ import java.util.List;
  *     whose {@code trusted_root.json} is trusted by no one else); absent when they are not
  * @param approvals the approvers' signed approvals: check one with {@code ssh-keygen -Y verify -n NAMESPACE -I
  *     APPROVER -f allowed_signers -s SIG < statement}
+ * @param reproducibility the two builders that made byte-identical source archives and SBOMs; absent when one built
+ *     them
  */
 public record ReleaseManifest(
     String schema,
     String project,
     String version,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String normalizedVersion,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String versionScheme,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String releaseLevel,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean prerelease,
     String repository,
     String tag,
     String commit,
@@ -49,9 +60,19 @@ public record ReleaseManifest(
     List<OperatorEvent> operatorEvents,
     boolean sandboxed,
     @JsonInclude(JsonInclude.Include.NON_NULL) String signing,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SignedDecision> approvals) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SignedDecision> approvals,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Reproducibility reproducibility) {
 
   public static final String SCHEMA = "https://durablerelease.dev/release/v1";
+
+  /**
+   * Two builders agreed.
+   *
+   * @param agreed always true: a release whose builders disagree is never published
+   * @param builders who built, the first builder first
+   * @param files the files both made byte for byte
+   */
+  public record Reproducibility(boolean agreed, List<BuildAgreement.Builder> builders, List<String> files) {}
 
   /**
    * A file of the release.

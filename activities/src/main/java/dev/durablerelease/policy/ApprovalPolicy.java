@@ -11,9 +11,21 @@ import java.util.List;
  * @param timeout how long a release waits at the gate before it blocks there, e.g. {@code 72h} (default)
  * @param reminder how often a waiting release logs a reminder, e.g. {@code 24h} (default)
  * @param signedSkips whether skipping a blocked stage needs an approver's signature too (default false)
+ * @param when the release levels that need approval, e.g. {@code [final]}; empty: every release. The version is read
+ *     under the scheme the project's {@code versions:} pins, so a tag cannot choose a scheme that reads its final as
+ *     a pre-release
  */
 public record ApprovalPolicy(Integer approvals, List<String> approvers, String timeout, String reminder,
-    Boolean signedSkips) {
+    Boolean signedSkips, List<String> when) {
+
+  public ApprovalPolicy(Integer approvals, List<String> approvers, String timeout, String reminder,
+      Boolean signedSkips) {
+    this(approvals, approvers, timeout, reminder, signedSkips, null);
+  }
+
+  public List<String> levels() {
+    return when == null ? List.of() : when;
+  }
 
   public static final String DEFAULT_TIMEOUT = "72h";
   public static final String DEFAULT_REMINDER = "24h";

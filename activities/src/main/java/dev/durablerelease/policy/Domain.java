@@ -23,7 +23,7 @@ public enum Domain {
     Set<Domain> domains = EnumSet.noneOf(Domain.class);
     for (String queue : queues) {
       switch (queue) {
-        case TaskQueues.SOURCE -> domains.add(SOURCE);
+        case TaskQueues.SOURCE, TaskQueues.SOURCE_2 -> domains.add(SOURCE);
         case TaskQueues.BUILD, TaskQueues.DOCS -> domains.add(BUILD);
         case TaskQueues.SIGN -> domains.add(SIGN);
         case TaskQueues.UPLOAD -> domains.add(UPLOAD);

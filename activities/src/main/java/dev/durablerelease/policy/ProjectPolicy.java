@@ -13,6 +13,9 @@ import java.util.List;
  * @param approval who approves its releases (sign worker); none: no gate
  * @param ceilings the most its commands may ask for (build and docs workers)
  * @param submodules which submodule URLs may be fetched (source worker)
+ * @param versions how its versions are read and which maintenance lines may publish below the greatest final
+ *     (sign and upload workers)
+ * @param reproducibility how many builders must make the same source archives and SBOMs (sign worker)
  */
 public record ProjectPolicy(
     List<String> repositories,
@@ -20,9 +23,16 @@ public record ProjectPolicy(
     SigningPolicy signing,
     ApprovalPolicy approval,
     CeilingsPolicy ceilings,
-    SubmodulePolicy submodules) {
+    SubmodulePolicy submodules,
+    VersionsPolicy versions,
+    ReproducibilityPolicy reproducibility) {
 
-  public static final ProjectPolicy EMPTY = new ProjectPolicy(null, null, null, null, null, null);
+  public static final ProjectPolicy EMPTY = new ProjectPolicy(null, null, null, null, null, null, null, null);
+
+  public ProjectPolicy(List<String> repositories, TagSignaturePolicy tagSignature, SigningPolicy signing,
+      ApprovalPolicy approval, CeilingsPolicy ceilings, SubmodulePolicy submodules) {
+    this(repositories, tagSignature, signing, approval, ceilings, submodules, null, null);
+  }
 
   /** This project's sections, and the defaults' where it has none. */
   public ProjectPolicy over(ProjectPolicy defaults) {
@@ -32,6 +42,8 @@ public record ProjectPolicy(
         signing != null ? signing : defaults.signing,
         approval != null ? approval : defaults.approval,
         ceilings != null ? ceilings : defaults.ceilings,
-        submodules != null ? submodules : defaults.submodules);
+        submodules != null ? submodules : defaults.submodules,
+        versions != null ? versions : defaults.versions,
+        reproducibility != null ? reproducibility : defaults.reproducibility);
   }
 }

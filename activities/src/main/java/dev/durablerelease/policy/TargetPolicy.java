@@ -19,20 +19,32 @@ import java.util.List;
  * @param accessKeyId s3: {@code env:NAME} or {@code file:/PATH}; with secretAccessKey, else the SDK's default chain
  * @param secretAccessKey s3: {@code env:NAME} or {@code file:/PATH}
  * @param projects the projects that may publish here ({@code "*"}: any)
+ * @param releases the release levels it takes, e.g. {@code [final]}; empty: every release. A release of another
+ *     level leaves it out (its upload shows {@code skipped (pre-release)} when no target is left)
  */
 public record TargetPolicy(String url, String key, String password, String knownHosts, String hostKey,
     String endpoint, String region, Boolean pathStyle, String accessKeyId, String secretAccessKey,
-    List<String> projects) {
+    List<String> projects, List<String> releases) {
+
+  public TargetPolicy(String url, String key, String password, String knownHosts, String hostKey, String endpoint,
+      String region, Boolean pathStyle, String accessKeyId, String secretAccessKey, List<String> projects) {
+    this(url, key, password, knownHosts, hostKey, endpoint, region, pathStyle, accessKeyId, secretAccessKey, projects,
+        null);
+  }
 
   /** A target with nothing but a URL (a folder on the upload worker, say). */
   public static TargetPolicy at(String url, List<String> projects) {
-    return new TargetPolicy(url, null, null, null, null, null, null, null, null, null, projects);
+    return new TargetPolicy(url, null, null, null, null, null, null, null, null, null, projects, null);
   }
 
   /** The same target at another URL (with placeholders expanded and a release's path appended). */
   public TargetPolicy withUrl(String newUrl) {
     return new TargetPolicy(newUrl, key, password, knownHosts, hostKey, endpoint, region, pathStyle, accessKeyId,
-        secretAccessKey, projects);
+        secretAccessKey, projects, releases);
+  }
+
+  public List<String> levels() {
+    return releases == null ? List.of() : releases;
   }
 
   public boolean grantedTo(String project) {

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.durablerelease.activity.Checkout;
 import dev.durablerelease.activity.ProvenanceInput;
 import dev.durablerelease.activity.SignedDecision;
+import dev.durablerelease.archive.ArchiveSettings;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.contract.OperatorEvent;
 import dev.durablerelease.contract.StageState;
 import dev.durablerelease.contract.StageStatus;
+import dev.durablerelease.spec.VersionFacts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -22,12 +24,19 @@ import java.util.Base64;
  * Writes {@code provenance.intoto.json}: an in-toto Statement v1 whose predicate is SLSA Provenance v1. Subjects are the
  * release files; the build definition is what was asked for (repository, tag, the resolved spec) and what it resolved
  * to (the commit); the run details say who ran it (the worker), which workflow run, when, and how each stage went.
+ * Everything that decides the source archives' bytes is in it, so that anyone can rebuild them ({@code release verify
+ * --rebuild}): the spec, the commit, the engine's and the compression libraries' versions ({@code builder.version})
+ * and the compression settings ({@code internalParameters.archives}).
  */
 public final class ProvenanceWriter {
   public static final String FILE_NAME = "provenance.intoto.json";
   public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
   public static final String PREDICATE_TYPE = "https://slsa.dev/provenance/v1";
   public static final String BUILD_TYPE = "https://durablerelease.dev/release/v1";
+  /** The engine's entry in {@code runDetails.builder.version}, beside the libraries'. */
+  public static final String ENGINE = "durable-release";
+  /** The byproduct that names the two builders that agreed. */
+  public static final String REPRODUCIBILITY = "reproducibility";
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -55,20 +64,30 @@ public final class ProvenanceWriter {
     ObjectNode predicate = statement.putObject("predicate");
 
     ObjectNode definition = predicate.putObject("buildDefinition").put("buildType", BUILD_TYPE);
-    definition.putObject("externalParameters")
+    ObjectNode external = definition.putObject("externalParameters")
         .put("repository", c.repository())
         .put("tag", c.tag())
-        .put("version", c.spec().version())
-        .put("specDigest", "sha256:" + c.specDigest());
-    definition.putObject("internalParameters").set("spec", JSON.valueToTree(c.spec()));
+        .put("version", c.spec().version());
+    VersionFacts version = c.facts();
+    if (version.level() != null) {
+      external.put("normalizedVersion", version.normalized())
+          .put("versionScheme", version.scheme())
+          .put("releaseLevel", version.level())
+          .put("prerelease", version.prerelease());
+    }
+    external.put("specDigest", "sha256:" + c.specDigest());
+    ObjectNode internal = definition.putObject("internalParameters");
+    internal.set("spec", JSON.valueToTree(c.spec()));
+    internal.set("archives", JSON.valueToTree(ArchiveSettings.compression()));
     definition.putArray("resolvedDependencies").addObject()
         .put("uri", gitUri(c.repository()) + "@refs/tags/" + c.tag())
         .putObject("digest").put("gitCommit", c.commit());
 
     ObjectNode run = predicate.putObject("runDetails");
-    run.putObject("builder")
+    ObjectNode builderVersions = run.putObject("builder")
         .put("id", "urn:durable-release:worker:" + builder)
-        .putObject("version").put("durable-release", engineVersion);
+        .putObject("version").put(ENGINE, engineVersion);
+    ArchiveSettings.libraries().forEach(builderVersions::put);
     ObjectNode metadata = run.putObject("metadata").put("invocationId", workflowId + "/" + runId);
     input.stages().stream().filter(s -> s.startedAt() > 0).mapToLong(StageStatus::startedAt).min()
         .ifPresent(start -> metadata.put("startedOn", Instant.ofEpochMilli(start).toString()));
@@ -85,10 +104,21 @@ public final class ProvenanceWriter {
           .put("worker", s.worker())
           .put("startedOn", Instant.ofEpochMilli(s.startedAt()).toString())
           .put("finishedOn", Instant.ofEpochMilli(s.endedAt()).toString());
+      if (s.state() == StageState.SKIPPED) {
+        // by an operator after it blocked, or "skipped (pre-release)": the version's level is not one it runs for
+        annotations.put("reason", s.detail());
+      }
       if (s.sandbox() != null) {
         // how project code was isolated: "none" says the stage ran unsandboxed (--unsafe-no-sandbox)
         annotations.put("sandbox", s.sandbox());
       }
+    }
+    if (input.agreement() != null) {
+      // which builders, on which queues, made byte-identical source archives and SBOMs
+      stages.addObject().put("name", REPRODUCIBILITY).putObject("annotations")
+          .put("agreed", true)
+          .<ObjectNode>set("builders", JSON.valueToTree(input.agreement().builders()))
+          .set("files", JSON.valueToTree(input.agreement().files()));
     }
     // approvals, retries and skips: who decided what, so that a skipped stage is never silent
     for (OperatorEvent event : input.operatorEvents()) {

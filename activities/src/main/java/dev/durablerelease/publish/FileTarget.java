@@ -9,7 +9,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.eclipse.jgit.util.FileUtils;
 
 /** A {@code file://} target: a folder on the upload worker (or a mount), where a staged file is renamed into place. */
@@ -89,6 +91,17 @@ final class FileTarget implements PublishTarget {
   @Override
   public void deleteFolder(String path) throws IOException {
     FileUtils.delete(directory.resolve(path).toFile(), FileUtils.RECURSIVE | FileUtils.SKIP_MISSING);
+  }
+
+  @Override
+  public Optional<List<String>> list(String folder) throws IOException {
+    Path dir = directory.resolve(folder);
+    if (!Files.isDirectory(dir)) {
+      return Optional.of(List.of());
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return Optional.of(entries.map(p -> p.getFileName().toString()).toList());
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.durablerelease.publish;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,4 +46,12 @@ public interface PublishTarget extends Closeable {
 
   /** Removes a staging folder and everything in it; nothing happens when there is none. */
   void deleteFolder(String path) throws IOException;
+
+  /**
+   * The names in a folder (files and folders), for the order check's view of what the target holds; empty when this
+   * kind of target has no listing (a missing folder lists as no names).
+   */
+  default Optional<List<String>> list(String folder) throws IOException {
+    return Optional.empty();
+  }
 }

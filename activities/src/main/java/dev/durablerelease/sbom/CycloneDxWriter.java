@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import org.cyclonedx.Version;
+import org.cyclonedx.model.Property;
 import org.cyclonedx.exception.GeneratorException;
 import org.cyclonedx.generators.BomGeneratorFactory;
 import org.cyclonedx.model.Bom;
@@ -27,6 +28,13 @@ import org.cyclonedx.model.metadata.ToolInformation;
 final class CycloneDxWriter {
   private CycloneDxWriter() {}
 
+  private static Property property(String name, String value) {
+    Property property = new Property();
+    property.setName(name);
+    property.setValue(value);
+    return property;
+  }
+
   static byte[] write(SbomContent content) throws GeneratorException {
     SbomGenerator.Facts facts = content.facts();
     Bom bom = new Bom();
@@ -44,6 +52,11 @@ final class CycloneDxWriter {
     project.setHashes(List.of(new Hash(Hash.Algorithm.SHA_256, content.archive().sha256())));
     project.setSupplier(organisation(facts.supplier()));
     project.setExternalReferences(distribution(content.downloadLocation()));
+    if (facts.releaseLevel() != null) {
+      // CycloneDX has no field for it either: two properties say whether this is a pre-release
+      project.setProperties(List.of(property("durable-release:releaseLevel", facts.releaseLevel()),
+          property("durable-release:prerelease", Boolean.toString(facts.prerelease()))));
+    }
 
     Component tool = new Component();
     tool.setType(Component.Type.APPLICATION);

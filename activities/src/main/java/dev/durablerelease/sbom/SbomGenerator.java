@@ -4,8 +4,10 @@ import dev.durablerelease.activity.StageFailure;
 import dev.durablerelease.activity.Failures;
 import dev.durablerelease.archive.ArchiveReader;
 import dev.durablerelease.archive.FileDigest;
+import dev.durablerelease.spec.ReleaseLevel;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SbomSpec;
+import dev.durablerelease.spec.VersionFacts;
 import dev.durablerelease.store.ArtifactStore;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
@@ -41,14 +43,25 @@ public final class SbomGenerator {
    * @param cpe the project's CPE 2.3 name, or null
    * @param commitTime epoch seconds; the documents' only timestamp
    * @param toolVersion our version, named in the creators
+   * @param releaseLevel the version's release level ({@code rc}, {@code final}, …), or null without a scheme
    */
   public record Facts(String project, String version, String supplier, String license, String downloadUrl,
-      String purl, String cpe, long commitTime, String toolVersion) {
+      String purl, String cpe, long commitTime, String toolVersion, String releaseLevel) {
 
-    public static Facts of(ReleaseSpec spec, long commitTime, String toolVersion) {
+    public Facts(String project, String version, String supplier, String license, String downloadUrl, String purl,
+        String cpe, long commitTime, String toolVersion) {
+      this(project, version, supplier, license, downloadUrl, purl, cpe, commitTime, toolVersion, null);
+    }
+
+    /** The documents name the version in its normal form (e.g. PEP 440's 3.14.0rc1), and say its level. */
+    public static Facts of(ReleaseSpec spec, VersionFacts version, long commitTime, String toolVersion) {
       SbomSpec s = spec.sbom();
-      return new Facts(spec.project(), spec.version(), s.supplier(), s.license(), s.downloadUrl(), s.purl(), s.cpe(),
-          commitTime, toolVersion);
+      return new Facts(spec.project(), version.normalized(), s.supplier(), s.license(), s.downloadUrl(), s.purl(),
+          s.cpe(), commitTime, toolVersion, version.level());
+    }
+
+    public boolean prerelease() {
+      return releaseLevel != null && ReleaseLevel.byId(releaseLevel).isPreRelease();
     }
   }
 

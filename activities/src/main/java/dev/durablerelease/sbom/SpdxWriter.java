@@ -33,6 +33,11 @@ final class SpdxWriter {
     Map<String, Object> project = pkg(content, content.projectId(), facts.project(), facts.version(),
         facts.license(), facts.purl(), facts.cpe(), content.downloadLocation(), supplier(facts.supplier()), purpose);
     project.put("packageFileName", content.archive().name());
+    if (facts.releaseLevel() != null) {
+      // SPDX 2.3 has no field for it: the package comment says whether this is a pre-release
+      project.put("comment", (facts.prerelease() ? "pre-release" : "release") + " (" + facts.releaseLevel()
+          + ") " + facts.version() + " of " + facts.project());
+    }
     project.put("checksums", List.of(checksum("SHA256", content.archive().sha256())));
     packages.add(project);
 

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -60,6 +61,9 @@ public interface ArtifactStore {
 
   /** Writes or replaces a record. */
   void writeRecord(String key, byte[] json) throws IOException;
+
+  /** The names of the records directly in a folder of keys (e.g. {@code published/ab…}), in no order. */
+  List<String> listRecords(String folder) throws IOException;
 
   /** Where the store is, for messages. */
   String location();

@@ -125,6 +125,11 @@ public final class CachingArtifactStore implements ArtifactStore {
   }
 
   @Override
+  public List<String> listRecords(String folder) throws IOException {
+    return remote.listRecords(folder);
+  }
+
+  @Override
   public String location() {
     return remote.location();
   }

@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.UUID;
 
 /**
@@ -98,6 +101,18 @@ public final class LocalArtifactStore implements ArtifactStore {
     Path tmp = tempFile();
     Files.write(tmp, json);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public List<String> listRecords(String folder) throws IOException {
+    Path dir = root.resolve(StoreKeys.recordFolder(folder));
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(Files::isRegularFile).map(f -> StoreKeys.recordName(f.getFileName().toString()))
+          .filter(Objects::nonNull).toList();
+    }
   }
 
   @Override

@@ -7,9 +7,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -117,6 +119,20 @@ public final class S3ArtifactStore implements ArtifactStore {
   @Override
   public void writeRecord(String key, byte[] json) {
     s3.putObject(b -> b.bucket(bucket).key(recordKey(key)), RequestBody.fromBytes(json));
+  }
+
+  @Override
+  public List<String> listRecords(String folder) {
+    String start = prefix + StoreKeys.recordFolder(folder);
+    List<String> names = new ArrayList<>();
+    s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(start).delimiter("/")).contents()
+        .forEach(object -> {
+          String name = StoreKeys.recordName(object.key().substring(start.length()));
+          if (name != null) {
+            names.add(name);
+          }
+        });
+    return names;
   }
 
   @Override

@@ -24,4 +24,15 @@ final class StoreKeys {
     }
     return "records/" + key + ".json";
   }
+
+  /** The folder of records whose keys start with {@code folder/}. */
+  static String recordFolder(String folder) {
+    String marker = record(folder + "/x");
+    return marker.substring(0, marker.length() - "x.json".length());
+  }
+
+  /** The name of a record in a folder listing, or null for what is not a record. */
+  static String recordName(String fileName) {
+    return fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - ".json".length()) : null;
+  }
 }

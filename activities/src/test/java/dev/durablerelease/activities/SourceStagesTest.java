@@ -91,7 +91,7 @@ class SourceStagesTest extends SampleStagesTestBase {
     List<ArtifactRef> artifacts = new java.util.ArrayList<>(archives.archives());
     artifacts.addAll(sboms.sboms());
     Manifest manifest = stages.source().writeManifest(new ManifestInput(checkout, artifacts, List.of(), List.of(),
-        List.of(), List.of(), List.of(), null));
+        List.of(), List.of(), List.of(), null, null));
     Path out = tmp.resolve("out");
     for (ArtifactRef a : artifacts) {
       stages.context().store().copyTo(a, out.resolve(a.name()));
@@ -112,7 +112,7 @@ class SourceStagesTest extends SampleStagesTestBase {
     ArtifactRef sameName = new ArtifactRef(archive.name(), ArtifactKind.DOCS_ARCHIVE, "d".repeat(64), 1);
     ArtifactRef sums = new ArtifactRef("SHA256SUMS", ArtifactKind.DOCS_ARCHIVE, "e".repeat(64), 1);
     ApplicationFailure f = failure(() -> stages.source().writeManifest(new ManifestInput(checkout,
-        List.of(archive, sameName, sums), List.of(), List.of(), List.of(), List.of(), List.of(), null)));
+        List.of(archive, sameName, sums), List.of(), List.of(), List.of(), List.of(), List.of(), null, null)));
     assertThat(f.getType()).isEqualTo(Failures.PUBLISH_CONFLICT);
     assertThat(f.isNonRetryable()).isTrue();
     assertThat(f.getOriginalMessage()).startsWith("two files of this release have one name: hello-1.0.0.tar.gz"

@@ -179,6 +179,30 @@ class PolicyLoaderTest {
   }
 
   @Test
+  void twoBuildersAreTheSignDomainsToAskForAndNoEngineOfThreeIsPretended() throws Exception {
+    String yaml = """
+        defaults:
+          reproducibility: {builders: 2}
+        projects:
+          hello: {repositories: [/srv/git/hello]}
+          other: {repositories: [/srv/git/other], reproducibility: {builders: 1}}
+        """;
+    Policy sign = load(yaml, EnumSet.of(Domain.SIGN));
+    assertThat(sign.project("hello").reproducibility().required()).isEqualTo(2);
+    assertThat(sign.project("other").reproducibility().required()).isEqualTo(1);
+    // a source worker, the one the check distrusts, does not even read it
+    assertThat(load(yaml, EnumSet.of(Domain.SOURCE)).project("hello").reproducibility()).isNull();
+    List<ConfigError> errors = errors("""
+        projects:
+          hello: {repositories: [/srv/git/hello], reproducibility: {builders: 3}}
+          other: {repositories: [/srv/git/other], reproducibility: {builders: 0}}
+        """, EnumSet.of(Domain.SIGN));
+    assertThat(errors).extracting(ConfigError::field).containsExactlyInAnyOrder(
+        "projects.hello.reproducibility.builders", "projects.other.reproducibility.builders");
+    assertThat(errors.get(0).message()).contains("write 2 for a second builder on the source2 queue");
+  }
+
+  @Test
   void everyProjectSaysWhereItsSourceMayComeFromAndUnknownSectionsAreNamed() {
     assertThat(errors("""
         projects:
@@ -188,6 +212,44 @@ class PolicyLoaderTest {
   }
 
   /** The first YAML block after {@code after} in a page of the repository. */
+  @Test
+  void versionGatesAreCheckedAndAnApprovalForSomeLevelsNeedsAPinnedScheme() throws Exception {
+    String approvers = "approvers:\n  erin: " + ERIN + "\n";
+    List<ConfigError> errors = errors("""
+        projects:
+          hello:
+            repositories: ["**"]
+            approval: {approvals: 1, approvers: [erin], when: [final, gold]}
+          other:
+            repositories: ["**"]
+            versions: {scheme: semver2, maintenanceLines: ["3.12"]}
+        targets:
+          stable: {url: "file:///srv/{project}/{sereis}/", projects: [hello], releases: [beta, beta]}
+        """ + approvers, Domain.ALL);
+    assertThat(errors).extracting(ConfigError::field).containsExactlyInAnyOrder("projects.hello.approval.when",
+        "projects.hello.approval.when[1]", "projects.other.versions.scheme",
+        "projects.other.versions.maintenanceLines[0]", "targets.stable.url", "targets.stable.releases[1]");
+    assertThat(errors).filteredOn(e -> e.field().equals("projects.hello.approval.when")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("versions: {scheme:")
+            .contains("cannot choose the scheme"));
+    assertThat(errors).filteredOn(e -> e.field().equals("targets.stable.url")).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("unknown placeholder {sereis}").contains("{series}"));
+
+    Policy policy = load("""
+        defaults:
+          versions: {scheme: pep440, maintenanceLines: ["3.12.*"]}
+        projects:
+          hello:
+            repositories: ["**"]
+            approval: {approvals: 1, approvers: [erin], when: [final]}
+        targets:
+          stable: {url: "file:///srv/{project}/{series}/{normalizedVersion}/", projects: [hello], releases: [final]}
+        """ + approvers, Domain.ALL);
+    assertThat(policy.project("hello").approval().levels()).containsExactly("final");
+    assertThat(policy.project("hello").versions().lines()).containsExactly("3.12.*");
+    assertThat(policy.targets().get("stable").levels()).containsExactly("final");
+  }
+
   private static String example(String page, String after) throws Exception {
     Path top = Path.of("").toAbsolutePath();
     while (!Files.exists(top.resolve(page))) {
@@ -206,6 +268,7 @@ class PolicyLoaderTest {
     assertThat(policy.project("hello").approval().required()).isEqualTo(2);
     assertThat(policy.target("hello", "downloads").url()).contains("{project}");
     assertThat(policy.project("hello").ceilings().memory()).isEqualTo("32GiB");
+    assertThat(policy.project("hello").reproducibility().required()).isEqualTo(2);
   }
 
   @Test

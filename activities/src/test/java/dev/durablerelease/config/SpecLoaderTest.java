@@ -150,7 +150,7 @@ class SpecLoaderTest {
         upload: [downloads, {target: mirror, path: "{project}/{version}"}]
         """);
     assertThat(spec.upload()).containsExactly(new TargetRequest("downloads", null),
-        new TargetRequest("mirror", "hello/2.1.0/"));
+        new TargetRequest("mirror", "{project}/{version}/"));
     assertThat(SpecLoader.normalize(spec, "again")).isEqualTo(spec);
     assertThat(errors("""
         project: hello

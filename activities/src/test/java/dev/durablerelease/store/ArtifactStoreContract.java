@@ -101,6 +101,17 @@ public abstract class ArtifactStoreContract {
   }
 
   @Test
+  void recordsOfAFolderAreListedByName() throws Exception {
+    ArtifactStore store = store();
+    assertThat(store.listRecords("published/a")).isEmpty();
+    store.createRecord("published/a/312e30", "{}".getBytes());
+    store.createRecord("published/a/322e30", "{}".getBytes());
+    store.createRecord("published/a/deeper/332e30", "{}".getBytes());
+    store.createRecord("published/ab/342e30", "{}".getBytes());
+    assertThat(store.listRecords("published/a")).containsExactlyInAnyOrder("312e30", "322e30");
+  }
+
+  @Test
   void recordsAreCreatedOnceReplacedOnRequestAndKeysAreChecked() throws Exception {
     ArtifactStore store = store();
     assertThat(store.readRecord("ledger/x")).isEmpty();

@@ -51,6 +51,11 @@ class ForwardingStore implements ArtifactStore {
   }
 
   @Override
+  public java.util.List<String> listRecords(String folder) throws IOException {
+    return delegate.listRecords(folder);
+  }
+
+  @Override
   public String location() {
     return delegate.location();
   }

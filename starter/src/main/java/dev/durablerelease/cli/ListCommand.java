@@ -1,6 +1,9 @@
 package dev.durablerelease.cli;
 
 import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.version.InvalidVersionException;
+import dev.durablerelease.version.SchemeVersion;
+import dev.durablerelease.version.Versions;
 import dev.durablerelease.workflow.ReleaseSearchAttributes;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.grpc.Status;
@@ -29,8 +32,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code release list}: releases on the cluster, by their search attributes. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-    description = "List releases with their status and stage, newest first.")
+    description = "List releases with their status and stage, by project and version, greatest first.")
 class ListCommand implements Callable<Integer> {
+  /** Memo keys the starter sets: how the release's version is read (release.yaml's versionScheme). */
+  static final String MEMO_SCHEME = "versionScheme";
+  static final String MEMO_PATTERN = "versionPattern";
+
   @ParentCommand
   ReleaseCli root;
 
@@ -44,13 +51,36 @@ class ListCommand implements Callable<Integer> {
   @Option(names = "--project", description = "only releases of this project")
   String project;
 
+  @Option(names = "--finals", description = "only finals (and post-releases) of projects with a versionScheme")
+  boolean finals;
+
+  @Option(names = "--prereleases", description = "only pre-releases (dev, alpha, beta, rc)")
+  boolean prereleases;
+
   /**
    * One release as listed.
    *
    * @param open whether its workflow is still open (running, as Temporal sees it)
+   * @param scheme its versionScheme (from the memo the starter set), or null
+   * @param pattern calver's pattern, or null
    */
   record Row(String workflowId, String status, String stage, String project, String version, Instant started,
-      boolean open) {}
+      boolean open, String scheme, String pattern) {
+
+    /** What the version means, when the release was started with a scheme; null otherwise. */
+    SchemeVersion parsed() {
+      try {
+        return scheme == null || version == null ? null : Versions.parse(scheme, pattern, version);
+      } catch (InvalidVersionException | IllegalArgumentException e) {
+        return null;
+      }
+    }
+
+    String level() {
+      SchemeVersion parsed = parsed();
+      return parsed == null ? null : parsed.facts().level();
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -68,6 +98,10 @@ class ListCommand implements Callable<Integer> {
             .filter(r -> project == null || project.equals(r.project()))
             .toList();
       }
+      if (finals && prereleases) {
+        throw new UserError("--finals and --prereleases exclude each other; give one");
+      }
+      rows = rows.stream().filter(this::levelWanted).toList();
       print(command.commandLine().getOut(), rows);
       for (Row r : rows) {
         // the status is recorded by the workflow's first task: an open release without one was never picked up
@@ -80,6 +114,15 @@ class ListCommand implements Callable<Integer> {
       command.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
+  }
+
+  /** Without a scheme a release has no level: it is left out of both filters. */
+  private boolean levelWanted(Row row) {
+    if (!finals && !prereleases) {
+      return true;
+    }
+    SchemeVersion parsed = row.parsed();
+    return parsed != null && parsed.facts().prerelease() == prereleases;
   }
 
   private String query() {
@@ -95,10 +138,12 @@ class ListCommand implements Callable<Integer> {
 
   private static Row row(io.temporal.client.WorkflowExecutionMetadata m) {
     var attributes = m.getTypedSearchAttributes();
+    String scheme = m.getMemo(MEMO_SCHEME, String.class, String.class);
+    String pattern = m.getMemo(MEMO_PATTERN, String.class, String.class);
     return new Row(m.getExecution().getWorkflowId(), attributes.get(ReleaseSearchAttributes.STATUS),
         attributes.get(ReleaseSearchAttributes.STAGE), attributes.get(ReleaseSearchAttributes.PROJECT),
         attributes.get(ReleaseSearchAttributes.VERSION), m.getStartTime(),
-        m.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+        m.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, scheme, pattern);
   }
 
   private static List<Row> listWithoutVisibility(Cluster cluster) {
@@ -125,7 +170,8 @@ class ListCommand implements Callable<Integer> {
           text(attributes, ReleaseSearchAttributes.PROJECT.getName()),
           text(attributes, ReleaseSearchAttributes.VERSION.getName()),
           Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos()),
-          info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING));
+          info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+          text(info.getMemo().getFieldsMap(), MEMO_SCHEME), text(info.getMemo().getFieldsMap(), MEMO_PATTERN)));
     }
     return rows;
   }
@@ -137,11 +183,29 @@ class ListCommand implements Callable<Integer> {
   }
 
   private static void print(PrintWriter out, List<Row> rows) {
-    out.printf("%-36s %-18s %-14s %-12s %-10s %s%n", "ID", "STATUS", "STAGE", "PROJECT", "VERSION", "STARTED");
-    rows.stream().sorted(Comparator.comparing(Row::started).reversed()).forEach(r ->
-        out.printf("%-36s %-18s %-14s %-12s %-10s %s%n", r.workflowId(), orDash(r.status()), orDash(r.stage()),
-            orDash(r.project()), orDash(r.version()), r.started()));
+    String format = "%-36s %-18s %-14s %-12s %-12s %-6s %s%n";
+    out.printf(format, "ID", "STATUS", "STAGE", "PROJECT", "VERSION", "LEVEL", "STARTED");
+    rows.stream().sorted(ORDER).forEach(r -> out.printf(format, r.workflowId(), orDash(r.status()),
+        orDash(r.stage()), orDash(r.project()), orDash(r.version()), orDash(r.level()), r.started()));
     out.flush();
+  }
+
+  /**
+   * By project, then version, greatest first: in the order of their scheme where both were started with the same
+   * one, else as text; then the newest start first.
+   */
+  static final Comparator<Row> ORDER = Comparator.comparing((Row r) -> orDash(r.project()))
+      .thenComparing(ListCommand::compareVersions)
+      .thenComparing(Comparator.comparing(Row::started).reversed());
+
+  private static int compareVersions(Row a, Row b) {
+    SchemeVersion x = a.parsed();
+    SchemeVersion y = b.parsed();
+    if (x != null && y != null && a.scheme().equals(b.scheme()) && java.util.Objects.equals(a.pattern(),
+        b.pattern())) {
+      return y.compareTo(x);
+    }
+    return orDash(b.version()).compareTo(orDash(a.version()));
   }
 
   private static String orDash(String s) {

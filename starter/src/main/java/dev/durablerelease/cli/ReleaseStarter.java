@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.spec.Versioning;
 import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.api.common.v1.Payload;
@@ -16,6 +17,8 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.common.converter.DataConverter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Starts release workflows with the options every start shares. */
 final class ReleaseStarter {
@@ -43,6 +46,7 @@ final class ReleaseStarter {
         .setWorkflowIdReusePolicy(request.dryRun() ? WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
             : WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY)
         .setStaticSummary((request.dryRun() ? "dry run of " : "") + project + " " + request.version() + " from " + tag)
+        .setMemo(versionMemo(request))
         .build();
     ReleaseWorkflow workflow = client.newWorkflowStub(ReleaseWorkflow.class, options);
     return WorkflowClient.start(workflow::run, request);
@@ -78,6 +82,20 @@ final class ReleaseStarter {
     } catch (IOException e) {
       throw new UncheckedIOException("the release's input on the server is not JSON", e);
     }
+  }
+
+  /** How the release's version is read, for release list to order and filter by it (empty without a scheme). */
+  static Map<String, Object> versionMemo(ReleaseRequest request) {
+    Versioning versioning = request.spec() == null ? Versioning.NONE : request.spec().versioning();
+    if (versioning.scheme().equals(Versioning.NONE.scheme())) {
+      return Map.of();
+    }
+    Map<String, Object> memo = new HashMap<>();
+    memo.put(ListCommand.MEMO_SCHEME, versioning.scheme());
+    if (versioning.pattern() != null) {
+      memo.put(ListCommand.MEMO_PATTERN, versioning.pattern());
+    }
+    return memo;
   }
 
   private static String repositoryName(String repository) {

@@ -42,7 +42,8 @@ class WorkerCommand implements Callable<Integer> {
   boolean devPolicy;
 
   @Option(names = "--queues", split = ",", paramLabel = "QUEUE",
-      description = "queues to serve: workflows, source, build, docs, sign, upload (default: all)")
+      description = "queues to serve: workflows, source, source2 (the second builder, where the policy wants two),"
+          + " build, docs, sign, upload (default: all)")
   List<String> queues;
 
   @Option(names = "--command-slots", description = "concurrent test/docs commands (default: the number of cores)")

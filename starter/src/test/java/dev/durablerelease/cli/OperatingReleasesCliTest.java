@@ -10,6 +10,7 @@ import dev.durablerelease.testing.SampleRepository;
 import dev.durablerelease.worker.LoopbackTemporal;
 import dev.durablerelease.worker.ReleaseWorkers;
 import dev.durablerelease.worker.Releases;
+import dev.durablerelease.workflow.ReleaseRequest;
 import dev.durablerelease.workflow.ReleaseState;
 import dev.durablerelease.workflow.ReleaseWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -65,13 +66,14 @@ class OperatingReleasesCliTest {
     start("release-hello-1.0.0", """
         project: hello
         version: 1.0.0
-        test: {command: "echo compiling widgets; sleep 12; make test"}
+        test: {command: "echo compiling widgets; sleep 40; make test"}
         """);
     // wait until the server holds a heartbeat of the running test command
     await("a heartbeat from testSource", () -> temporal.stubs().blockingStub().describeWorkflowExecution(
         DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId("release-hello-1.0.0")).build())
-        .getPendingActivitiesList().stream().anyMatch(a -> a.hasHeartbeatDetails()));
+        .getPendingActivitiesList().stream()
+        .anyMatch(a -> a.getActivityType().getName().equals("testSource") && a.hasHeartbeatDetails()));
 
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), ReleaseCli.class.getName(), "status", "release-hello-1.0.0")
@@ -115,6 +117,32 @@ class OperatingReleasesCliTest {
     await("the release to succeed", () -> workflow.status().state() == ReleaseState.SUCCEEDED);
     assertThat(CliRun.of(env, "list", "--project", "hello").out())
         .containsPattern("release-hello-1.0.0 +Succeeded");
+  }
+
+  @Test
+  void listOrdersByVersionAndFiltersFinalsOrPreReleases() throws Exception {
+    // started as release start does (with the version scheme in the memo); their tags do not exist: they block
+    // started in neither version nor text order, so that the listing can only be in version order by sorting so
+    for (String version : List.of("1.10.0", "1.2.0", "1.10.0rc1")) {
+      ReleaseStarter.start(temporal.client(), ReleaseRequest.of(SpecLoader.load(
+          "project: hello\nversionScheme: pep440\n", "release.yaml", new SpecLoader.Overrides(repo.url(), version))));
+    }
+    await("the releases to block", () -> CliRun.of(env, "list", "--status", "Blocked").out().lines()
+        .filter(line -> line.startsWith("release-hello-1.")).count() == 3);
+
+    CliRun list = CliRun.of(env, "list");
+    assertThat(list.exitCode()).as(list.toString()).isZero();
+    // by version, greatest first: as PEP 440 orders them, not as text (1.2.0 > 1.10.0)
+    assertThat(list.out().lines().filter(line -> line.startsWith("release-hello-1.")).map(line -> line.split(" +")[4]))
+        .containsExactly("1.10.0", "1.10.0rc1", "1.2.0");
+    assertThat(list.out()).containsPattern("release-hello-1.10.0rc1 +Blocked +checkout +hello +1.10.0rc1 +rc ");
+    assertThat(CliRun.of(env, "list", "--finals").out()).contains("release-hello-1.10.0 ", "release-hello-1.2.0 ")
+        .doesNotContain("1.10.0rc1");
+    assertThat(CliRun.of(env, "list", "--prereleases").out()).contains("release-hello-1.10.0rc1")
+        .doesNotContain("release-hello-1.2.0").doesNotContain("release-hello-1.10.0 ");
+    CliRun both = CliRun.of(env, "list", "--finals", "--prereleases");
+    assertThat(both.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(both.err()).contains("--finals and --prereleases exclude each other");
   }
 
   @Test

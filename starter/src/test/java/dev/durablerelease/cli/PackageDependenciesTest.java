@@ -39,7 +39,9 @@ class PackageDependenciesTest {
   /** Package → the engine's packages it uses, for the main classes of every module on the test's class path. */
   private static Map<String, Set<String>> packageDependencies() {
     List<String> classes = Arrays.stream(System.getProperty("java.class.path").split(":"))
+        // the reactor gives each module as its classes folder, or as its jar once packaged (mvn verify)
         .filter(entry -> entry.matches(".*/(workflows|activities|worker|starter)/target/classes/?")
+            || entry.matches(".*/(workflows|activities|worker)/target/\\1-[^/]+(?<!-tests)\\.jar")
             || entry.matches(".*/dev/durablerelease/(workflows|activities|worker|starter)/[^/]+/[^/]+(?<!-tests)\\.jar"))
         .toList();
     assertThat(classes).as("the modules' classes on the class path").hasSize(4);

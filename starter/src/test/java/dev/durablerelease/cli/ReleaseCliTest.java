@@ -120,8 +120,8 @@ class ReleaseCliTest {
     }
     Map<String, JsonNode> stages = new TreeMap<>();
     manifest.get("stages").forEach(s -> stages.put(s.get("stage").asText(), s));
-    assertThat(stages).containsOnlyKeys("checkPolicy", "checkout", "buildSource", "testSource", "buildDocs",
-        "generateSbom", "approval", "provenance", "sign", "upload");
+    assertThat(stages).containsOnlyKeys("checkPolicy", "checkout", "buildSource", "rebuildSource", "testSource",
+        "buildDocs", "generateSbom", "approval", "provenance", "sign", "upload");
     assertThat(manifest.get("signing").asText()).as("a dev-signed release says so").isEqualTo("dev");
     assertThat(stages.get("testSource").get("state").asText()).isEqualTo("succeeded");
     assertThat(stages.get("testSource").get("attempts").asInt()).isEqualTo(1);
@@ -226,8 +226,7 @@ class ReleaseCliTest {
 
     CliRun noPolicy = CliRun.of(env, "verify", out.toString());
     assertThat(noPolicy.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(noPolicy.err()).startsWith("error: Missing required argument (specify one of these): (--certificate-")
-        .contains("; see release verify --help");
+    assertThat(noPolicy.err()).contains("--certificate-identity");
   }
 
   private static String[] concat(String[] a, String[] b) {

@@ -10,6 +10,7 @@ import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.contract.StageState;
 import dev.durablerelease.contract.StageStatus;
 import dev.durablerelease.testing.SampleRepository;
+import dev.durablerelease.testing.TestPolicies;
 import dev.durablerelease.worker.LoopbackTemporal;
 import dev.durablerelease.worker.Releases;
 import dev.durablerelease.workflow.ReleaseResult;
@@ -80,14 +81,17 @@ class WorkerRestartTest {
 
   @Test
   void killedBuildWorkerIsReplacedAndTheReleaseCompletes() throws Exception {
-    WorkerContext engine = Releases.localWorker(tmp, "engine-host");
-    temporal.serve(engine, List.of(TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.DOCS));
+    // every domain but build on this host; its policy releases hello unsigned, since signing is not the point here
+    WorkerContext engine = Releases.localWorker(tmp, "engine-host")
+        .withPolicy(TestPolicies.of("projects:\n  hello: {repositories: [\"**\"]}\n"));
+    temporal.serve(engine, List.of(TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.DOCS, TaskQueues.SIGN));
     Process first = buildWorker("build-host-1");
 
-    // 36 steps of about 5 s: three minutes; the odd sleep length marks its processes
-    String sleep = "5.0" + ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L);
+    // 12 steps of about 2.5 s: long enough to be killed mid-way after its first heartbeat (every 5 s), short enough
+    // to run whole again on the new worker; the odd sleep length marks its processes
+    String sleep = "2.5" + ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L);
     String yaml = Files.readString(repo.dir().resolve("release.yaml"))
-        .replace("command: make test", "command: \"for i in $(seq 36); do echo step $i; sleep " + sleep + "; done\"")
+        .replace("command: make test", "command: \"for i in $(seq 12); do echo step $i; sleep " + sleep + "; done\"")
         .replace("timeout: 5m", "timeout: 10m");
     ReleaseWorkflow workflow = Releases.start(temporal.client(), WORKFLOW_ID,
         SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null)));
@@ -112,7 +116,7 @@ class WorkerRestartTest {
     ArtifactRef log = result.logs().stream().filter(l -> l.name().endsWith("testSource.log")).findFirst()
         .orElseThrow();
     try (InputStream in = engine.store().open(log.sha256())) {
-      assertThat(new String(in.readAllBytes())).startsWith("step 1\n").endsWith("step 36\n");
+      assertThat(new String(in.readAllBytes())).startsWith("step 1\n").endsWith("step 12\n");
     }
   }
 

@@ -30,9 +30,13 @@ import org.slf4j.LoggerFactory;
 public final class ReleaseWorkers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseWorkers.class);
 
-  /** Every queue, in the order a single-process worker starts them. */
-  public static final List<String> ALL_QUEUES = List.of(
-      TaskQueues.WORKFLOWS, TaskQueues.SOURCE, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN, TaskQueues.UPLOAD);
+  /**
+   * Every queue, in the order a single-process worker starts them. The second builder's queue is among them, so that
+   * {@code release run} can release a project whose policy wants two builders; on a cluster it is served by hosts
+   * administered apart from the first builder's.
+   */
+  public static final List<String> ALL_QUEUES = List.of(TaskQueues.WORKFLOWS, TaskQueues.SOURCE,
+      TaskQueues.SOURCE_2, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN, TaskQueues.UPLOAD);
 
   private final WorkerFactory factory;
   private final Set<String> queues;
@@ -113,7 +117,7 @@ public final class ReleaseWorkers implements AutoCloseable {
   /** The activities a worker registers on an activity queue: only build and docs run project code. */
   static Object activities(String queue, WorkerContext context) {
     return switch (queue) {
-      case TaskQueues.SOURCE -> new SourceActivitiesImpl(context);
+      case TaskQueues.SOURCE, TaskQueues.SOURCE_2 -> new SourceActivitiesImpl(context);
       case TaskQueues.BUILD -> new BuildActivitiesImpl(context);
       case TaskQueues.DOCS -> new DocsActivitiesImpl(context);
       case TaskQueues.SIGN -> new SignActivitiesImpl(context);

@@ -1,7 +1,11 @@
 package dev.durablerelease.worker;
 
+import dev.durablerelease.activities.SourceActivitiesImpl;
 import dev.durablerelease.activities.WorkerContext;
 import dev.durablerelease.activity.TaskQueues;
+import dev.durablerelease.archive.ArchiveEntry;
+import dev.durablerelease.archive.ArchiveWriter;
+import dev.durablerelease.archive.Archiver;
 import dev.durablerelease.config.SpecLoader;
 import dev.durablerelease.testing.Approvers.Approver;
 import dev.durablerelease.testing.Approvers;
@@ -26,9 +30,11 @@ import java.util.function.Consumer;
  * when the workflow changes: run it after a deliberate workflow change (guarded by {@code Workflow.getVersion}) to add
  * histories of the new shape, naming only those; never re-record the old ones. The oldest five (succeeded,
  * blocked-then-retried, skipped, aborted, aborted-at-upload) were recorded by engines before operator policies,
- * whose spec carried signing, approvals and targets; the recordings below are of releases under a policy.
+ * whose spec carried signing, approvals and targets; the recordings below are of releases under a policy, the last
+ * two of releases whose policy wants two builders (the twoBuilders change).
  *
- * <pre>mvn -q -pl worker -am test-compile && java -cp "$(cat worker/target/test-classpath.txt)" \
+ * <pre>mvn -q -pl worker -am test-compile && java \
+ *   -cp "worker/target/test-classes:worker/target/classes:$(cat worker/target/test-classpath.txt)" \
  *   dev.durablerelease.worker.HistoryRecorder worker/src/test/resources/histories [NAME,...]</pre>
  */
 public final class HistoryRecorder {
@@ -75,6 +81,28 @@ public final class HistoryRecorder {
           workflow.approve(new OperatorAction(null, "erin", null, erin.sign(workflow.status().approval()
               .statement())));
         });
+    // an alpha under the CPython preset: docs and the approval (for finals only) are skipped as a pre-release
+    String versionsPolicy = policy.replace("approval: {approvals: 1, approvers: [erin], signedSkips: true}",
+        "approval: {approvals: 1, approvers: [erin], when: [final]}\n    versions: {scheme: pep440}");
+    record(out, tmp, "versions-prerelease-gated", versionsPolicy, base + "preset: cpython\n"
+        + "upload: [{target: published, path: \"{normalizedVersion}/\"}]\n", "1.1.0a1", workflow -> { });
+    String twoBuilders = policy.replace("signedSkips: true}\n",
+        "signedSkips: true}\n    reproducibility: {builders: 2}\n");
+    record(out, tmp, "two-builders-agreed", twoBuilders, base + "upload: [published]\n", "1.0.0", null,
+        workflow -> {
+          await(workflow, ReleaseState.WAITING_FOR_APPROVAL);
+          workflow.approve(new OperatorAction(null, "erin", null, erin.sign(workflow.status().approval()
+              .statement())));
+        });
+    // the second builder writes the Makefile executable, as a compromised builder might
+    Archiver otherMode = (entries, mtime, outputs) -> ArchiveWriter.write(entries.stream()
+        .map(e -> e.path().endsWith("/Makefile") ? new ArchiveEntry(e.path(), ArchiveEntry.Type.EXECUTABLE, e.size(),
+            null, e.content()) : e).toList(), mtime, outputs);
+    record(out, tmp, "two-builders-disagreed-then-aborted", twoBuilders, base + "upload: [published]\n", "1.0.0",
+        otherMode, workflow -> {
+          await(workflow, ReleaseState.BLOCKED);
+          workflow.abort(new OperatorAction(null, "carol", "the second builder is compromised"));
+        });
     // since findPublished: a release run again after it was published approves, signs and uploads nothing
     record(out, tmp, "policy-published-again", policy, base + "upload: [published]\n", "1.0.0", workflow -> { });
     // since automatic decisions: release run with no terminal aborts a blocked upload on its own, and says so
@@ -95,14 +123,30 @@ public final class HistoryRecorder {
 
   private static void record(Path out, Path tmp, String name, String policy, String yaml, String version,
       Consumer<ReleaseWorkflow> operator) throws Exception {
+    record(out, tmp, name, policy, yaml, version, null, operator);
+  }
+
+  /** @param secondBuilder how the second builder writes archives; null for as every builder does */
+  private static void record(Path out, Path tmp, String name, String policy, String yaml, String version,
+      Archiver secondBuilder, Consumer<ReleaseWorkflow> operator) throws Exception {
     if (wanted != null && !wanted.contains(name)) {
       return;
     }
     Path dir = tmp.resolve(name);
     repo = SampleRepository.create(dir.resolve("hello"));
+    if (!version.equals("1.0.0")) {
+      repo.tag("v" + version);
+    }
     try (TestWorkflowEnvironment env = ReleaseTestEnvironment.create()) {
       WorkerContext context = Releases.localWorker(dir, "history-recorder").withPolicy(TestPolicies.of(policy));
-      ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
+      if (secondBuilder == null) {
+        ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES);
+      } else {
+        ReleaseWorkers.register(env.getWorkerFactory(), context, ReleaseWorkers.ALL_QUEUES.stream()
+            .filter(queue -> !queue.equals(TaskQueues.SOURCE_2)).toList());
+        env.getWorkerFactory().newWorker(TaskQueues.SOURCE_2)
+            .registerActivitiesImplementations(new SourceActivitiesImpl(context, secondBuilder));
+      }
       env.start();
       String id = "release-hello-" + name;
       ReleaseRequest request = ReleaseRequest.of(SpecLoader.load(yaml, "release.yaml",

@@ -19,7 +19,8 @@ class ReplayTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"succeeded", "blocked-then-retried", "skipped", "aborted", "aborted-at-upload",
-      "policy-approved", "policy-refused-then-aborted", "policy-skip-signed", "policy-published-again",
+      "policy-approved", "policy-refused-then-aborted", "policy-skip-signed", "versions-prerelease-gated",
+      "two-builders-agreed", "two-builders-disagreed-then-aborted", "policy-published-again",
       "policy-aborted-automatically"})
   void recordedReleaseReplaysDeterministically(String history) throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {

@@ -44,6 +44,11 @@ public final class Failures {
   public static final String SBOM_MISMATCH = "SbomMismatch";
   /** The operator's policy does not grant what the release asks for (a target, a repository, a limit, a URL). */
   public static final String POLICY_REFUSED = "PolicyRefused";
+  /**
+   * The version is not greater than the greatest final its targets already published, and no maintenance line allows
+   * it.
+   */
+  public static final String VERSION_NOT_NEWER = "VersionNotNewer";
   /** A signed approval or decision does not verify against the approvers' keys of the policy. */
   public static final String APPROVAL_REFUSED = "ApprovalRefused";
   /** The tag is not annotated and signed by a key or signer that the policy's tagSignature trusts. */
@@ -58,8 +63,7 @@ public final class Failures {
   public static final List<String> NON_RETRYABLE = List.of(
       INVALID_SPEC, TAG_NOT_FOUND, COMMIT_MISMATCH, REPOSITORY_UNAVAILABLE, REPOSITORY_CORRUPT, BAD_TREE,
       COMMAND_FAILED, DIGEST_MISMATCH, SIGNING_REFUSED, SIGNATURE_INVALID, PUBLISH_CONFLICT, ALREADY_PUBLISHED,
-      TARGET_REFUSED,
-      SBOM_MISMATCH, TAG_SIGNATURE_INVALID, POLICY_REFUSED, APPROVAL_REFUSED);
+      TARGET_REFUSED, SBOM_MISMATCH, TAG_SIGNATURE_INVALID, POLICY_REFUSED, APPROVAL_REFUSED, VERSION_NOT_NEWER);
 
   private Failures() {}
 }

@@ -2,6 +2,7 @@ package dev.durablerelease.activity;
 
 import dev.durablerelease.spec.LimitsSpec;
 import dev.durablerelease.spec.TargetRequest;
+import dev.durablerelease.spec.Versioning;
 import java.util.List;
 
 /**
@@ -12,5 +13,13 @@ import java.util.List;
  * @param version the version
  * @param targets the publish targets asked for (upload workers)
  * @param limits the command's limits (build and docs workers), or null for the defaults
+ * @param versioning how the spec reads the version (sign and upload workers parse it themselves); null from engines
+ *     before version schemes
  */
-public record GrantRequest(String project, String version, List<TargetRequest> targets, LimitsSpec limits) {}
+public record GrantRequest(String project, String version, List<TargetRequest> targets, LimitsSpec limits,
+    Versioning versioning) {
+
+  public GrantRequest(String project, String version, List<TargetRequest> targets, LimitsSpec limits) {
+    this(project, version, targets, limits, null);
+  }
+}

@@ -16,7 +16,8 @@ import java.util.List;
  * @param operatorEvents decisions operators took so far (retry, skip)
  * @param approvals the signed approvals, verified on the sign worker
  * @param signing how the release is signed ({@code public}, {@code private}, {@code dev}), or null when it is not
+ * @param agreement the two builders that made the same source archives and SBOMs, or null when one built them
  */
 public record ManifestInput(
     Checkout checkout, List<ArtifactRef> artifacts, List<ArtifactRef> logs, List<StageStatus> stages, List<String> targets,
-    List<OperatorEvent> operatorEvents, List<SignedDecision> approvals, String signing) {}
+    List<OperatorEvent> operatorEvents, List<SignedDecision> approvals, String signing, BuildAgreement agreement) {}

@@ -13,7 +13,8 @@ import java.util.List;
  * @param stages the checklist so far (attempts, workers, times)
  * @param operatorEvents operators' decisions so far: approvals, retries, skips
  * @param approvals the signed approvals, verified on the sign worker
+ * @param agreement the two builders that made the same source archives and SBOMs, or null when one built them
  */
 public record ProvenanceInput(
     Checkout checkout, List<ArtifactRef> subjects, List<StageStatus> stages, List<OperatorEvent> operatorEvents,
-    List<SignedDecision> approvals) {}
+    List<SignedDecision> approvals, BuildAgreement agreement) {}

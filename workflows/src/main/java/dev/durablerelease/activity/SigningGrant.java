@@ -14,9 +14,17 @@ import java.util.List;
  * @param issuer the OIDC issuer they must carry (null in dev mode)
  * @param approval who must approve before anything is signed or published, or null for no gate
  * @param run how the check ran
+ * @param approvalSkipped why the policy's approval does not apply to this version (it is for other release levels),
+ *     or null
+ * @param builders how many builders, each on its own queue, must make the same source archives and SBOMs before
+ *     anything is tested, signed or published: 2, or 1 (0 from sign workers that predate the setting) for one
  */
-public record SigningGrant(String mode, String identity, String issuer, ApprovalRule approval, StageRun run)
-    implements StageOutput {
+public record SigningGrant(String mode, String identity, String issuer, ApprovalRule approval, StageRun run,
+    String approvalSkipped, int builders) implements StageOutput {
+
+  public SigningGrant(String mode, String identity, String issuer, ApprovalRule approval, StageRun run) {
+    this(mode, identity, issuer, approval, run, null, 1);
+  }
 
   /**
    * @param approvals how many distinct approvers' keys must sign the release's statement
@@ -34,7 +42,7 @@ public record SigningGrant(String mode, String identity, String issuer, Approval
 
   @Override
   public SigningGrant withRun(StageRun newRun) {
-    return new SigningGrant(mode, identity, issuer, approval, newRun);
+    return new SigningGrant(mode, identity, issuer, approval, newRun, approvalSkipped, builders);
   }
 
   @Override

@@ -20,6 +20,15 @@ public interface SourceActivities {
   @ActivityMethod(name = "buildSource")
   Archives buildSource(Checkout checkout);
 
+  /**
+   * The second builder: makes the source archives and their SBOMs again from the commit, on its own queue ({@link
+   * TaskQueues#SOURCE_2}), and says where each file differs from the first builder's. Never reused from an earlier
+   * run and writes no records, only blobs: a check that was not made again proves nothing, and what the first
+   * builder's stages read stays the first builder's.
+   */
+  @ActivityMethod(name = "rebuildSource")
+  Rebuild rebuildSource(RebuildInput input);
+
   /** Writes one SBOM per archive and format. Idempotent: output depends only on the archives and the spec. */
   @ActivityMethod(name = "generateSbom")
   Sboms generateSbom(SbomInput input);

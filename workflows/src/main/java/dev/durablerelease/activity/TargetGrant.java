@@ -10,8 +10,25 @@ import java.util.List;
  *
  * @param targets each target asked for, in the order asked
  * @param run how the check ran
+ * @param skipped the targets asked for that take no release of this level, with why (null from earlier engines)
  */
-public record TargetGrant(List<GrantedTarget> targets, StageRun run) implements StageOutput {
+public record TargetGrant(List<GrantedTarget> targets, StageRun run, List<SkippedTarget> skipped)
+    implements StageOutput {
+
+  public TargetGrant(List<GrantedTarget> targets, StageRun run) {
+    this(targets, run, null);
+  }
+
+  /**
+   * @param name the target's name in the policy
+   * @param reason why, e.g. "takes final only; 3.14.0rc1 is rc"
+   */
+  public record SkippedTarget(String name, String reason) {}
+
+  /** The skipped targets (none from earlier engines). */
+  public List<SkippedTarget> skippedTargets() {
+    return skipped == null ? List.of() : skipped;
+  }
 
   /**
    * @param name the target's name in the policy
@@ -21,7 +38,7 @@ public record TargetGrant(List<GrantedTarget> targets, StageRun run) implements 
 
   @Override
   public TargetGrant withRun(StageRun newRun) {
-    return new TargetGrant(targets, newRun);
+    return new TargetGrant(targets, newRun, skipped);
   }
 
   @Override

@@ -11,6 +11,11 @@ public final class TaskQueues {
   public static final String WORKFLOWS = "release";
   /** Checkout, archives, SBOMs, manifest; may hold read credentials for git. */
   public static final String SOURCE = "release-source";
+  /**
+   * The second builder, where the operator's policy wants two builders to agree: it makes the source archives and
+   * their SBOMs again, on hosts administered apart from those of {@link #SOURCE}; may hold read credentials for git.
+   */
+  public static final String SOURCE_2 = "release-source-2";
   /** Project tests (untrusted project code); holds nothing secret. */
   public static final String BUILD = "release-build";
   /** Project docs (untrusted, many dependencies); holds nothing secret. */
@@ -21,7 +26,8 @@ public final class TaskQueues {
   public static final String UPLOAD = "release-upload";
 
   /** Short names as given to {@code release worker --queues}, mapped to queue names. */
-  public static final List<String> SHORT_NAMES = List.of("workflows", "source", "build", "docs", "sign", "upload");
+  public static final List<String> SHORT_NAMES = List.of("workflows", "source", "source2", "build", "docs", "sign",
+      "upload");
 
   private TaskQueues() {}
 
@@ -30,6 +36,7 @@ public final class TaskQueues {
     return switch (name) {
       case "workflows", WORKFLOWS -> WORKFLOWS;
       case "source", SOURCE -> SOURCE;
+      case "source2", SOURCE_2 -> SOURCE_2;
       case "build", BUILD -> BUILD;
       case "docs", DOCS -> DOCS;
       case "sign", SIGN -> SIGN;

@@ -2,6 +2,7 @@ package dev.durablerelease.activity;
 
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.spec.TargetRequest;
+import dev.durablerelease.spec.Versioning;
 import java.util.List;
 
 /**
@@ -12,6 +13,14 @@ import java.util.List;
  * @param targets the targets the spec asks for
  * @param files the files, in publication order (manifest files last)
  * @param dryRun stage and verify on every target, then remove the staged files instead of publishing them
+ * @param versioning how the spec reads the version (target templates derive names from it); null from engines before
+ *     version schemes
  */
 public record UploadInput(String project, String version, List<TargetRequest> targets, List<ArtifactRef> files,
-    boolean dryRun) {}
+    boolean dryRun, Versioning versioning) {
+
+  public UploadInput(String project, String version, List<TargetRequest> targets, List<ArtifactRef> files,
+      boolean dryRun) {
+    this(project, version, targets, files, dryRun, null);
+  }
+}

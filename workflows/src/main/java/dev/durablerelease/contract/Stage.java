@@ -6,6 +6,8 @@ public enum Stage {
   CHECK_POLICY("checkPolicy"),
   CHECKOUT("checkout"),
   BUILD_SOURCE("buildSource"),
+  /** A second builder makes the source archives and their SBOMs again; both must be byte-identical. */
+  REBUILD_SOURCE("rebuildSource"),
   TEST_SOURCE("testSource"),
   BUILD_DOCS("buildDocs"),
   GENERATE_SBOM("generateSbom"),

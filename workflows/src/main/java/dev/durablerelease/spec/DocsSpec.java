@@ -13,6 +13,7 @@ import java.util.Map;
  * @param skippable whether an operator may skip this stage when it is blocked
  * @param env the only variables the command sees besides PATH, HOME and LANG
  * @param limits the sandbox's resource limits, where the defaults do not fit
+ * @param when the release levels it runs for ({@link ReleaseLevel#id}), e.g. {@code [rc, final]}; empty: always
  */
 public record DocsSpec(
     String command,
@@ -21,4 +22,15 @@ public record DocsSpec(
     String timeout,
     Boolean skippable,
     Map<String, String> env,
-    LimitsSpec limits) {}
+    LimitsSpec limits,
+    List<String> when) {
+
+  public DocsSpec {
+    when = when == null ? List.of() : when;
+  }
+
+  public DocsSpec(String command, List<String> outputs, List<String> formats, String timeout, Boolean skippable,
+      Map<String, String> env, LimitsSpec limits) {
+    this(command, outputs, formats, timeout, skippable, env, limits, null);
+  }
+}

@@ -13,7 +13,8 @@ import java.util.Map;
  * {@code {target: downloads, path: "{version}/"}}.
  *
  * @param target the target's name in the policy
- * @param path a relative folder under the target's root ({@code {project}}, {@code {version}} expanded), or null
+ * @param path a relative folder under the target's root, or null: a template ({@code {project}}, {@code {version}}
+ *     and the names derived from the version), expanded by the upload worker with the target's URL
  * @param unknownFields keys the engine does not know (a URL or a credential here is a policy key: validation says so)
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

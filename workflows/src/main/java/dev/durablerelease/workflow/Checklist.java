@@ -14,6 +14,9 @@ import java.util.stream.Collectors;
 final class Checklist {
   private static final Set<StageState> CURRENT = Set.of(StageState.RUNNING, StageState.BLOCKED, StageState.WAITING);
 
+  /** How the checklist, release.json and the provenance show a stage the version's level gated out. */
+  static final String PRE_RELEASE_SKIP = "skipped (pre-release)";
+
   private final List<StageStatus> stages = new ArrayList<>();
 
   Checklist() {
@@ -61,6 +64,12 @@ final class Checklist {
   /** A stage whose output a run took from the release its targets already hold. */
   void published(Stage stage, long now, String detail) {
     update(stage, s -> new StageStatus(s.stage(), StageState.REUSED, s.attempts(), now, now, null, 0, detail));
+  }
+
+  /** A stage the version's level is not one it runs for: it was skipped, not left unconfigured. */
+  void skipForPreRelease(Stage stage, long now, String why) {
+    update(stage, s -> new StageStatus(s.stage(), StageState.SKIPPED, 0, now, now, null, 0,
+        PRE_RELEASE_SKIP + ": " + why));
   }
 
   void notConfigured(Stage stage) {

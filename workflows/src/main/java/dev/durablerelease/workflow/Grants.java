@@ -55,12 +55,15 @@ record Grants(TargetGrant targets, SigningGrant signing, List<LimitsGrant> limit
   /** The checklist line: what was granted. */
   String describe() {
     List<String> parts = new ArrayList<>();
-    parts.add(targets == null ? "no targets" : "targets " + String.join(", ",
-        targets.targets().stream().map(TargetGrant.GrantedTarget::name).toList()));
+    parts.add(targets == null ? "no targets" : targets.targets().isEmpty() ? "no target takes this release"
+        : "targets " + String.join(", ", targets.targets().stream().map(TargetGrant.GrantedTarget::name).toList()));
+    if (targets != null) {
+      targets.skippedTargets().forEach(t -> parts.add(t.name() + " skipped (" + t.reason() + ")"));
+    }
     parts.add(signing.signs() ? "signed (" + signing.mode() + ")" : "not signed");
     ApprovalRule approval = approval();
-    parts.add(approval == null ? "no approval" : approval.approvals() + " approval(s) of "
-        + String.join(", ", approval.approvers()));
+    parts.add(approval == null ? signing.approvalSkipped() != null ? "no approval (" + signing.approvalSkipped() + ")"
+        : "no approval" : approval.approvals() + " approval(s) of " + String.join(", ", approval.approvers()));
     if (!limits.isEmpty()) {
       parts.add("limits within ceilings");
     }

@@ -33,6 +33,7 @@ import dev.durablerelease.contract.StageState;
 import dev.durablerelease.spec.CommandSpec;
 import dev.durablerelease.spec.DocsSpec;
 import dev.durablerelease.spec.ReleaseSpec;
+import dev.durablerelease.spec.TargetRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -55,6 +56,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   private final ReleaseProgress progress = new ReleaseProgress();
   private final StageRunner stages = new StageRunner(progress);
   private final ApprovalGate approvalGate = new ApprovalGate(progress, stages);
+  private final TwoBuilders builders = new TwoBuilders(stages);
   /** Every file of the release so far, in the order they were made. */
   private final List<ArtifactRef> artifacts = new ArrayList<>();
   /** Logs of the project commands, kept in the store. */
@@ -65,6 +67,9 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
 
   /** False for a release started before operator policies, whose history replays as it ran (see PrePolicyRelease). */
   private boolean policies;
+  /** False for a release started before version schemes: no stage was gated by its version. */
+  private boolean versionGating;
+  private final VersionGates versionGates = new VersionGates();
   private ReleaseSpec spec;
   /** A dry run stages and verifies on the targets but publishes nothing. */
   private boolean dryRun;
@@ -77,6 +82,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   @Override
   public ReleaseResult run(ReleaseRequest request) {
     policies = Workflow.getVersion("operatorPolicy", Workflow.DEFAULT_VERSION, 1) == 1;
+    versionGating = Workflow.getVersion("versionGating", Workflow.DEFAULT_VERSION, 1) == 1;
     CheckoutInput checkoutInput = ReleaseInputs.checkout(request);
     dryRun = request.dryRun();
     spec = request.spec();
@@ -114,6 +120,10 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     }
     configure(checkout, grants);
     Archives archives = buildSource(checkout);
+    if (builders.required()) {
+      // before anything is tested, signed or published: a second builder must make the same files
+      artifacts.addAll(builders.agree(checkout, archives));
+    }
     testAndBuildDocs(checkout, archives);
     generateSbom(checkout);
     // a release every target already holds is done: nothing is approved, signed or published again
@@ -132,7 +142,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
       sign(made);
     }
     Manifest manifest = writeManifest(made, grants);
-    List<String> publishedTo = spec.hasUploads() ? upload(manifest) : List.of();
+    List<String> publishedTo = spec.hasUploads() && !versionGates.skips(Stage.UPLOAD) ? upload(manifest) : List.of();
     progress.end(ReleaseState.SUCCEEDED, (dryRun ? "dry run of " : "released ") + spec.project() + " "
         + progress.version());
     log.info("{} {} {} from {}", dryRun ? "dry run of" : "released", spec.project(), progress.version(),
@@ -148,7 +158,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    */
   private Grants checkPolicy(ReleaseSpec asked) {
     String version = progress.version();
-    GrantRequest request = new GrantRequest(asked.project(), version, asked.upload(), null);
+    GrantRequest request = new GrantRequest(asked.project(), version, asked.upload(), null,
+        versionGating ? asked.versioning() : null);
     return stages.run(Stage.CHECK_POLICY, () -> {
       Promise<SigningGrant> signing = Async.function(Workflow.newActivityStub(SignActivities.class,
           StageOptions.check(TaskQueues.SIGN, "checkPolicy: signing and approvals"))::grantSigning, request);
@@ -202,6 +213,12 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     if (!spec.hasUploads()) {
       checklist.notConfigured(Stage.UPLOAD);
     }
+    if (versionGating) {
+      versionGates.apply(checklist, spec, checkout.facts(), grants, Workflow.currentTimeMillis());
+    }
+    if (!builders.configure(grants.signing())) {
+      checklist.notConfigured(Stage.REBUILD_SOURCE);
+    }
     progress.show();
   }
 
@@ -216,14 +233,14 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   /** Tests and docs run side by side on their own queues, both from the built archive. */
   private void testAndBuildDocs(Checkout checkout, Archives archives) {
     List<Promise<CommandReport>> commands = new ArrayList<>();
-    if (spec.hasTests()) {
+    if (spec.hasTests() && !versionGates.skips(Stage.TEST_SOURCE)) {
       CommandSpec test = spec.test();
       commands.add(Async.function(() -> stages.run(Stage.TEST_SOURCE, () -> Workflow.newActivityStub(
               BuildActivities.class, StageOptions.command(TaskQueues.BUILD, test.timeout(), "testSource: "
                   + test.command())).testSource(ReleaseInputs.test(checkout, archives)),
           r -> "passed")));
     }
-    if (spec.hasDocs()) {
+    if (spec.hasDocs() && !versionGates.skips(Stage.BUILD_DOCS)) {
       DocsSpec docs = spec.docs();
       commands.add(Async.function(() -> stages.run(Stage.BUILD_DOCS, () -> Workflow.newActivityStub(
               DocsActivities.class, StageOptions.command(TaskQueues.DOCS, docs.timeout(), "buildDocs: "
@@ -241,7 +258,8 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
   }
 
   private void generateSbom(Checkout checkout) {
-    List<ArtifactRef> described = List.copyOf(artifacts);
+    // the archives two builders agreed on already have their SBOMs
+    List<ArtifactRef> described = artifacts.stream().filter(a -> !builders.covers(a)).toList();
     Sboms sboms = stages.run(Stage.GENERATE_SBOM, () -> Workflow.newActivityStub(SourceActivities.class,
             StageOptions.source("generateSbom for " + described.size() + " archive(s)"))
             .generateSbom(new SbomInput(checkout, described)),
@@ -254,7 +272,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     Provenance provenance = stages.run(Stage.PROVENANCE, () -> Workflow.newActivityStub(SourceActivities.class,
             StageOptions.source("provenance of " + subjects.size() + " file(s)"))
             .provenance(new ProvenanceInput(checkout, subjects, progress.checklist().snapshot(),
-                progress.operatorEvents(), approvalGate.approvals())),
+                progress.operatorEvents(), approvalGate.approvals(), builders.agreement())),
         p -> "SLSA v1 statement over " + subjects.size() + " file(s)");
     artifacts.add(provenance.statement());
   }
@@ -279,7 +297,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     return stages.run(Stage.WRITE_MANIFEST, () -> Workflow.newActivityStub(SourceActivities.class,
             StageOptions.source("writeManifest")).writeManifest(new ManifestInput(checkout, files,
             List.copyOf(logs), progress.checklist().snapshot(), grants.targetUrls(), progress.operatorEvents(),
-            approvalGate.approvals(), grants.signing().mode())),
+            approvalGate.approvals(), grants.signing().mode(), builders.agreement())),
         m -> "release.json and SHA256SUMS");
   }
 
@@ -289,7 +307,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
    * cannot be answered, the upload meets the same trouble and blocks with it.
    */
   private PublishedRelease findPublished() {
-    if (!spec.hasUploads()
+    if (!spec.hasUploads() || versionGates.skips(Stage.UPLOAD)
         || Workflow.getVersion("findPublished", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
       return PublishedRelease.NONE;
     }
@@ -314,7 +332,7 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     Checklist checklist = progress.checklist();
     long now = Workflow.currentTimeMillis();
     for (Stage stage : List.of(Stage.APPROVAL, Stage.PROVENANCE, Stage.SIGN, Stage.WRITE_MANIFEST, Stage.UPLOAD)) {
-      if (checklist.state(stage) != StageState.NOT_CONFIGURED) {
+      if (checklist.state(stage) == StageState.PENDING) { // not those the spec or the version leave out
         checklist.published(stage, now, detail);
       }
     }
@@ -330,9 +348,11 @@ public class ReleaseWorkflowImpl implements ReleaseWorkflow {
     List<ArtifactRef> publishOrder = new ArrayList<>(artifacts);
     publishOrder.add(manifest.checksums());
     publishOrder.add(manifest.releaseJson());
-    upload = new UploadInput(spec.project(), progress.version(), spec.upload(), publishOrder, dryRun);
+    List<TargetRequest> targets = versionGates.targets(spec.upload());
+    upload = new UploadInput(spec.project(), progress.version(), targets, publishOrder, dryRun,
+        versionGating ? spec.versioning() : null);
     Publication publication = stages.run(Stage.UPLOAD, () -> Workflow.newActivityStub(UploadActivities.class,
-            StageOptions.upload("upload " + publishOrder.size() + " files to " + spec.upload().size()
+            StageOptions.upload("upload " + publishOrder.size() + " files to " + targets.size()
                 + " target(s)")).upload(upload),
         Publication::describe);
     return publication.dryRun() ? List.of() : publication.targets();

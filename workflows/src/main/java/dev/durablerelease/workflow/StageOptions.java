@@ -78,6 +78,11 @@ final class StageOptions {
     return withSummary(SOURCE, summary);
   }
 
+  /** A stage of the second builder, on its own queue; the same limits as the first's. */
+  static ActivityOptions secondSource(String summary) {
+    return ActivityOptions.newBuilder(SOURCE).setTaskQueue(TaskQueues.SOURCE_2).setSummary(summary).build();
+  }
+
   static ActivityOptions sign(String summary) {
     return withSummary(SIGN, summary);
   }

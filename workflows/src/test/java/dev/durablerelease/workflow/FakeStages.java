@@ -16,6 +16,8 @@ import dev.durablerelease.activity.Provenance;
 import dev.durablerelease.activity.ProvenanceInput;
 import dev.durablerelease.activity.Publication;
 import dev.durablerelease.activity.PublishedRelease;
+import dev.durablerelease.activity.Rebuild;
+import dev.durablerelease.activity.RebuildInput;
 import dev.durablerelease.activity.SbomInput;
 import dev.durablerelease.activity.Sboms;
 import dev.durablerelease.activity.SignActivities;
@@ -58,6 +60,8 @@ final class FakeStages implements SourceActivities, BuildActivities, DocsActivit
   private volatile PublishedRelease published = PublishedRelease.NONE;
   /** The last input of the sign stage. */
   volatile SignInput signed;
+  private volatile int builders = 1;
+  private final AtomicInteger differingRebuilds = new AtomicInteger();
 
   /** The activity fails this many times, with a failure a retry cannot fix, before it succeeds. */
   FakeStages failing(String activity, int times) {
@@ -75,6 +79,18 @@ final class FakeStages implements SourceActivities, BuildActivities, DocsActivit
   /** What findPublished answers: what the targets already hold of the release. */
   FakeStages published(PublishedRelease release) {
     published = release;
+    return this;
+  }
+
+  /** The sign domain's policy wants this many builders. */
+  FakeStages builders(int count) {
+    builders = count;
+    return this;
+  }
+
+  /** The second builder makes other bytes of every archive this many times before it makes the same. */
+  FakeStages rebuildsDiffering(int times) {
+    differingRebuilds.set(times);
     return this;
   }
 
@@ -113,6 +129,21 @@ final class FakeStages implements SourceActivities, BuildActivities, DocsActivit
     StageRun run = enter("buildSource");
     return new Archives(List.of(file(checkout.spec().source().name() + ".tar.gz", ArtifactKind.SOURCE_ARCHIVE)), 3,
         run);
+  }
+
+  @Override
+  public Rebuild rebuildSource(RebuildInput input) {
+    StageRun run = enter("rebuildSource");
+    if (differingRebuilds.getAndDecrement() <= 0) {
+      return new Rebuild(input.archives(), input.sboms(), Map.of(), run);
+    }
+    List<ArtifactRef> archives = input.archives().stream()
+        .map(a -> new ArtifactRef(a.name(), a.kind(), file(a.name() + " made otherwise", a.kind()).sha256(), 1))
+        .toList();
+    Map<String, String> differences = new java.util.TreeMap<>();
+    archives.forEach(a -> differences.put(a.name(),
+        "top/Makefile: mode 0644 (first builder) vs 0755 (second builder)"));
+    return new Rebuild(archives, input.sboms(), differences, run);
   }
 
   @Override
@@ -157,7 +188,7 @@ final class FakeStages implements SourceActivities, BuildActivities, DocsActivit
 
   @Override
   public SigningGrant grantSigning(GrantRequest request) {
-    return new SigningGrant("dev", null, null, approval, enter("grantSigning"));
+    return new SigningGrant("dev", null, null, approval, enter("grantSigning"), null, builders);
   }
 
   @Override
