@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -240,6 +243,24 @@ class ReleaseCliTest {
     assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
     assertThat(cli.err()).contains("release blocked at checkout: tag v9.9.9 does not exist in " + repo.url())
         .contains("latest tags: v1.0.0");
+  }
+
+  @Test
+  void aRepositoryMissingAnObjectEndsTheReleaseAtOnceWithOneLineNamingTheObject() throws Exception {
+    String blob;
+    try (Repository git = new FileRepositoryBuilder().setGitDir(repo.dir().resolve(".git").toFile()).build();
+        TreeWalk file = TreeWalk.forPath(git, "src/hello.c", git.parseCommit(git.resolve("v1.0.0^{commit}")).getTree())) {
+      blob = file.getObjectId(0).name();
+    }
+    Files.delete(repo.dir().resolve(".git/objects/" + blob.substring(0, 2) + "/" + blob.substring(2)));
+
+    CliRun cli = run();
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(ExitCodes.RELEASE_FAILED);
+    assertThat(cli.err()).contains("release blocked at checkout: blob " + blob + " (src/hello.c) is missing from git"
+        + " repository " + repo.url());
+    assertThat(cli.all().split(blob, -1)).as("the object, named once: " + cli).hasSize(2);
+    assertThat(cli.out()).as("not retried: a missing object does not come back").doesNotContain("retrying");
+    assertThat(cli.all()).doesNotContainPattern("(?m)^\\s+at [\\w.$]+\\(").doesNotContain("Exception");
   }
 
   @Test

@@ -69,11 +69,7 @@ public record TemporalConnection(String address, String namespace, Path tlsCert,
    * @throws TemporalUnreachableException when nothing answers at the address as a Temporal server, within seconds
    */
   public WorkflowServiceStubs connect() throws IOException {
-    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
-    if (usesTls()) {
-      options.setSslContext(sslContext());
-    }
-    WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options.build());
+    WorkflowServiceStubs stubs = lazyStubs();
     try {
       stubs.blockingStub().withDeadlineAfter(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
           .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
@@ -82,6 +78,15 @@ public record TemporalConnection(String address, String namespace, Path tlsCert,
       stubs.shutdownNow();
       throw new TemporalUnreachableException(address, why(e), e);
     }
+  }
+
+  /** Service stubs that connect with their first call (for a server that is still starting: {@link DevServer}). */
+  WorkflowServiceStubs lazyStubs() throws IOException {
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
+    if (usesTls()) {
+      options.setSslContext(sslContext());
+    }
+    return WorkflowServiceStubs.newServiceStubs(options.build());
   }
 
   /** The reason a first call failed, in a few words: the innermost cause says it best (connection refused...). */
