@@ -281,18 +281,7 @@ class PublishingTest extends SampleReleaseTestBase {
     // blocks with every file staged in the folder
     try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
       dav.refusePuts();
-      Files.writeString(tmp.resolve("dav-password"), "dav-secret");
-      usePolicy("""
-          projects:
-            hello: {repositories: ["**"], signing: {mode: dev}}
-          targets:
-            folder: {url: "%s", projects: [hello]}
-            dav: {url: "%s", password: "file:%s", projects: [hello]}
-          """.formatted(folder.toUri(), dav.url("releases/"), tmp.resolve("dav-password")));
-      String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload: [folder, dav]\n";
-      startWorkers();
-      ReleaseWorkflow workflow = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0",
-          SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null)));
+      ReleaseWorkflow workflow = releaseToTheFolderAndTheWebDavServer(dav);
       ReleaseStatus blocked = Releases.awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
       assertThat(blocked.blocked()).singleElement().satisfies(b -> {
         assertThat(b.stage()).isEqualTo("upload");
@@ -317,18 +306,7 @@ class PublishingTest extends SampleReleaseTestBase {
     // the upload blocks with the whole release public in the folder
     try (WebDavServer dav = WebDavServer.start(tmp.resolve("dav"), "dav-secret")) {
       dav.refuseMoves();
-      Files.writeString(tmp.resolve("dav-password"), "dav-secret");
-      usePolicy("""
-          projects:
-            hello: {repositories: ["**"], signing: {mode: dev}}
-          targets:
-            folder: {url: "%s", projects: [hello]}
-            dav: {url: "%s", password: "file:%s", projects: [hello]}
-          """.formatted(folder.toUri(), dav.url("releases/"), tmp.resolve("dav-password")));
-      String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload: [folder, dav]\n";
-      startWorkers();
-      ReleaseWorkflow workflow = Releases.start(env.getWorkflowClient(), "release-hello-1.0.0",
-          SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null)));
+      ReleaseWorkflow workflow = releaseToTheFolderAndTheWebDavServer(dav);
       ReleaseStatus blocked = Releases.awaitStatus(workflow, s -> s.state() == ReleaseState.BLOCKED);
       assertThat(blocked.blocked()).singleElement().satisfies(b -> assertThat(b.reason()).contains("HTTP 403"));
       assertThat(digestsIn(folder)).containsKeys("hello-1.0.0.tar.gz", "release.json");
@@ -419,5 +397,21 @@ class PublishingTest extends SampleReleaseTestBase {
 
   private static StageStatus stage(List<StageStatus> stages, String id) {
     return stages.stream().filter(s -> s.stage().equals(id)).findFirst().orElseThrow();
+  }
+
+  /** Starts the sample's release to two targets: the folder and the WebDAV server (its password in a file). */
+  private ReleaseWorkflow releaseToTheFolderAndTheWebDavServer(WebDavServer dav) throws Exception {
+    Files.writeString(tmp.resolve("dav-password"), "dav-secret");
+    usePolicy("""
+        projects:
+          hello: {repositories: ["**"], signing: {mode: dev}}
+        targets:
+          folder: {url: "%s", projects: [hello]}
+          dav: {url: "%s", password: "file:%s", projects: [hello]}
+        """.formatted(folder.toUri(), dav.url("releases/"), tmp.resolve("dav-password")));
+    String yaml = Files.readString(repo.dir().resolve("release.yaml")) + "upload: [folder, dav]\n";
+    startWorkers();
+    return Releases.start(env.getWorkflowClient(), "release-hello-1.0.0",
+        SpecLoader.load(yaml, "release.yaml", new SpecLoader.Overrides(repo.url(), null)));
   }
 }

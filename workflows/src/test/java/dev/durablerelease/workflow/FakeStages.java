@@ -28,11 +28,14 @@ import dev.durablerelease.activity.SigningGrant;
 import dev.durablerelease.activity.SourceActivities;
 import dev.durablerelease.activity.TargetGrant;
 import dev.durablerelease.activity.UploadActivities;
+import dev.durablerelease.activity.TaskQueues;
 import dev.durablerelease.activity.UploadInput;
 import dev.durablerelease.contract.ArtifactKind;
 import dev.durablerelease.contract.ArtifactRef;
 import dev.durablerelease.contract.StageRun;
+import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -62,6 +65,22 @@ final class FakeStages implements SourceActivities, BuildActivities, DocsActivit
   volatile SignInput signed;
   private volatile int builders = 1;
   private final AtomicInteger differingRebuilds = new AtomicInteger();
+
+  /**
+   * Temporal's time-skipping test server with the release workflow on its queue and these fakes serving {@code queues},
+   * the search attributes registered as a real server has them.
+   */
+  TestWorkflowEnvironment environment(List<String> queues) {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    for (var key : ReleaseSearchAttributes.ALL) {
+      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
+    for (String queue : queues) {
+      env.newWorker(queue).registerActivitiesImplementations(this);
+    }
+    return env;
+  }
 
   /** The activity fails this many times, with a failure a retry cannot fix, before it succeeds. */
   FakeStages failing(String activity, int times) {

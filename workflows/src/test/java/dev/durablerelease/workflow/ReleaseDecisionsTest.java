@@ -17,7 +17,6 @@ import dev.durablerelease.spec.SbomSpec;
 import dev.durablerelease.spec.SourceSpec;
 import dev.durablerelease.spec.TargetRequest;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -26,7 +25,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,17 +49,9 @@ class ReleaseDecisionsTest {
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (var key : ReleaseSearchAttributes.ALL) {
-      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
     stages = new FakeStages();
-    env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
-    for (String queue : List.of(TaskQueues.SOURCE, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN,
-        TaskQueues.UPLOAD)) {
-      Worker worker = env.newWorker(queue);
-      worker.registerActivitiesImplementations(stages);
-    }
+    env = stages.environment(List.of(TaskQueues.SOURCE, TaskQueues.BUILD, TaskQueues.DOCS, TaskQueues.SIGN,
+        TaskQueues.UPLOAD));
   }
 
   @AfterEach

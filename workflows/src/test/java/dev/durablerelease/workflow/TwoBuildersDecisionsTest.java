@@ -10,7 +10,6 @@ import dev.durablerelease.contract.StageStatus;
 import dev.durablerelease.spec.ReleaseSpec;
 import dev.durablerelease.spec.SbomSpec;
 import dev.durablerelease.spec.SourceSpec;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -32,15 +31,8 @@ class TwoBuildersDecisionsTest {
 
   @BeforeEach
   void setUp() {
-    env = TestWorkflowEnvironment.newInstance();
-    for (var key : ReleaseSearchAttributes.ALL) {
-      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
     stages = new FakeStages();
-    env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ReleaseWorkflowImpl.class);
-    for (String queue : List.of(TaskQueues.SOURCE, TaskQueues.SOURCE_2, TaskQueues.BUILD, TaskQueues.SIGN)) {
-      env.newWorker(queue).registerActivitiesImplementations(stages);
-    }
+    env = stages.environment(List.of(TaskQueues.SOURCE, TaskQueues.SOURCE_2, TaskQueues.BUILD, TaskQueues.SIGN));
   }
 
   @AfterEach
