@@ -122,6 +122,7 @@ final class ReleaseRunner {
               + workflowId + "`");
           return ExitCodes.UNAVAILABLE;
         }
+        Thread.sleep(POLL.toMillis()); // a server that has seen no poller yet answers at once
         continue;
       }
       progress.update(status.get());
