@@ -7,6 +7,7 @@ import dev.durablerelease.activities.EngineVersion;
 import dev.durablerelease.command.SandboxUnavailableException;
 import dev.durablerelease.config.ConfigException;
 import dev.durablerelease.worker.DevServer;
+import dev.durablerelease.worker.NetworkThreads;
 import dev.durablerelease.worker.TemporalUnreachableException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -69,8 +70,10 @@ public class ReleaseCli implements Callable<Integer> {
   public static void main(String[] args) {
     BufferedReader terminal = System.console() == null ? null
         : new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
-    System.exit(execute(args, System.getenv(), terminal, new PrintWriter(System.out, true),
-        new PrintWriter(System.err, true)));
+    int exitCode = execute(args, System.getenv(), terminal, new PrintWriter(System.out, true),
+        new PrintWriter(System.err, true));
+    NetworkThreads.stop();
+    System.exit(exitCode);
   }
 
   /** Runs the CLI without a terminal (what tests call). */

@@ -289,6 +289,8 @@ public final class DevServer implements AutoCloseable {
                 + dir.resolve("dev-server.log") + ":\n" + tail(dir.resolve("dev-server.log")));
           }
           Thread.sleep(100);
+          // a refused connection holds the channel's next attempt back for a second (gRPC's backoff): try now
+          stubs.getRawChannel().resetConnectBackoff();
         }
       }
     } catch (InterruptedException e) {

@@ -30,8 +30,8 @@ public final class EmbeddedTemporal implements AutoCloseable {
   /** Starts the server on a loopback port; 0 picks a free one. */
   public static EmbeddedTemporal start(int port) throws IOException {
     TestServicesStarter services = new TestServicesStarter(true, 0);
-    NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    NettyServerBuilder builder = NetworkThreads.use(
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
     GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
     try {
       EmbeddedTemporal embedded = new EmbeddedTemporal(services, builder.build().start());

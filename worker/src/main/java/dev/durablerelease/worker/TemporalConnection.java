@@ -82,7 +82,8 @@ public record TemporalConnection(String address, String namespace, Path tlsCert,
 
   /** Service stubs that connect with their first call (for a server that is still starting: {@link DevServer}). */
   WorkflowServiceStubs lazyStubs() throws IOException {
-    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address);
+    WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(address)
+        .setChannelInitializer(NetworkThreads::use);
     if (usesTls()) {
       options.setSslContext(sslContext());
     }
