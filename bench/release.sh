@@ -8,8 +8,8 @@
 # REPO is served by `git daemon` on loopback, so that both fetch over git's own protocol from C git's upload-pack in
 # another process, as from a git host (a file:// URL would run JGit's server inside our JVM instead).
 # Prints each run (wall and CPU seconds of both sides: on a busy host, wall time follows CPU), each stage's median
-# time, the peak resident memory of the `release run` process (GNU time) and `release ratio: X` (median wall time,
-# ours / shell).
+# time, the peak resident memory of the `release run` process (GNU time), the median of each run's ratio to the shell
+# run after it, and `release ratio: X` (median wall time, ours / shell).
 # Usage: bench/release.sh REPO TAG [RUNS]      (REPO: a bare repository or the top of a work tree)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -114,4 +114,7 @@ printf 'shell (clone --depth 1, two archives, sha256sum): %.1f s median, CPU %.1
   "$(column 2 "$work/shell.txt")"
 printf 'peak resident memory of release run: %d MB (largest of %d runs)\n' \
   $(($(awk '{ print $2 }' "$work/ours.txt" | sort -n | tail -1) / 1024)) "$runs"
+# each run against the shell's run right after it: on a host whose speed drifts, a steadier figure than the medians'
+printf 'each run against the shell run after it: median %.2f\n' \
+  "$(paste -d' ' "$work/ours.txt" "$work/shell.txt" | awk '{ print $1 / $4 }' | median)"
 printf 'release ratio: %.2f\n' "$(awk -v a="$ours_median" -v b="$shell_median" 'BEGIN { print a / b }')"
