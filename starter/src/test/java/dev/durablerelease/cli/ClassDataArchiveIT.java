@@ -1,11 +1,13 @@
 package dev.durablerelease.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code ./release} launcher's class-data archive: made once per build from {@code starter/class-list.txt}, by
  * one process while others wait, mapped by every start after it, made again for a newer jar, and, when it cannot be
- * made, said once while the CLI runs on without it. Each test runs a copy of the launcher beside the packaged jar in
- * a folder of its own, so that it controls the class list and the archive. Runs after {@code package}.
+ * made, said once while the CLI runs on without it; an install its user cannot write starts without it. Each test
+ * runs a copy of the launcher beside the packaged jar in a folder of its own, so that it controls the class list and
+ * the archive. Runs after {@code package}.
  */
 class ClassDataArchiveIT {
   private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
@@ -66,6 +69,29 @@ class ClassDataArchiveIT {
     Result again = finish(start(launcher, Map.of(), "--version"));
     assertThat(again.exit()).isZero();
     assertThat(again.output()).contains("durable-release ").doesNotContain("warning").doesNotContain(MAKING);
+  }
+
+  @Test
+  void anInstallTheUserCannotWriteStartsWithoutTheArchive() throws Exception {
+    assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "becomes nobody from root");
+    Path launcher = launcherWith(List.of("java/lang/Object", "dev/durablerelease/cli/ReleaseCli"));
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        if (Files.isSymbolicLink(file)) {
+          continue; // the build's own lib folder
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(
+            Files.isDirectory(file) || Files.isExecutable(file) ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+    }
+
+    Process asNobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        "--inh-caps=-all", launcher.toString(), "--version").redirectErrorStream(true).start();
+    Result result = finish(asNobody);
+
+    assertThat(result.exit()).as(result.output()).isZero();
+    assertThat(result.output()).contains("durable-release ").doesNotContain(MAKING).doesNotContain("warning");
+    assertThat(root.resolve("starter/target/durable-release.jsa")).doesNotExist();
   }
 
   @Test
