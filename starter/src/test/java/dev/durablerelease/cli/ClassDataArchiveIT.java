@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -75,11 +76,17 @@ class ClassDataArchiveIT {
   void anInstallTheUserCannotWriteStartsWithoutTheArchive() throws Exception {
     assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "becomes nobody from root");
     Path launcher = launcherWith(List.of("java/lang/Object", "dev/durablerelease/cli/ReleaseCli"));
+    // nobody must read the libraries too, wherever the repository lies (a clone in `mktemp -d` is root's alone)
+    Path lib = root.resolve("starter/target/lib");
+    Files.delete(lib);
+    Files.createDirectory(lib);
+    try (Stream<Path> jars = Files.list(REPOSITORY.resolve("starter/target/lib"))) {
+      for (Path jar : (Iterable<Path>) jars::iterator) {
+        Files.copy(jar, lib.resolve(jar.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : (Iterable<Path>) files::iterator) {
-        if (Files.isSymbolicLink(file)) {
-          continue; // the build's own lib folder
-        }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(
             Files.isDirectory(file) || Files.isExecutable(file) ? "rwxr-xr-x" : "rw-r--r--"));
       }
